@@ -1,0 +1,107 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Triton.Core.Data;
+using Triton.Core.Domain;
+using Triton.Core.Sending;
+
+namespace Triton.Core.Campaigns;
+
+/// <summary>
+/// Publishes coalesced progress: a few times a second it reads the counters of active and recently
+/// changed campaigns in one query (the shared counters, so every instance sees every campaign) and
+/// hands each changed snapshot to the subscribers. Nothing polls the database per browser.
+/// </summary>
+public sealed class CampaignProgressFeed(
+    IDbContextFactory<TritonDbContext> contexts,
+    JobBoard board,
+    TimeProvider time,
+    IOptions<SendingOptions> options,
+    ILogger<CampaignProgressFeed> logger) : BackgroundService, ICampaignProgressFeed
+{
+    private static readonly TimeSpan RateWindow = TimeSpan.FromMinutes(1);
+    private readonly ConcurrentDictionary<int, byte> _changed = new();
+    private readonly ConcurrentDictionary<int, CampaignProgressEvent> _latest = new();
+    private readonly ConcurrentDictionary<Channel<CampaignProgressEvent>, byte> _subscribers = new();
+    private readonly Dictionary<int, Queue<(DateTimeOffset At, long Processed)>> _samples = [];
+
+    public void MarkChanged(int campaignId) => _changed[campaignId] = 0;
+
+    public CampaignProgressEvent? Latest(int campaignId) => _latest.GetValueOrDefault(campaignId);
+
+    public async IAsyncEnumerable<CampaignProgressEvent> SubscribeAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var channel = Channel.CreateBounded<CampaignProgressEvent>(new BoundedChannelOptions(256) { FullMode = BoundedChannelFullMode.DropOldest });
+        _subscribers[channel] = 0;
+        try
+        {
+            await foreach (var item in channel.Reader.ReadAllAsync(cancellationToken))
+                yield return item;
+        }
+        finally
+        {
+            _subscribers.TryRemove(channel, out _);
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var interval = TimeSpan.FromMilliseconds(Math.Max(50, options.Value.ProgressMilliseconds));
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await PublishAsync(stoppingToken);
+                await Task.Delay(interval, time, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { return; }
+            catch (Exception exception) { logger.LogWarning(exception, "Publishing progress failed"); }
+        }
+    }
+
+    /// <summary>One publishing round; public so tests and the cron endpoint can force one.</summary>
+    public async Task PublishAsync(CancellationToken cancellationToken)
+    {
+        var changed = _changed.Keys.ToArray();
+        foreach (var id in changed) _changed.TryRemove(id, out _);
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var rows = await db.Campaigns.AsNoTracking()
+            .Where(c => c.State == CampaignState.Pending || c.State == CampaignState.Running || changed.Contains(c.Id))
+            .Select(c => new { c.Id, c.State, c.StateReason, c.Progress })
+            .ToListAsync(cancellationToken);
+        var now = time.GetUtcNow();
+        foreach (var row in rows)
+        {
+            var p = row.Progress;
+            var rate = Rate(row.Id, now, p.Processed, row.State);
+            TimeSpan? eta = rate > 0 && p.Plan > p.Processed ? TimeSpan.FromSeconds((p.Plan - p.Processed) / rate) : null;
+            var snapshot = new CampaignProgressEvent(row.Id, row.State, row.StateReason, p.Plan, p.Enqueued, p.Sent, p.Skipped, p.Failed, p.Bounced,
+                board.Find(row.Id)?.InFlight ?? 0, Math.Round(rate, 1), eta, now);
+            if (_latest.TryGetValue(row.Id, out var previous) && SameProgress(previous, snapshot)) continue;
+            _latest[row.Id] = snapshot;
+            foreach (var subscriber in _subscribers.Keys) subscriber.Writer.TryWrite(snapshot);
+        }
+    }
+
+    private double Rate(int campaignId, DateTimeOffset now, long processed, CampaignState state)
+    {
+        if (state != CampaignState.Running)
+        {
+            _samples.Remove(campaignId);
+            return 0;
+        }
+        if (!_samples.TryGetValue(campaignId, out var samples)) _samples[campaignId] = samples = new();
+        samples.Enqueue((now, processed));
+        while (samples.Count > 1 && now - samples.Peek().At > RateWindow) samples.Dequeue();
+        var (since, before) = samples.Peek();
+        var seconds = (now - since).TotalSeconds;
+        return seconds < 0.5 ? 0 : (processed - before) / seconds;
+    }
+
+    private static bool SameProgress(CampaignProgressEvent a, CampaignProgressEvent b) =>
+        a with { At = b.At, RatePerSecond = b.RatePerSecond, Eta = b.Eta } == b;
+}

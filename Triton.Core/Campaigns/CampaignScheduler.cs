@@ -1,0 +1,68 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Quartz;
+using Triton.Core.Data;
+using Triton.Core.Domain;
+
+namespace Triton.Core.Campaigns;
+
+/// <summary>
+/// Keeps one Quartz trigger per Idle campaign with an unconsumed ScheduleAt. The campaigns table is
+/// the durable record: at start-up every schedule is registered again, and a past-due one fires at
+/// once, so schedules survive restarts.
+/// </summary>
+public sealed class CampaignScheduler(
+    ISchedulerFactory schedulers,
+    IDbContextFactory<TritonDbContext> contexts,
+    TimeProvider time,
+    ILogger<CampaignScheduler> logger) : ICampaignScheduler, IHostedService
+{
+    public const string Group = "campaign-start";
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var ids = await db.Campaigns.AsNoTracking()
+            .Where(c => c.ScheduleAt != null && !c.ScheduleConsumed && c.State == CampaignState.Idle)
+            .Select(c => c.Id).ToListAsync(cancellationToken);
+        foreach (var id in ids) await ScheduleAsync(id, cancellationToken);
+        if (ids.Count > 0) logger.LogInformation("Registered {Count} campaign schedules", ids.Count);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async Task ScheduleChangedAsync(int campaignId, CancellationToken cancellationToken)
+    {
+        await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
+            await db.Campaigns.Where(c => c.Id == campaignId)
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.ScheduleConsumed, false), cancellationToken);
+        await ScheduleAsync(campaignId, cancellationToken);
+    }
+
+    private async Task ScheduleAsync(int campaignId, CancellationToken cancellationToken)
+    {
+        var scheduler = await schedulers.GetScheduler(cancellationToken);
+        var key = new JobKey(campaignId.ToString(), Group);
+        await scheduler.DeleteJob(key, cancellationToken);
+
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var campaign = await db.Campaigns.AsNoTracking()
+            .Where(c => c.Id == campaignId)
+            .Select(c => new { c.ScheduleAt, c.ScheduleConsumed, c.State })
+            .FirstOrDefaultAsync(cancellationToken);
+        if (campaign?.ScheduleAt is not { } at || campaign.ScheduleConsumed || campaign.State != CampaignState.Idle) return;
+
+        var job = JobBuilder.Create<ScheduledCampaignStart>()
+            .WithIdentity(key)
+            .UsingJobData(ScheduledCampaignStart.CampaignIdKey, campaignId)
+            .UsingJobData(ScheduledCampaignStart.ScheduleAtKey, at.ToUnixTimeMilliseconds().ToString())
+            .Build();
+        var now = time.GetUtcNow();
+        var trigger = TriggerBuilder.Create(time)
+            .WithIdentity(campaignId.ToString(), Group)
+            .StartAt(at > now ? at : now)
+            .Build();
+        await scheduler.ScheduleJob(job, trigger, new ScheduleJobOptions(), cancellationToken);
+    }
+}

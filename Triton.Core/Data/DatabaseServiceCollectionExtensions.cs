@@ -1,0 +1,39 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Triton.Core.Data;
+
+public static class DatabaseServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers a pooled DbContext factory (the engine makes short-lived contexts off the request
+    /// path) and a scoped context for request handlers.
+    /// </summary>
+    public static IServiceCollection AddTritonDatabase(this IServiceCollection services, IConfiguration configuration)
+    {
+        var database = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        var triton = configuration.GetSection(TritonOptions.Section).Get<TritonOptions>() ?? new TritonOptions();
+        database.ConnectionString = configuration.GetConnectionString("Triton") is { Length: > 0 } configured
+            ? configured
+            : $"Data Source={triton.ResolveDataPath("triton.db")}";
+        if (database.Provider == DatabaseProvider.Sqlite)
+            Directory.CreateDirectory(triton.ResolveDataPath());
+
+        services.AddSingleton(database);
+        services.AddPooledDbContextFactory<TritonDbContext>(options => Configure(options, database));
+        services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<TritonDbContext>>().CreateDbContext());
+        return services;
+    }
+
+    public static void Configure(DbContextOptionsBuilder options, DatabaseOptions database)
+    {
+        if (database.Provider == DatabaseProvider.Postgres)
+            options.UseNpgsql(database.ConnectionString);
+        else
+            options.UseSqlite(database.ConnectionString).AddInterceptors(new SqliteConnectionSetup());
+        // The migration is hand-written and has no model snapshot; a test checks it matches the model.
+        options.ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
+    }
+}

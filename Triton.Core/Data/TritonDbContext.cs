@@ -1,0 +1,25 @@
+using Microsoft.EntityFrameworkCore;
+using Triton.Core.Domain;
+
+namespace Triton.Core.Data;
+
+public sealed class TritonDbContext(DbContextOptions<TritonDbContext> options) : DbContext(options)
+{
+    public DbSet<Group> Groups => Set<Group>();
+    public DbSet<Template> Templates => Set<Template>();
+    public DbSet<MailingList> Lists => Set<MailingList>();
+    public DbSet<ListColumn> ListColumns => Set<ListColumn>();
+    public DbSet<Recipient> Recipients => Set<Recipient>();
+    public DbSet<Transport> Transports => Set<Transport>();
+    public DbSet<Campaign> Campaigns => Set<Campaign>();
+    public DbSet<Delivery> Deliveries => Set<Delivery>();
+    public DbSet<CampaignRun> CampaignRuns => Set<CampaignRun>();
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+    public DbSet<TrackingCategory> TrackingCategories => Set<TrackingCategory>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(TritonDbContext).Assembly);
+        SnakeCaseNaming.Apply(modelBuilder);
+    }
+}

@@ -1,0 +1,56 @@
+using Triton.Core.Mail.Mime;
+
+namespace Triton.Core.Mail.Pickup;
+
+/// <summary>Writes each message as one .eml file (the bytes SMTP would send), atomically: temp file, then rename.</summary>
+public sealed class PickupTransport(string directory, MimeMessageWriter writer, TransportRateLimiter rateLimiter) : IMailTransport
+{
+    public string Directory { get; } = directory;
+
+    public async Task<SendResult> SendAsync(OutgoingMessage message, CancellationToken cancellationToken)
+    {
+        var rendered = writer.Render(message);
+        await rateLimiter.WaitAsync(cancellationToken);
+        try
+        {
+            System.IO.Directory.CreateDirectory(Directory);
+            var name = FileNameFor(rendered.MessageId);
+            var final = Path.Combine(Directory, name + ".eml");
+            // The temp name does not end in .eml, so a reader of the folder never sees a half-written message.
+            var temp = Path.Combine(Directory, "." + name + "." + Guid.NewGuid().ToString("N") + ".tmp");
+            try
+            {
+                await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 16384, FileOptions.Asynchronous))
+                {
+                    await file.WriteAsync(rendered.Bytes, cancellationToken);
+                    await file.FlushAsync(cancellationToken);
+                }
+                File.Move(temp, final, overwrite: false);
+            }
+            catch
+            {
+                File.Delete(temp);
+                throw;
+            }
+            rateLimiter.Accepted();
+            return SendResult.Accepted("Written to " + final);
+        }
+        catch (IOException ex)
+        {
+            return new SendResult(SendOutcome.Transient, "Could not write the pickup file: " + ex.Message);
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            return new SendResult(SendOutcome.TransportFailure, "The pickup directory is not writable: " + ex.Message);
+        }
+    }
+
+    /// <summary>The Message-ID made safe as a file name.</summary>
+    private static string FileNameFor(string messageId)
+    {
+        var invalid = Path.GetInvalidFileNameChars();
+        return string.Concat(messageId.Select(c => invalid.Contains(c) || c == '%' ? '_' : c));
+    }
+
+    public ValueTask DisposeAsync() => rateLimiter.DisposeAsync();
+}

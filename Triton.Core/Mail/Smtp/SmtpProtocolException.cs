@@ -1,0 +1,18 @@
+namespace Triton.Core.Mail.Smtp;
+
+/// <summary>The server broke the protocol (unparseable reply, over-long line); the connection cannot be trusted.</summary>
+public sealed class SmtpProtocolException(string message) : IOException(message);
+
+/// <summary>A step of the session failed in a way already classified for the engine.</summary>
+public sealed class SmtpSessionException(SendResult result, bool connectionUsable) : Exception(result.Reply)
+{
+    public SendResult Result { get; } = result;
+
+    /// <summary>False when the connection must be dropped (421, I/O trouble); true after a plain rejection.</summary>
+    public bool ConnectionUsable { get; } = connectionUsable;
+
+    /// <summary>What the session had learned when it failed (for the connection test report).</summary>
+    public SmtpReply? Greeting { get; internal set; }
+    public SmtpCapabilities? Capabilities { get; internal set; }
+    public bool Encrypted { get; internal set; }
+}

@@ -1,0 +1,53 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Triton.Core.Domain;
+using Triton.Core.Mail.Mime;
+using Triton.Core.Mail.Smtp;
+
+namespace Triton.Core.Mail;
+
+/// <summary>Builds the SMTP client options and transport of one Transport row (password decrypted).</summary>
+public sealed class SmtpTransportBuilder(
+    IOptions<MailOptions> options,
+    MimeMessageWriter writer,
+    ILoggerFactory loggerFactory,
+    TimeProvider time,
+    ISecretProtector? secretProtector = null)
+{
+    public SmtpClientOptions ClientOptions(Transport transport)
+    {
+        if (string.IsNullOrWhiteSpace(transport.Host))
+            throw new ArgumentException($"Transport '{transport.Name}' has no host.", nameof(transport));
+        string? password = null;
+        if (!string.IsNullOrEmpty(transport.ProtectedPassword))
+        {
+            if (secretProtector is null)
+                throw new InvalidOperationException("No ISecretProtector is registered: the SMTP password cannot be decrypted.");
+            password = secretProtector.Unprotect(transport.ProtectedPassword);
+        }
+        var mail = options.Value;
+        return new SmtpClientOptions
+        {
+            Host = transport.Host,
+            Port = transport.Port,
+            Security = transport.Security,
+            Username = string.IsNullOrEmpty(transport.Username) ? null : transport.Username,
+            Password = password,
+            AcceptSelfSignedCertificate = transport.AcceptSelfSignedCertificate,
+            AllowAuthWithoutTls = transport.AllowAuthWithoutTls,
+            HeloName = string.IsNullOrWhiteSpace(mail.HeloName) ? Environment.MachineName : mail.HeloName,
+            ConnectTimeout = mail.ConnectTimeout,
+            ReplyTimeout = mail.ReplyTimeout,
+            DataTimeout = mail.DataTimeout,
+        };
+    }
+
+    public IMailTransport Build(Transport transport) =>
+        new SmtpTransport(
+            ClientOptions(transport),
+            new SmtpPoolOptions(transport.MaxConnections, transport.MaxMessagesPerConnection, options.Value.IdleTimeout),
+            writer,
+            TransportRateLimiter.For(transport),
+            loggerFactory.CreateLogger<SmtpTransport>(),
+            time);
+}

@@ -1,0 +1,100 @@
+using System.Collections.Concurrent;
+using Triton.Core.Domain;
+using Triton.Core.Mail;
+using Triton.Core.Templates;
+
+namespace Triton.Core.Sending;
+
+/// <summary>
+/// One running campaign in this process: its prepared content, transport, prefetched jobs and
+/// in-flight count, and one cancellation source that halts it (pause, stop, shutdown).
+/// </summary>
+public sealed class CampaignSession(int campaignId, int generation, long runId, int listId, int concurrency,
+    MessageComposer composer, SubjectMode subjectMode, IMailTransport transport)
+{
+    private readonly CancellationTokenSource _halt = new();
+    private readonly ConcurrentQueue<ClaimedDelivery> _buffer = new();
+    private int _inFlight;
+    private int _outstanding;
+    private long _errors;
+
+    public int CampaignId { get; } = campaignId;
+    public int Generation { get; } = generation;
+    public long RunId { get; } = runId;
+    public int ListId { get; } = listId;
+    public int Concurrency { get; } = Math.Max(1, concurrency);
+    public MessageComposer Composer { get; } = composer;
+    public SubjectMode SubjectMode { get; } = subjectMode;
+    public SubjectPicker Subjects { get; } = composer.SubjectPicker();
+    public IMailTransport Transport { get; } = transport;
+
+    /// <summary>Cancelled when the campaign must not start another message.</summary>
+    public CancellationToken Halted => _halt.Token;
+    public bool IsHalted => _halt.IsCancellationRequested;
+
+    public int InFlight => Volatile.Read(ref _inFlight);
+
+    /// <summary>Claimed by this process and not yet recorded (buffered + in flight + awaiting the writer).</summary>
+    public int Outstanding => Volatile.Read(ref _outstanding);
+
+    public Task? Enqueuing { get; set; }
+    public bool EnqueueFinished => Enqueuing is { IsCompletedSuccessfully: true };
+
+    public void Halt() => _halt.Cancel();
+
+    /// <summary>
+    /// Halted by its own send errors, with the pause not yet written: the coordinator must not
+    /// replace this session with a fresh one (that would reset the error count) meanwhile.
+    /// </summary>
+    public bool AwaitingPause { get; private set; }
+
+    public void HaltForErrors()
+    {
+        AwaitingPause = true;
+        Halt();
+    }
+
+    public void PauseWritten() => AwaitingPause = false;
+
+    public void AddClaimed(IReadOnlyList<ClaimedDelivery> jobs)
+    {
+        Interlocked.Add(ref _outstanding, jobs.Count);
+        foreach (var job in jobs) _buffer.Enqueue(job);
+    }
+
+    /// <summary>Takes the next job if the campaign is under its concurrency; counts it in flight.</summary>
+    public bool TryStart(out ClaimedDelivery job)
+    {
+        job = null!;
+        if (IsHalted || Volatile.Read(ref _inFlight) >= Concurrency) return false;
+        if (Interlocked.Increment(ref _inFlight) > Concurrency || !_buffer.TryDequeue(out job!))
+        {
+            Interlocked.Decrement(ref _inFlight);
+            return false;
+        }
+        return true;
+    }
+
+    /// <summary>Counts jobs claimed for immediate processing (cron), not buffered.</summary>
+    public void AddOutstanding(int count) => Interlocked.Add(ref _outstanding, count);
+
+    public void Finished() => Interlocked.Decrement(ref _inFlight);
+
+    public void Recorded(int count) => Interlocked.Add(ref _outstanding, -count);
+
+    public bool HasBuffered => !_buffer.IsEmpty;
+
+    /// <summary>Empties the prefetch buffer (to give the leases back).</summary>
+    public List<long> DrainBuffer()
+    {
+        var ids = new List<long>();
+        while (_buffer.TryDequeue(out var job)) ids.Add(job.Id);
+        Recorded(ids.Count);
+        return ids;
+    }
+
+    public long AddErrors(long count) => Interlocked.Add(ref _errors, count);
+
+    /// <summary>Send errors in this run (MaxSendErrors counts them).</summary>
+    public long Errors => Interlocked.Read(ref _errors);
+}

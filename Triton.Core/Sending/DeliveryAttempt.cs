@@ -1,0 +1,79 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Triton.Core.Domain;
+using Triton.Core.Mail;
+
+namespace Triton.Core.Sending;
+
+/// <summary>
+/// Renders and sends one claimed job and says what became of it: the one place that maps a
+/// transport's outcome to a delivery status, retries and backoff. Workers and the cron endpoint
+/// both use it.
+/// </summary>
+public sealed class DeliveryAttempt(IOptions<SendingOptions> options, TimeProvider time, ILogger<DeliveryAttempt> logger)
+{
+    private readonly SendingOptions _options = options.Value;
+
+    public async Task<DeliveryResult> ExecuteAsync(CampaignSession session, ClaimedDelivery job, CancellationToken cancellationToken)
+    {
+        var result = await AttemptAsync(session, job, cancellationToken);
+        // Counted here, not when recorded, so the campaign halts within its concurrency of the limit.
+        if (result.IsError && session.AddErrors(1) >= _options.MaxSendErrors && _options.MaxSendErrors > 0)
+            session.HaltForErrors();
+        return result;
+    }
+
+    private async Task<DeliveryResult> AttemptAsync(CampaignSession session, ClaimedDelivery job, CancellationToken cancellationToken)
+    {
+        var subjectIndex = session.Subjects.Pick(job.PreviousSubjectIndex);
+        OutgoingMessage message;
+        try
+        {
+            message = session.Composer.Compose(job.Email, job.UserId, job.Fields, subjectIndex);
+        }
+        catch (Exception exception)
+        {
+            // One recipient's data broke the template: fail that delivery, the campaign goes on.
+            return Result(session, job, DeliveryStatus.Failed, job.Attempts + 1, "Template error: " + exception.Message, null, 0, null, isError: true);
+        }
+
+        SendResult sent;
+        try
+        {
+            sent = await session.Transport.SendAsync(message, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception exception)
+        {
+            logger.LogWarning(exception, "Transport failed for delivery {DeliveryId}", job.Id);
+            sent = new SendResult(SendOutcome.Transient, exception.Message);
+        }
+
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var attempts = job.Attempts + 1;
+        return sent.Outcome switch
+        {
+            SendOutcome.Accepted => Result(session, job, DeliveryStatus.Sent, attempts, sent.Reply, sent.Code, 0, subjectIndex, false),
+            SendOutcome.Bounced => Result(session, job, DeliveryStatus.Bounced, attempts, sent.Reply, sent.Code, 0, null, false),
+            SendOutcome.Rejected => Result(session, job, DeliveryStatus.Failed, attempts, sent.Reply, sent.Code, 0, null, true),
+            SendOutcome.Transient when attempts >= _options.MaxAttempts =>
+                Result(session, job, DeliveryStatus.Failed, attempts, sent.Reply, sent.Code, 0, null, true),
+            SendOutcome.Transient =>
+                Result(session, job, DeliveryStatus.Queued, attempts, sent.Reply, sent.Code, now + Backoff(attempts), null, false),
+            // Throttled by the server: back in the queue without spending an attempt.
+            SendOutcome.Deferred => Result(session, job, DeliveryStatus.Queued, job.Attempts, sent.Reply, sent.Code, now + 1000, null, false),
+            _ => Result(session, job, DeliveryStatus.Queued, job.Attempts, sent.Reply, sent.Code, 0, null, false,
+                pauseReason: "The transport failed: " + sent.Reply),
+        };
+    }
+
+    private long Backoff(int attempts) =>
+        (long)(Math.Min(3600, _options.RetryBaseDelaySeconds * Math.Pow(2, attempts - 1)) * 1000);
+
+    private static DeliveryResult Result(CampaignSession session, ClaimedDelivery job, DeliveryStatus status, int attempts, string? reply, int? code,
+        long notBefore, int? subjectIndex, bool isError, string? pauseReason = null) =>
+        new(job.Id, session.CampaignId, session.Generation, session.RunId, status, attempts, reply, code, notBefore, subjectIndex, isError, pauseReason);
+}

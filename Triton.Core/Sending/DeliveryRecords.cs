@@ -1,0 +1,30 @@
+using Triton.Core.Domain;
+
+namespace Triton.Core.Sending;
+
+/// <summary>A job leased to this instance, with what rendering needs of its recipient.</summary>
+public sealed class ClaimedDelivery
+{
+    public required long Id { get; init; }
+    public required long RecipientId { get; init; }
+    public required string Email { get; init; }
+    public required int Attempts { get; init; }
+    public string? UserId { get; set; }
+    public string Fields { get; set; } = "{}";
+    public int? PreviousSubjectIndex { get; set; }
+}
+
+/// <summary>What became of one attempt, to be written by the result writer.</summary>
+public sealed record DeliveryResult(
+    long DeliveryId,
+    int CampaignId,
+    int Generation,
+    long RunId,
+    DeliveryStatus Status,
+    int Attempts,
+    string? Reply,
+    int? ReplyCode,
+    long NotBefore,
+    int? SubjectIndex,
+    bool IsError,
+    string? PauseReason = null);

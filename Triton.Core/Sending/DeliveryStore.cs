@@ -1,0 +1,279 @@
+using System.Data.Common;
+using Triton.Core.Data;
+using Triton.Core.Domain;
+using static Triton.Core.Data.StoreExecutor;
+using static Triton.Core.Sending.SqlDialect;
+
+namespace Triton.Core.Sending;
+
+/// <summary>
+/// The engine's hot-path SQL on deliveries: enqueue by INSERT ... SELECT in recipient-id batches,
+/// lease-based claiming, batched result writes with exact counters. Every call runs in one
+/// transaction through <see cref="StoreExecutor"/>.
+/// </summary>
+public sealed class DeliveryStore(StoreExecutor store, SqlDialect dialect, TimeProvider time)
+{
+    public long Now => time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    /// <summary>Fixes Plan and the recipient range of a fresh generation. Returns false if already done.</summary>
+    public Task<bool> InitializeGenerationAsync(int campaignId, int generation, int listId, CancellationToken cancellationToken) =>
+        store.InTransactionAsync(async (connection, transaction, ct) =>
+        {
+            await using var command = Command(connection, transaction, """
+                UPDATE campaigns SET
+                    plan = (SELECT COUNT(*) FROM recipients WHERE list_id = @list),
+                    enqueue_limit = (SELECT COALESCE(MAX(id), 0) FROM recipients WHERE list_id = @list),
+                    enqueue_cursor = 0, enqueued = 0
+                WHERE id = @campaign AND generation = @generation AND enqueue_limit = 0 AND enqueue_done = @false
+                """);
+            AddParameter(command, "@list", listId);
+            AddParameter(command, "@campaign", campaignId);
+            AddParameter(command, "@generation", generation);
+            AddParameter(command, "@false", false);
+            return await command.ExecuteNonQueryAsync(ct) == 1;
+        }, cancellationToken);
+
+    /// <summary>
+    /// Enqueues the next batch of recipients after the cursor. The cursor moves in the same
+    /// transaction, conditionally, so two enqueuers (two instances) can never double a batch.
+    /// </summary>
+    public Task<EnqueueStep> EnqueueBatchAsync(int campaignId, int generation, int listId, int batchSize, CancellationToken cancellationToken) =>
+        store.InTransactionAsync(async (connection, transaction, ct) =>
+        {
+            long cursor, limit;
+            await using (var read = Command(connection, transaction,
+                "SELECT enqueue_cursor, enqueue_limit FROM campaigns WHERE id = @campaign AND generation = @generation AND enqueue_done = @false"))
+            {
+                AddParameter(read, "@campaign", campaignId);
+                AddParameter(read, "@generation", generation);
+                AddParameter(read, "@false", false);
+                await using var reader = await read.ExecuteReaderAsync(ct);
+                if (!await reader.ReadAsync(ct)) return new EnqueueStep(0, Done: true);
+                cursor = reader.GetInt64(0);
+                limit = reader.GetInt64(1);
+            }
+
+            long? next;
+            await using (var upper = Command(connection, transaction, """
+                SELECT MAX(id) FROM (SELECT id FROM recipients
+                    WHERE list_id = @list AND id > @cursor AND id <= @limit ORDER BY id LIMIT @n) AS batch
+                """))
+            {
+                AddParameter(upper, "@list", listId);
+                AddParameter(upper, "@cursor", cursor);
+                AddParameter(upper, "@limit", limit);
+                AddParameter(upper, "@n", batchSize);
+                var value = await upper.ExecuteScalarAsync(ct);
+                next = value is null or DBNull ? null : Convert.ToInt64(value);
+            }
+
+            var inserted = 0;
+            if (next is { } to)
+            {
+                await using var insert = Command(connection, transaction, """
+                    INSERT INTO deliveries (campaign_id, generation, recipient_id, email, status, attempts, updated_at, not_before, lease_until)
+                    SELECT @campaign, @generation, id, email, 0, 0, @now, 0, 0 FROM recipients
+                    WHERE list_id = @list AND id > @cursor AND id <= @to
+                    ON CONFLICT DO NOTHING
+                    """);
+                AddParameter(insert, "@campaign", campaignId);
+                AddParameter(insert, "@generation", generation);
+                AddParameter(insert, "@now", Now);
+                AddParameter(insert, "@list", listId);
+                AddParameter(insert, "@cursor", cursor);
+                AddParameter(insert, "@to", to);
+                inserted = await insert.ExecuteNonQueryAsync(ct);
+            }
+
+            var done = next is null || next >= limit;
+            // When the range is exhausted, Plan becomes what was really enqueued (recipients deleted
+            // during the run are not waited for).
+            await using var advance = Command(connection, transaction, $"""
+                UPDATE campaigns SET enqueue_cursor = @next, enqueued = enqueued + @inserted, enqueue_done = @done
+                    {(done ? ", plan = enqueued + @inserted" : "")}
+                WHERE id = @campaign AND generation = @generation AND enqueue_cursor = @cursor
+                """);
+            AddParameter(advance, "@next", next ?? cursor);
+            AddParameter(advance, "@inserted", inserted);
+            AddParameter(advance, "@done", done);
+            AddParameter(advance, "@campaign", campaignId);
+            AddParameter(advance, "@generation", generation);
+            AddParameter(advance, "@cursor", cursor);
+            if (await advance.ExecuteNonQueryAsync(ct) != 1)
+            {
+                transaction.Rollback();
+                return new EnqueueStep(0, Done: false);
+            }
+            return new EnqueueStep(inserted, done);
+        }, cancellationToken);
+
+    /// <summary>Leases up to <paramref name="count"/> due jobs and loads their recipients' data.</summary>
+    public Task<List<ClaimedDelivery>> ClaimAsync(int campaignId, int generation, string owner, int count, TimeSpan lease,
+        bool withPreviousSubject, CancellationToken cancellationToken) =>
+        store.InTransactionAsync(async (connection, transaction, ct) =>
+        {
+            var now = Now;
+            var claimed = new List<ClaimedDelivery>(count);
+            await using (var claim = Command(connection, transaction, dialect.ClaimSql))
+            {
+                AddParameter(claim, "@owner", owner);
+                AddParameter(claim, "@until", now + (long)lease.TotalMilliseconds);
+                AddParameter(claim, "@campaign", campaignId);
+                AddParameter(claim, "@generation", generation);
+                AddParameter(claim, "@now", now);
+                AddParameter(claim, "@n", count);
+                await using var reader = await claim.ExecuteReaderAsync(ct);
+                while (await reader.ReadAsync(ct))
+                    claimed.Add(new ClaimedDelivery
+                    {
+                        Id = reader.GetInt64(0), RecipientId = reader.GetInt64(1), Email = reader.GetString(2), Attempts = reader.GetInt32(3),
+                    });
+            }
+            if (claimed.Count == 0) return claimed;
+
+            var byRecipient = new Dictionary<long, ClaimedDelivery>(claimed.Count);
+            foreach (var job in claimed) byRecipient[job.RecipientId] = job;
+            var recipientIds = byRecipient.Keys.ToList();
+            await using (var recipients = connection.CreateCommand())
+            {
+                recipients.Transaction = transaction;
+                recipients.CommandText = "SELECT id, user_id, fields FROM recipients WHERE " + dialect.IdListCondition(recipients, "id", recipientIds);
+                await using var reader = await recipients.ExecuteReaderAsync(ct);
+                while (await reader.ReadAsync(ct))
+                {
+                    var job = byRecipient[reader.GetInt64(0)];
+                    job.UserId = reader.IsDBNull(1) ? null : reader.GetString(1);
+                    job.Fields = reader.GetString(2);
+                }
+            }
+
+            if (withPreviousSubject)
+            {
+                await using var previous = connection.CreateCommand();
+                previous.Transaction = transaction;
+                previous.CommandText = "SELECT recipient_id, subject_index FROM deliveries WHERE campaign_id = @campaign AND subject_index IS NOT NULL AND "
+                    + dialect.IdListCondition(previous, "recipient_id", recipientIds) + " ORDER BY updated_at";
+                AddParameter(previous, "@campaign", campaignId);
+                await using var reader = await previous.ExecuteReaderAsync(ct);
+                while (await reader.ReadAsync(ct))
+                    byRecipient[reader.GetInt64(0)].PreviousSubjectIndex = reader.GetInt32(1);
+            }
+            return claimed;
+        }, cancellationToken);
+
+    /// <summary>
+    /// Writes a batch of results and moves the counters by exactly the rows that changed. A result
+    /// whose lease was lost (expired and claimed elsewhere) changes nothing and counts nothing.
+    /// </summary>
+    public Task RecordAsync(IReadOnlyList<DeliveryResult> results, string owner, CancellationToken cancellationToken) =>
+        store.InTransactionAsync(async (connection, transaction, ct) =>
+        {
+            var deltas = new Dictionary<(int Campaign, int Generation, long Run), CounterDelta>();
+            await using var update = Command(connection, transaction, """
+                UPDATE deliveries SET status = @status, attempts = @attempts, last_reply = @reply, reply_code = @code,
+                    updated_at = @now, not_before = @notBefore, subject_index = COALESCE(@subject, subject_index),
+                    lease_owner = NULL, lease_until = 0
+                WHERE id = @id AND lease_owner = @owner AND status = 0
+                """);
+            var status = AddParameter(update, "@status", 0);
+            var attempts = AddParameter(update, "@attempts", 0);
+            var reply = AddParameter(update, "@reply", null);
+            var code = AddParameter(update, "@code", null);
+            AddParameter(update, "@now", Now);
+            var notBefore = AddParameter(update, "@notBefore", 0L);
+            var subject = AddParameter(update, "@subject", null);
+            var id = AddParameter(update, "@id", 0L);
+            AddParameter(update, "@owner", owner);
+            // Typed values on the first use let both providers prepare the statement once.
+            subject.DbType = System.Data.DbType.Int32;
+            code.DbType = System.Data.DbType.Int32;
+            reply.DbType = System.Data.DbType.String;
+            await update.PrepareAsync(ct);
+
+            foreach (var result in results)
+            {
+                status.Value = (int)result.Status;
+                attempts.Value = result.Attempts;
+                reply.Value = Truncate(result.Reply) ?? (object)DBNull.Value;
+                code.Value = result.ReplyCode ?? (object)DBNull.Value;
+                notBefore.Value = result.NotBefore;
+                subject.Value = result.SubjectIndex ?? (object)DBNull.Value;
+                id.Value = result.DeliveryId;
+                if (await update.ExecuteNonQueryAsync(ct) != 1) continue;
+                var key = (result.CampaignId, result.Generation, result.RunId);
+                deltas[key] = (deltas.TryGetValue(key, out var delta) ? delta : default).Add(result.Status);
+            }
+
+            foreach (var ((campaign, generation, run), delta) in deltas)
+            {
+                await using var counters = Command(connection, transaction, """
+                    UPDATE campaigns SET sent = sent + @sent, skipped = skipped + @skipped, failed = failed + @failed, bounced = bounced + @bounced
+                    WHERE id = @campaign AND generation = @generation
+                    """);
+                AddParameter(counters, "@sent", delta.Sent);
+                AddParameter(counters, "@skipped", delta.Skipped);
+                AddParameter(counters, "@failed", delta.Failed);
+                AddParameter(counters, "@bounced", delta.Bounced);
+                AddParameter(counters, "@campaign", campaign);
+                AddParameter(counters, "@generation", generation);
+                await counters.ExecuteNonQueryAsync(ct);
+
+                await using var runCounters = Command(connection, transaction,
+                    "UPDATE campaign_runs SET sent = sent + @sent, failed = failed + @failed WHERE id = @run");
+                AddParameter(runCounters, "@sent", delta.Sent);
+                AddParameter(runCounters, "@failed", delta.Failed + delta.Bounced);
+                AddParameter(runCounters, "@run", run);
+                await runCounters.ExecuteNonQueryAsync(ct);
+            }
+        }, cancellationToken);
+
+    /// <summary>Gives back leases of jobs that were claimed but not started (pause, shutdown).</summary>
+    public Task ReleaseAsync(IReadOnlyList<long> deliveryIds, string owner, CancellationToken cancellationToken) =>
+        deliveryIds.Count == 0 ? Task.CompletedTask : store.InTransactionAsync(async (connection, transaction, ct) =>
+        {
+            foreach (var chunk in deliveryIds.Chunk(500))
+            {
+                await using var release = connection.CreateCommand();
+                release.Transaction = transaction;
+                release.CommandText = "UPDATE deliveries SET lease_owner = NULL, lease_until = 0 WHERE lease_owner = @owner AND status = 0 AND "
+                    + dialect.IdListCondition(release, "id", chunk);
+                AddParameter(release, "@owner", owner);
+                await release.ExecuteNonQueryAsync(ct);
+            }
+        }, cancellationToken);
+
+    /// <summary>Running to Finished, atomically, once everything enqueued is processed.</summary>
+    public Task<bool> TryFinishAsync(int campaignId, int generation, CancellationToken cancellationToken) =>
+        store.InTransactionAsync(async (connection, transaction, ct) =>
+        {
+            await using var finish = Command(connection, transaction, """
+                UPDATE campaigns SET state = @finished, updated_at = updated_at
+                WHERE id = @campaign AND generation = @generation AND state = @running AND enqueue_done = @true
+                  AND sent + skipped + failed + bounced = plan
+                  AND NOT EXISTS (SELECT 1 FROM deliveries WHERE campaign_id = @campaign AND generation = @generation AND status = 0)
+                """);
+            AddParameter(finish, "@finished", (int)CampaignState.Finished);
+            AddParameter(finish, "@running", (int)CampaignState.Running);
+            AddParameter(finish, "@campaign", campaignId);
+            AddParameter(finish, "@generation", generation);
+            AddParameter(finish, "@true", true);
+            return await finish.ExecuteNonQueryAsync(ct) == 1;
+        }, cancellationToken);
+
+    private static string? Truncate(string? reply) => reply is { Length: > 1000 } ? reply[..1000] : reply;
+}
+
+public readonly record struct EnqueueStep(int Inserted, bool Done);
+
+/// <summary>How much one batch moved a campaign's counters.</summary>
+public readonly record struct CounterDelta(long Sent, long Skipped, long Failed, long Bounced)
+{
+    public CounterDelta Add(DeliveryStatus status) => status switch
+    {
+        DeliveryStatus.Sent => this with { Sent = Sent + 1 },
+        DeliveryStatus.Skipped => this with { Skipped = Skipped + 1 },
+        DeliveryStatus.Failed => this with { Failed = Failed + 1 },
+        DeliveryStatus.Bounced => this with { Bounced = Bounced + 1 },
+        _ => this,
+    };
+}

@@ -1,0 +1,46 @@
+using Microsoft.Extensions.Options;
+using Triton.Core.Domain;
+
+namespace Triton.Core.Sending;
+
+public sealed record QueueProcessingResult(int Processed, int Sent, int Failed);
+
+/// <summary>
+/// Cron-driven sending: one synchronous batch (at most 50) of queued jobs, shared round-robin by
+/// the running campaigns, through the same attempt and result-recording code as the workers.
+/// </summary>
+public sealed class QueueProcessor(
+    CampaignEngine engine,
+    JobBoard board,
+    DeliveryStore deliveries,
+    DeliveryAttempt attempt,
+    ResultWriter writer,
+    EngineIdentity identity,
+    IOptions<SendingOptions> options)
+{
+    public const int MaxBatch = 50;
+
+    public async Task<QueueProcessingResult> ProcessAsync(int batchSize, CancellationToken cancellationToken)
+    {
+        var remaining = Math.Clamp(batchSize, 1, MaxBatch);
+        await engine.CoordinateAsync(cancellationToken);
+        var lease = TimeSpan.FromSeconds(options.Value.LeaseSeconds);
+        var results = new List<(CampaignSession Session, DeliveryResult Result)>();
+        var sessions = board.Sessions.Where(s => !s.IsHalted).ToList();
+        for (var i = 0; i < sessions.Count && remaining > 0; i++)
+        {
+            var session = sessions[i];
+            var share = (int)Math.Ceiling(remaining / (double)(sessions.Count - i));
+            var jobs = await deliveries.ClaimAsync(session.CampaignId, session.Generation, identity.Owner, share, lease,
+                session.SubjectMode == SubjectMode.Sequential, cancellationToken);
+            session.AddOutstanding(jobs.Count);
+            foreach (var job in jobs)
+                results.Add((session, await attempt.ExecuteAsync(session, job, cancellationToken)));
+            remaining -= jobs.Count;
+        }
+        if (results.Count > 0) await writer.RecordAsync(results, cancellationToken);
+        await engine.CoordinateAsync(cancellationToken);
+        var sent = results.Count(r => r.Result.Status == DeliveryStatus.Sent);
+        return new QueueProcessingResult(results.Count, sent, results.Count - sent);
+    }
+}

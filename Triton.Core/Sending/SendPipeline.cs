@@ -1,0 +1,105 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Triton.Core.Sending;
+
+/// <summary>
+/// The send phase of this process, made explicit: a dispatcher claims jobs into each session's
+/// bounded prefetch, workers render and send them, and one writer records results in batches.
+/// The resume point moves only when the writer records an accepted message.
+/// </summary>
+public sealed class SendPipeline(
+    JobBoard board,
+    DeliveryStore deliveries,
+    DeliveryAttempt attempt,
+    ResultWriter writer,
+    EngineIdentity identity,
+    IOptions<SendingOptions> options,
+    ILogger<SendPipeline> logger)
+{
+    private readonly SendingOptions _options = options.Value;
+
+    public Task RunAsync(CancellationToken stopping)
+    {
+        if (_options.Workers <= 0)
+            return Task.CompletedTask; // cron-driven mode: POST /api/cron/process-email-queue sends
+        var tasks = new List<Task> { DispatchAsync(stopping), writer.RunAsync(stopping) };
+        for (var i = 0; i < _options.Workers; i++) tasks.Add(WorkAsync(stopping));
+        return Task.WhenAll(tasks);
+    }
+
+    private async Task DispatchAsync(CancellationToken stopping)
+    {
+        var lease = TimeSpan.FromSeconds(_options.LeaseSeconds);
+        while (!stopping.IsCancellationRequested)
+        {
+            var claimedAny = false;
+            foreach (var session in board.Sessions)
+            {
+                if (session.IsHalted) continue;
+                var room = Prefetch(session) - session.Outstanding;
+                if (room < Math.Min(_options.ClaimBatchSize, Prefetch(session)) / 2) continue;
+                try
+                {
+                    var jobs = await deliveries.ClaimAsync(session.CampaignId, session.Generation, identity.Owner, room, lease,
+                        session.SubjectMode == Domain.SubjectMode.Sequential, stopping);
+                    if (jobs.Count == 0) continue;
+                    session.AddClaimed(jobs);
+                    claimedAny = true;
+                    board.Signal();
+                }
+                catch (OperationCanceledException) when (stopping.IsCancellationRequested) { return; }
+                catch (Exception exception)
+                {
+                    logger.LogError(exception, "Claiming jobs of campaign {CampaignId} failed", session.CampaignId);
+                }
+            }
+            if (!claimedAny)
+            {
+                try { await Task.Delay(20, stopping); }
+                catch (OperationCanceledException) { return; }
+            }
+        }
+    }
+
+    /// <summary>Jobs leased ahead per campaign: enough to keep its concurrency busy between claims.</summary>
+    private int Prefetch(CampaignSession session) => Math.Max(session.Concurrency * 2, _options.ClaimBatchSize);
+
+    private async Task WorkAsync(CancellationToken stopping)
+    {
+        while (!stopping.IsCancellationRequested)
+        {
+            if (!board.TryTake(out var session, out var job))
+            {
+                try { await board.WaitAsync(stopping); }
+                catch (OperationCanceledException) { return; }
+                continue;
+            }
+            if (session.HasBuffered) board.Signal(); // pass the wake-up on while work remains
+            try
+            {
+                var result = await attempt.ExecuteAsync(session, job, stopping);
+                await writer.WriteAsync(session, result, stopping);
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested) { return; }
+            catch (Exception exception)
+            {
+                logger.LogError(exception, "Delivery {DeliveryId} could not be processed; its lease will expire and it will be retried", job.Id);
+            }
+            finally
+            {
+                session.Finished();
+                board.Signal();
+            }
+        }
+    }
+}
+
+/// <summary>This process's name on the leases it takes.</summary>
+public sealed class EngineIdentity
+{
+    public string Owner { get; } = Limit($"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}");
+
+    private static string Limit(string owner) => owner.Length <= 100 ? owner : owner[^100..];
+}

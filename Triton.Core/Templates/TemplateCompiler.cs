@@ -1,0 +1,155 @@
+using System.Text.RegularExpressions;
+using HandlebarsDotNet;
+
+namespace Triton.Core.Templates;
+
+/// <summary>A template compiled once, rendered for many recipients; safe to share between workers.</summary>
+public sealed class CompiledTemplate(HandlebarsTemplate<object, object> render)
+{
+    /// <summary>Renders for one recipient; a failure throws <see cref="TemplateRenderException"/> with the reason.</summary>
+    public string Render(object context)
+    {
+        try
+        {
+            return render(context);
+        }
+        catch (Exception exception) when (exception is HandlebarsException or FormatException or InvalidCastException)
+        {
+            throw new TemplateRenderException(exception.Message, exception);
+        }
+    }
+}
+
+/// <summary>Compiles Handlebars markup with its partials, the built-in helpers and, when asked, inlined CSS.</summary>
+public sealed partial class TemplateCompiler(CssInliner inliner)
+{
+    /// <summary>
+    /// Compiles <paramref name="markup"/>. Partials are other templates by name; they are compiled in
+    /// the same fresh environment, so helpers and partials of different templates never mix.
+    /// </summary>
+    public CompiledTemplate Compile(string markup, IReadOnlyDictionary<string, string>? partials = null, bool inlineCss = false)
+    {
+        partials ??= new Dictionary<string, string>();
+        if (inlineCss)
+        {
+            // Inline once per compile, before Handlebars sees the markup: per message would be far too slow.
+            var sheet = inliner.CollectStyles([markup, .. partials.Values]);
+            if (sheet.Length > 0)
+            {
+                markup = inliner.Inline(markup, sheet, keepMediaRules: true);
+                partials = partials.ToDictionary(p => p.Key, p => inliner.Inline(p.Value, sheet, keepMediaRules: false));
+            }
+        }
+
+        var handlebars = Handlebars.Create(new HandlebarsConfiguration { ThrowOnUnresolvedBindingExpression = false });
+        TemplateHelpers.Register(handlebars);
+        foreach (var (name, body) in partials)
+        {
+            Guard(name, body, () => handlebars.Compile(body));
+            handlebars.RegisterTemplate(name, body);
+        }
+        return new CompiledTemplate(Guard(null, markup, () => handlebars.Compile(markup)));
+    }
+
+    /// <summary>Checks that markup compiles on its own (partials are checked by name elsewhere).</summary>
+    public TemplateCompileException? Check(string markup)
+    {
+        try
+        {
+            var handlebars = Handlebars.Create();
+            TemplateHelpers.Register(handlebars);
+            handlebars.Compile(markup);
+            return null;
+        }
+        catch (TemplateCompileException exception) { return exception; }
+        catch (Exception exception) when (exception is HandlebarsException)
+        {
+            return ToCompileException(null, markup, exception);
+        }
+    }
+
+    /// <summary>Names of the partials the markup references, without the partial-block marker.</summary>
+    public static IReadOnlySet<string> PartialNames(string markup)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (Match match in PartialReference().Matches(markup))
+        {
+            var name = match.Groups["name"].Value.Trim('"', '\'');
+            if (!name.StartsWith('@')) names.Add(name);
+        }
+        return names;
+    }
+
+    private static T Guard<T>(string? partial, string markup, Func<T> compile)
+    {
+        try
+        {
+            return compile();
+        }
+        catch (Exception exception) when (exception is HandlebarsException)
+        {
+            throw ToCompileException(partial, markup, exception);
+        }
+    }
+
+    private static TemplateCompileException ToCompileException(string? partial, string markup, Exception exception)
+    {
+        var (line, column) = Position(exception, markup);
+        var where = partial is null ? "" : $"in partial '{partial}': ";
+        var message = LocationSuffix().Replace(exception.Message, "").Trim();
+        return new TemplateCompileException(where + message, line, column, exception);
+    }
+
+    /// <summary>Handlebars.Net carries the position on a reader context; older paths only in the message.</summary>
+    private static (int Line, int Column) Position(Exception exception, string markup)
+    {
+        var context = exception.GetType().GetProperty("Context")?.GetValue(exception);
+        if (context is not null)
+        {
+            var line = context.GetType().GetProperty("LineNumber")?.GetValue(context) as int?;
+            var column = context.GetType().GetProperty("CharNumber")?.GetValue(context) as int?;
+            if (line is not null && column is not null) return (line.Value, column.Value);
+        }
+        var match = LocationSuffix().Match(exception.Message);
+        if (match.Success) return (int.Parse(match.Groups[1].Value), int.Parse(match.Groups[2].Value));
+        return Locate(exception.Message, markup);
+    }
+
+    /// <summary>Finds the expression the message quotes ('/if', 'each') in the markup.</summary>
+    private static (int Line, int Column) Locate(string message, string markup)
+    {
+        foreach (Match quoted in QuotedToken().Matches(message))
+        {
+            var token = quoted.Groups[1].Value.TrimStart('#', '/');
+            var closing = quoted.Groups[1].Value.StartsWith('/');
+            var at = closing ? markup.IndexOf("{{/" + token, StringComparison.Ordinal) : -1;
+            if (at < 0) at = markup.IndexOf("{{#" + token, StringComparison.Ordinal);
+            if (at < 0) at = markup.IndexOf("{{" + token, StringComparison.Ordinal);
+            if (at < 0) continue;
+            var line = 1 + markup.AsSpan(0, at).Count('\n');
+            var column = at - (markup.LastIndexOf('\n', Math.Max(at - 1, 0)) is var newline && newline >= 0 && newline < at ? newline + 1 : 0) + 1;
+            return (line, column);
+        }
+        return (1, 1);
+    }
+
+    [GeneratedRegex(@"'([^'\s]+)'")]
+    private static partial Regex QuotedToken();
+
+    [GeneratedRegex(@"\{\{~?#?>\s*(?<name>""[^""]+""|'[^']+'|[^\s}~]+)")]
+    private static partial Regex PartialReference();
+
+    [GeneratedRegex(@"\s*Occured at:\s*(\d+):(\d+)", RegexOptions.IgnoreCase)]
+    private static partial Regex LocationSuffix();
+}
+
+/// <summary>Markup that does not compile; line and column are 1-based where known.</summary>
+public sealed class TemplateCompileException(string message, int line, int column, Exception? inner = null)
+    : Exception(message, inner)
+{
+    public int Line { get; } = line;
+    public int Column { get; } = column;
+}
+
+/// <summary>A render that failed for one recipient; the engine marks that delivery Failed with this reason.</summary>
+public sealed class TemplateRenderException(string message, Exception? inner = null) : Exception(message, inner);

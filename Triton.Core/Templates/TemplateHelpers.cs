@@ -1,0 +1,93 @@
+using System.Globalization;
+using System.Text.Json;
+using HandlebarsDotNet;
+
+namespace Triton.Core.Templates;
+
+/// <summary>
+/// The built-in helpers: formatDate, formatNumber, default, upper, lower, urlEncode.
+/// Formatting uses the invariant culture so a message does not depend on the server's locale.
+/// </summary>
+internal static class TemplateHelpers
+{
+    public static void Register(IHandlebars handlebars)
+    {
+        handlebars.RegisterHelper("formatDate", (context, arguments) =>
+        {
+            Require(arguments, 1, "formatDate", "a date and an optional format");
+            var format = arguments.Length > 1 ? Text(arguments[1]) : "yyyy-MM-dd";
+            return ToDate(arguments[0]) is { } date
+                ? date.ToString(format, CultureInfo.InvariantCulture)
+                : throw new HandlebarsRuntimeException($"formatDate: '{Text(arguments[0])}' is not a date.");
+        });
+        handlebars.RegisterHelper("formatNumber", (context, arguments) =>
+        {
+            Require(arguments, 1, "formatNumber", "a number and an optional format");
+            var format = arguments.Length > 1 ? Text(arguments[1]) : "N0";
+            return ToNumber(arguments[0]) is { } number
+                ? number.ToString(format, CultureInfo.InvariantCulture)
+                : throw new HandlebarsRuntimeException($"formatNumber: '{Text(arguments[0])}' is not a number.");
+        });
+        handlebars.RegisterHelper("default", (context, arguments) =>
+        {
+            Require(arguments, 2, "default", "a value and a fallback");
+            return IsEmpty(arguments[0]) ? arguments[1] : arguments[0];
+        });
+        handlebars.RegisterHelper("upper", (context, arguments) =>
+        {
+            Require(arguments, 1, "upper", "a value");
+            return Text(arguments[0]).ToUpperInvariant();
+        });
+        handlebars.RegisterHelper("lower", (context, arguments) =>
+        {
+            Require(arguments, 1, "lower", "a value");
+            return Text(arguments[0]).ToLowerInvariant();
+        });
+        handlebars.RegisterHelper("urlEncode", (context, arguments) =>
+        {
+            Require(arguments, 1, "urlEncode", "a value");
+            return Uri.EscapeDataString(Text(arguments[0]));
+        });
+    }
+
+    private static void Require(Arguments arguments, int count, string helper, string what)
+    {
+        if (arguments.Length < count)
+            throw new HandlebarsRuntimeException($"{helper} needs {what}.");
+    }
+
+    private static string Text(object? value) => value switch
+    {
+        null => "",
+        UndefinedBindingResult => "",
+        IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? "",
+    };
+
+    private static bool IsEmpty(object? value) => value switch
+    {
+        null or UndefinedBindingResult => true,
+        string text => string.IsNullOrWhiteSpace(text),
+        _ => false,
+    };
+
+    private static DateTimeOffset? ToDate(object? value) => value switch
+    {
+        DateTimeOffset date => date,
+        DateTime date => new DateTimeOffset(date),
+        long milliseconds => DateTimeOffset.FromUnixTimeMilliseconds(milliseconds),
+        string text when DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date) => date,
+        _ => null,
+    };
+
+    private static decimal? ToNumber(object? value) => value switch
+    {
+        long number => number,
+        int number => number,
+        double number => (decimal)number,
+        decimal number => number,
+        string text when decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) => number,
+        JsonElement { ValueKind: JsonValueKind.Number } element => element.GetDecimal(),
+        _ => null,
+    };
+}

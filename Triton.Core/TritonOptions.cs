@@ -1,0 +1,29 @@
+namespace Triton.Core;
+
+/// <summary>The "Triton" section of appsettings.json.</summary>
+public sealed class TritonOptions
+{
+    public const string Section = "Triton";
+
+    /// <summary>Where the SQLite file, the pickup folder, the archive and the key ring live.</summary>
+    public string DataDirectory { get; set; } = "./data";
+
+    /// <summary>Base URL for tracking and unsubscribe links; empty means the request's own.</summary>
+    public string? PublicUrl { get; set; }
+
+    /// <summary>Bearer secret of the cron endpoint; unset turns the endpoint off (404).</summary>
+    public string? CronSecret { get; set; }
+
+    public BootstrapOptions Bootstrap { get; set; } = new();
+
+    public string ResolveDataPath(params string[] parts) =>
+        Path.GetFullPath(Path.Combine([DataDirectory, .. parts]));
+}
+
+/// <summary>First admin and API key, created on an empty database only.</summary>
+public sealed class BootstrapOptions
+{
+    public string? AdminEmail { get; set; }
+    public string? AdminPassword { get; set; }
+    public string? ApiKey { get; set; }
+}

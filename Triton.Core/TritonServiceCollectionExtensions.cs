@@ -1,0 +1,29 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Triton.Core.Access;
+using Triton.Core.Data;
+using Triton.Core.Lists;
+using Triton.Core.Mail;
+using Triton.Core.Sending;
+using Triton.Core.Templates;
+
+namespace Triton.Core;
+
+public static class TritonServiceCollectionExtensions
+{
+    /// <summary>Everything Triton.Core offers: options, database, templates, mail, the sending engine.</summary>
+    public static IServiceCollection AddTritonCore(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<TritonOptions>().Bind(configuration.GetSection(TritonOptions.Section));
+        services.AddSingleton(TimeProvider.System);
+        services.AddTritonDatabase(configuration);
+        services.AddSingleton<CssInliner>();
+        services.AddSingleton<TemplateCompiler>();
+        services.AddTritonMail(configuration);
+        services.AddTritonSending(configuration);
+        services.AddSingleton<ApiKeyBootstrap>();
+        services.AddSingleton<TemplateCache>();
+        services.AddTritonLists();
+        return services;
+    }
+}
