@@ -1,0 +1,54 @@
+using System.Text.Json.Serialization;
+using FluentValidation;
+using Microsoft.AspNetCore.Authentication;
+using Triton.Core.Campaigns;
+using Triton.Core.Groups;
+using Triton.Core.Mail;
+
+namespace Triton.Web.Api;
+
+public static class ApiComposition
+{
+    public const string Policy = "Api";
+
+    public static IServiceCollection AddTritonApi(this IServiceCollection services)
+    {
+        services.AddAuthentication()
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        services.AddAuthorizationBuilder()
+            .AddPolicy(Policy, policy => policy
+                .AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName)
+                .RequireAuthenticatedUser());
+        services.ConfigureHttpJsonOptions(options =>
+            options.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        // Binding failures throw, so BadRequestProblemHandler can name the failing field.
+        services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        services.AddExceptionHandler<BadRequestProblemHandler>();
+        services.AddExceptionHandler<ConflictProblemHandler>();
+        services.AddScoped<IValidator<GroupInput>, GroupInputValidator>();
+        services.AddScoped<IValidator<TransportInput>, TransportInputValidator>();
+        services.AddScoped<IValidator<CampaignInput>, CampaignInputValidator>();
+        services.AddScoped<CampaignReader>();
+        services.AddSingleton<FluentValidation.IValidator<ListInput>, ListInputValidator>();
+        services.AddSingleton<FluentValidation.IValidator<TemplateInput>, TemplateInputValidator>();
+        return services;
+    }
+
+    /// <summary>Every resource maps its own group under /api; all of them need an API key.</summary>
+    public static RouteGroupBuilder MapTritonApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api").RequireAuthorization(Policy)
+            .WithMetadata(new RequestBodyLimit(RequestBodyLimit.Json));
+        api.MapGroupEndpoints();
+        api.MapTransportEndpoints();
+        api.MapTransportConnectionTest();
+        var campaigns = api.MapCampaignEndpoints();
+        campaigns.MapCampaignActionEndpoints();
+        campaigns.MapCampaignDeliveryEndpoints();
+        api.MapTemplateEndpoints();
+        api.MapListEndpoints();
+        api.MapRecipientEndpoints();
+        api.MapCampaignPreviewEndpoints();
+        return api;
+    }
+}

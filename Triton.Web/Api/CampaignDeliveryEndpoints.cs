@@ -1,0 +1,88 @@
+using System.Globalization;
+using CsvHelper;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Triton.Core.Data;
+using Triton.Core.Domain;
+
+namespace Triton.Web.Api;
+
+public sealed record CampaignRunResponse(long Id, int Generation, DateTimeOffset StartedAt, DateTimeOffset? EndedAt,
+    string Outcome, string? Error, long Sent, long Failed);
+
+public sealed record DeliveryResponse(string Email, string Status, int Attempts, string? LastReply, int? ReplyCode, DateTimeOffset UpdatedAt);
+
+public sealed record ResultPage<T>(IReadOnlyList<T> Items, int Page, int PageSize, long Total);
+
+/// <summary>A campaign's execution history and its recipients' delivery records (JSON pages or CSV).</summary>
+public static class CampaignDeliveryEndpoints
+{
+    private const int MaxPageSize = 1000;
+    private const int MaxRuns = 1000;
+
+    public static void MapCampaignDeliveryEndpoints(this RouteGroupBuilder campaigns)
+    {
+        campaigns.MapGet("/{id:int}/runs", async Task<Results<Ok<List<CampaignRunResponse>>, ProblemHttpResult>> (
+            int id, TritonDbContext db, CancellationToken ct) =>
+        {
+            if (!await db.Campaigns.AnyAsync(c => c.Id == id, ct)) return ApiResults.NotFound("campaign");
+            // SQLite cannot order by DateTimeOffset: rows are written in start order, so the newest
+            // ids are the newest runs; the final order by start time is done here.
+            var runs = await db.CampaignRuns.AsNoTracking().Where(r => r.CampaignId == id)
+                .OrderByDescending(r => r.Id).Take(MaxRuns).ToListAsync(ct);
+            return TypedResults.Ok(runs.OrderByDescending(r => r.StartedAt).ThenByDescending(r => r.Id).Select(r => new CampaignRunResponse(
+                r.Id, r.Generation, r.StartedAt, r.EndedAt, r.Outcome.ToString(), r.Error, r.Sent, r.Failed)).ToList());
+        });
+
+        campaigns.MapGet("/{id:int}/deliveries", async Task<Results<Ok<ResultPage<DeliveryResponse>>, PushStreamHttpResult, ProblemHttpResult>> (
+            int id, string? status, int? page, int? pageSize, HttpRequest request, TritonDbContext db, CancellationToken ct) =>
+        {
+            var generation = await db.Campaigns.Where(c => c.Id == id).Select(c => (int?)c.Generation).FirstOrDefaultAsync(ct);
+            if (generation is null) return ApiResults.NotFound("campaign");
+            var query = db.Deliveries.AsNoTracking().Where(d => d.CampaignId == id && d.Generation == generation);
+            if (!string.IsNullOrEmpty(status))
+            {
+                if (!EnumNames.TryParse<DeliveryStatus>(status, out var wanted))
+                    return Invalid("status", $"'status' must be one of: {EnumNames.List<DeliveryStatus>()}.");
+                query = query.Where(d => d.Status == wanted);
+            }
+            query = query.OrderBy(d => d.Id);
+
+            if (WantsCsv(request))
+                return TypedResults.Stream(stream => WriteCsvAsync(stream, query, ct), "text/csv; charset=utf-8", $"campaign-{id}-deliveries.csv");
+
+            var number = page ?? 1;
+            var size = pageSize ?? 100;
+            if (number < 1) return Invalid("page", "'page' must be 1 or more.");
+            if (size is < 1 or > MaxPageSize) return Invalid("pageSize", $"'pageSize' must be between 1 and {MaxPageSize}.");
+            var total = await query.LongCountAsync(ct);
+            var rows = await query.Skip((number - 1) * size).Take(size).ToListAsync(ct);
+            return TypedResults.Ok(new ResultPage<DeliveryResponse>(rows.Select(ToResponse).ToList(), number, size, total));
+        });
+    }
+
+    private static DeliveryResponse ToResponse(Delivery d) =>
+        new(d.Email, d.Status.ToString(), d.Attempts, d.LastReply, d.ReplyCode, DateTimeOffset.FromUnixTimeMilliseconds(d.UpdatedAt));
+
+    private static bool WantsCsv(HttpRequest request) =>
+        request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals("text/csv", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>Streams rows from the database straight into the response; nothing is buffered whole.</summary>
+    private static async Task WriteCsvAsync(Stream stream, IQueryable<Delivery> query, CancellationToken ct)
+    {
+        await using var csv = CsvWriter.Create(stream, CsvWriterOptions.Default, true);
+        await csv.WriteRecordAsync(["email", "status", "attempts", "lastReply", "replyCode", "updatedAt"], ct);
+        await foreach (var delivery in query.AsAsyncEnumerable().WithCancellation(ct))
+        {
+            var row = ToResponse(delivery);
+            await csv.WriteRecordAsync([
+                row.Email, row.Status, row.Attempts.ToString(CultureInfo.InvariantCulture), row.LastReply ?? "",
+                row.ReplyCode?.ToString(CultureInfo.InvariantCulture) ?? "", row.UpdatedAt.ToString("O", CultureInfo.InvariantCulture)], ct);
+        }
+        await csv.FlushAsync(ct);
+    }
+
+    private static ProblemHttpResult Invalid(string field, string message) =>
+        TypedResults.Problem(title: "One or more validation errors occurred.", statusCode: StatusCodes.Status400BadRequest,
+            extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { [field] = [message] } });
+}

@@ -1,0 +1,53 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Triton.Core.Campaigns;
+using Triton.Core.Data;
+using Triton.Core.Domain;
+
+namespace Triton.Web.Api;
+
+public sealed record ProgressResponse(
+    long Plan, long Enqueued, long Sent, long Skipped, long Failed, long Bounced,
+    int InFlight, double RatePerSecond, double? EtaSeconds);
+
+public sealed record CampaignResponse(
+    int Id, string Name, int TemplateId, int ListId, int TransportId, IReadOnlyList<string> Subjects, string SubjectMode,
+    string FromAddress, string? FromName, DateTimeOffset? ScheduleAt, IReadOnlyDictionary<string, string> CustomHeaders,
+    JsonElement CustomVariables, int? TrackingCategoryId, string? Group, string? Description, int Concurrency,
+    int? MaxStartDelayMinutes, string State, string? StateReason, int Generation, ProgressResponse Progress,
+    FailureBreakdown Failures, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+
+/// <summary>Builds a campaign's GET body: its settings, exact counters, live rate and failure breakdown.</summary>
+public sealed class CampaignReader(TritonDbContext db, ICampaignProgressFeed feed)
+{
+    public async Task<CampaignResponse?> ReadAsync(int id, CancellationToken ct)
+    {
+        var campaign = await db.Campaigns.AsNoTracking().Include(c => c.Group).FirstOrDefaultAsync(c => c.Id == id, ct);
+        return campaign is null ? null : await ToResponseAsync(campaign, withFailures: true, ct);
+    }
+
+    public async Task<IReadOnlyList<CampaignResponse>> ListAsync(string? group, CancellationToken ct)
+    {
+        var query = db.Campaigns.AsNoTracking().Include(c => c.Group).AsQueryable();
+        if (!string.IsNullOrWhiteSpace(group)) query = query.Where(c => c.Group != null && c.Group.Name == group);
+        var campaigns = await query.OrderBy(c => c.Name).ToListAsync(ct);
+        var list = new List<CampaignResponse>(campaigns.Count);
+        foreach (var campaign in campaigns) list.Add(await ToResponseAsync(campaign, withFailures: false, ct));
+        return list;
+    }
+
+    private async Task<CampaignResponse> ToResponseAsync(Campaign c, bool withFailures, CancellationToken ct)
+    {
+        var live = feed.Latest(c.Id);
+        var progress = new ProgressResponse(
+            c.Progress.Plan, c.Progress.Enqueued, c.Progress.Sent, c.Progress.Skipped, c.Progress.Failed, c.Progress.Bounced,
+            live?.InFlight ?? 0, live?.RatePerSecond ?? 0, live?.Eta?.TotalSeconds);
+        var failures = withFailures ? await FailureBreakdown.ReadAsync(db, c.Id, c.Generation, ct) : FailureBreakdown.Empty;
+        using var variables = JsonDocument.Parse(string.IsNullOrWhiteSpace(c.CustomVariables) ? "{}" : c.CustomVariables);
+        return new CampaignResponse(
+            c.Id, c.Name, c.TemplateId, c.ListId, c.TransportId, c.Subjects, EnumNames.Name(c.SubjectMode),
+            c.FromAddress, c.FromName, c.ScheduleAt, c.CustomHeaders, variables.RootElement.Clone(), c.TrackingCategoryId,
+            c.Group?.Name, c.Description, c.Concurrency, c.MaxStartDelayMinutes, c.State.ToString(), c.StateReason,
+            c.Generation, progress, failures, c.CreatedAt, c.UpdatedAt);
+    }
+}

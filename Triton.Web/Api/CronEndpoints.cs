@@ -1,0 +1,32 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Options;
+using Triton.Core;
+using Triton.Core.Sending;
+
+namespace Triton.Web.Api;
+
+/// <summary>
+/// POST /api/cron/process-email-queue: one synchronous batch for deployments that drive sending
+/// from an external scheduler. Its own bearer secret (Triton:CronSecret), not an API key; unset, the
+/// endpoint does not exist (404).
+/// </summary>
+public static class CronEndpoints
+{
+    public static IEndpointRouteBuilder MapCronEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/cron/process-email-queue", async Task<IResult> (
+            HttpRequest request, IOptions<TritonOptions> options, QueueProcessor processor, int? batchSize, CancellationToken cancellationToken) =>
+        {
+            var secret = options.Value.CronSecret;
+            if (string.IsNullOrEmpty(secret)) return TypedResults.NotFound();
+            string? header = request.Headers.Authorization;
+            var presented = header is not null && header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : "";
+            if (!CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented), Encoding.UTF8.GetBytes(secret)))
+                return TypedResults.Problem(title: "A valid cron secret is required.", statusCode: StatusCodes.Status401Unauthorized);
+            var result = await processor.ProcessAsync(batchSize ?? QueueProcessor.MaxBatch, cancellationToken);
+            return TypedResults.Ok(new { processed = result.Processed, sent = result.Sent, failed = result.Failed });
+        }).AllowAnonymous();
+        return app;
+    }
+}

@@ -1,0 +1,23 @@
+using Triton.Core;
+using Triton.Core.Data;
+using Triton.Web;
+using Triton.Web.Admin;
+
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+{
+    Args = args,
+    // appsettings.json is copied beside the binaries from the repository root.
+    ContentRootPath = AppContext.BaseDirectory,
+});
+
+builder.Services.AddTritonCore(builder.Configuration);
+builder.Services.AddTritonWeb(builder.Configuration);
+
+var app = builder.Build();
+await app.Services.PrepareTritonDatabaseAsync(app.Lifetime.ApplicationStopping);
+await app.Services.PrepareTritonAdminAsync(app.Lifetime.ApplicationStopping);
+app.UseTritonWeb();
+app.Run();
+
+/// <summary>Visible to WebApplicationFactory in the tests.</summary>
+public partial class Program;

@@ -1,0 +1,38 @@
+using Microsoft.EntityFrameworkCore;
+using Triton.Core.Data;
+using Triton.Web.Admin;
+using Triton.Web.Api;
+using Triton.Web.Mail;
+
+namespace Triton.Web;
+
+/// <summary>The host's services and request pipeline, in one place.</summary>
+public static class WebComposition
+{
+    public static IServiceCollection AddTritonWeb(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddProblemDetails();
+        services.AddTritonApi();
+        services.AddTritonAdmin();
+        services.AddTritonSecretProtection();
+        return services;
+    }
+
+    public static WebApplication UseTritonWeb(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStaticFiles();
+        app.UseStatusCodePages();
+        app.UseRequestBodyLimit();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseTritonAdmin();
+        app.MapTritonApi();
+        app.MapCronEndpoints();
+        app.MapGet("/health", async (TritonDbContext db, CancellationToken cancellationToken) =>
+            await db.Database.CanConnectAsync(cancellationToken)
+                ? Results.Ok(new { status = "healthy" })
+                : Results.Json(new { status = "database unreachable" }, statusCode: StatusCodes.Status503ServiceUnavailable));
+        return app;
+    }
+}
