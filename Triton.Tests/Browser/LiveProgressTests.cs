@@ -1,0 +1,123 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using Triton.Core.Access;
+using Triton.Core.Data;
+using Triton.Core.Domain;
+using Triton.Tests.Admin;
+
+namespace Triton.Tests.Browser;
+
+/// <summary>
+/// A campaign sent for real to a rate-limited pickup transport while its page is open: the counters
+/// move from the hub alone, hold when paused, and end equal to what the API reports.
+/// </summary>
+public sealed class LiveProgressTests : IClassFixture<AdminApp>, IClassFixture<ChromiumBrowser>
+{
+    private static readonly string[] Counters = ["plan", "enqueued", "sent", "skipped", "failed", "bounced"];
+    private readonly AdminApp app;
+    private readonly ChromiumBrowser chromium;
+
+    public LiveProgressTests(AdminApp app, ChromiumBrowser chromium)
+    {
+        this.app = app;
+        this.chromium = chromium;
+    }
+
+    [Fact]
+    public async Task Counters_rise_live_hold_when_paused_and_finish_equal_to_the_api()
+    {
+        const int recipients = 3000;
+        var parts = await CampaignSeed.CreateAsync(app.Services, "live", recipients, ratePerSecond: 300);
+        var (campaignId, apiKey) = await CreateCampaignAndKeyAsync(parts);
+
+        var context = await chromium.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
+        var page = await context.NewPageAsync();
+        var campaignUrl = new Uri(app.BaseAddress, $"/campaigns/{campaignId}").ToString();
+        await page.GotoAsync(campaignUrl);
+        await page.GetByLabel("Email").FillAsync(AdminApp.AdminEmail);
+        await page.GetByLabel("Password").FillAsync(AdminApp.AdminPassword);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.WaitForURLAsync(campaignUrl);
+
+        var state = page.Locator("[data-campaign-state]");
+        var sent = page.Locator("[data-progress=\"sent\"]");
+
+        // Run answers with a redirect back to this page; from then on only the hub may change the numbers.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Run", Exact = true }).ClickAsync();
+        await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
+        await page.EvaluateAsync("window.tritonNoReload = true");
+        var seen = new List<long>();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (seen.Count < 4 && DateTime.UtcNow < deadline)
+        {
+            var value = long.Parse(await sent.InnerTextAsync());
+            if (value > 0 && value < recipients && (seen.Count == 0 || value > seen[^1])) seen.Add(value);
+            await Task.Delay(50);
+        }
+        Assert.True(seen.Count >= 3, $"sent rose through {seen.Count} intermediate values: {string.Join(", ", seen)}");
+        Assert.True(await page.EvaluateAsync<bool>("window.tritonNoReload === true"), "the page reloaded while sending");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Pause" }).ClickAsync();
+        await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
+        await Assertions.Expect(state).ToHaveAttributeAsync("data-campaign-state", "Paused", new() { Timeout = 15_000 });
+        var paused = await ReadCountersAsync(page);
+        await Task.Delay(2000);
+        Assert.Equal(paused, await ReadCountersAsync(page));
+        Assert.True(paused["sent"] < recipients, "the campaign finished before it could be paused");
+        Assert.Equal(paused, await ApiCountersAsync(campaignId, apiKey));
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Run", Exact = true }).ClickAsync();
+        await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
+        await Assertions.Expect(state).ToHaveAttributeAsync("data-campaign-state", "Finished", new() { Timeout = 60_000 });
+        await Assertions.Expect(sent).ToHaveTextAsync(recipients.ToString(), new() { Timeout = 10_000 });
+        var shown = await ReadCountersAsync(page);
+        Assert.Equal(await ApiCountersAsync(campaignId, apiKey), shown);
+        Assert.Equal(recipients, shown["plan"]);
+
+        // Stop asks first, and says what stopping costs; dismissing it sends nothing.
+        string? question = null;
+        page.Dialog += async (_, dialog) => { question = dialog.Message; await dialog.DismissAsync(); };
+        await page.GetByRole(AriaRole.Button, new() { Name = "Stop" }).ClickAsync();
+        Assert.NotNull(question);
+        Assert.Contains("twice", question);
+        Assert.Equal("Finished", await state.GetAttributeAsync("data-campaign-state"));
+        await page.ScreenshotAsync(new() { Path = Path.Combine(ChromiumBrowser.ScreenshotDirectory, "campaign-finished.png"), FullPage = true });
+    }
+
+    private async Task<(int CampaignId, string ApiKey)> CreateCampaignAndKeyAsync(CampaignSeed.Parts parts)
+    {
+        using var scope = app.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<TritonDbContext>();
+        var now = DateTimeOffset.UtcNow;
+        var campaign = new Campaign
+        {
+            Name = "Live progress", TemplateId = parts.TemplateId, ListId = parts.ListId, TransportId = parts.TransportId,
+            Subjects = ["Hello"], FromAddress = "news@example.com", CreatedAt = now, UpdatedAt = now,
+        };
+        var key = ApiKeySecrets.Generate();
+        db.Campaigns.Add(campaign);
+        db.ApiKeys.Add(new ApiKey { Name = "live progress test", Prefix = ApiKeySecrets.Prefix(key), Hash = ApiKeySecrets.Hash(key), CreatedAt = now });
+        await db.SaveChangesAsync();
+        return (campaign.Id, key);
+    }
+
+    private static async Task<Dictionary<string, long>> ReadCountersAsync(IPage page)
+    {
+        var values = new Dictionary<string, long>();
+        foreach (var name in Counters)
+            values[name] = long.Parse(await page.Locator($"[data-progress=\"{name}\"]").InnerTextAsync());
+        return values;
+    }
+
+    private async Task<Dictionary<string, long>> ApiCountersAsync(int campaignId, string apiKey)
+    {
+        using var client = new HttpClient { BaseAddress = app.BaseAddress };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+        var body = await client.GetFromJsonAsync<JsonElement>($"/api/campaigns/{campaignId}");
+        var progress = body.GetProperty("progress");
+        return Counters.ToDictionary(name => name, name => progress.GetProperty(name).GetInt64());
+    }
+}

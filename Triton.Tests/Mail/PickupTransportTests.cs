@@ -1,0 +1,80 @@
+using System.Text;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Triton.Core;
+using Triton.Core.Domain;
+using Triton.Core.Mail;
+using Triton.Core.Mail.Mime;
+using Triton.Core.Mail.Pickup;
+
+namespace Triton.Tests.Mail;
+
+public sealed class PickupTransportTests : IDisposable
+{
+    private readonly string _data = Directory.CreateTempSubdirectory("triton-pickup-").FullName;
+    private readonly MimeMessageWriter _writer = new(Options.Create(new MailOptions()), new FixedTimeProvider(DateTimeOffset.UnixEpoch));
+
+    private MailTransportFactory Factory() => new(Options.Create(new TritonOptions { DataDirectory = _data }), _writer,
+        new SmtpTransportBuilder(Options.Create(new MailOptions()), _writer, NullLoggerFactory.Instance, TimeProvider.System),
+        NullLogger<MailTransportFactory>.Instance);
+
+    [Fact]
+    public async Task Writes_one_eml_per_message_with_the_bytes_smtp_would_send_and_no_temp_files()
+    {
+        await using var factory = Factory();
+        var transport = factory.Create(new Transport { Id = 1, Name = "pickup", Kind = TransportKind.Pickup });
+        var messages = Enumerable.Range(0, 20).Select(i => new OutgoingMessage
+        {
+            From = new("a@x.test"), To = new($"r{i}@x.test"), Subject = $"s{i}", Html = $"<p>{i}</p>", MessageId = $"m{i}@x.test",
+        }).ToList();
+
+        var results = await Task.WhenAll(messages.Select(m => transport.SendAsync(m, CancellationToken.None)));
+
+        Assert.All(results, r => Assert.Equal(SendOutcome.Accepted, r.Outcome));
+        var directory = Path.Combine(_data, "pickup");
+        var files = Directory.GetFiles(directory);
+        Assert.Equal(20, files.Length);
+        Assert.All(files, f => Assert.EndsWith(".eml", f));
+        foreach (var message in messages)
+        {
+            var bytes = await File.ReadAllBytesAsync(Path.Combine(directory, message.MessageId + ".eml"));
+            Assert.Equal(_writer.Render(message).Bytes, bytes);
+        }
+    }
+
+    [Fact]
+    public void Relative_directories_resolve_against_the_data_directory()
+    {
+        var factory = Factory();
+        Assert.Equal(Path.Combine(_data, "out", "mail"), factory.ResolvePickupDirectory(new Transport { Name = "p", PickupDirectory = "out/mail" }));
+        var absolute = Path.Combine(_data, "abs");
+        Assert.Equal(absolute, factory.ResolvePickupDirectory(new Transport { Name = "p", PickupDirectory = absolute }));
+    }
+
+    [Fact]
+    public async Task Factory_caches_per_row_and_replaces_when_the_row_changes()
+    {
+        await using var factory = Factory();
+        var row = new Transport { Id = 7, Name = "p", Kind = TransportKind.Pickup, UpdatedAt = DateTimeOffset.UnixEpoch };
+        var first = factory.Create(row);
+        Assert.Same(first, factory.Create(row));
+        row.UpdatedAt = row.UpdatedAt.AddMinutes(1);
+        row.PickupDirectory = "other";
+        var second = Assert.IsType<PickupTransport>(factory.Create(row));
+        Assert.NotSame(first, second);
+        Assert.Equal(Path.Combine(_data, "other"), second.Directory);
+    }
+
+    [Fact]
+    public async Task Rate_limit_applies_to_pickup()
+    {
+        await using var transport = new PickupTransport(Path.Combine(_data, "rl"), _writer, new TransportRateLimiter(10));
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        for (var i = 0; i < 25; i++)
+            await transport.SendAsync(new OutgoingMessage { From = new("a@x.test"), To = new("b@x.test"), Subject = "s", Text = "t", MessageId = $"r{i}@x.test" }, CancellationToken.None);
+        // 25 messages at 10/s: the first window's tokens are free, the rest wait about 1.5 s.
+        Assert.InRange(watch.Elapsed.TotalSeconds, 1.2, 10);
+    }
+
+    public void Dispose() => Directory.Delete(_data, recursive: true);
+}

@@ -1,0 +1,274 @@
+using System.Text;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Triton.Core.Domain;
+using Triton.Core.Mail;
+using Triton.Core.Mail.Mime;
+using Triton.Core.Mail.Smtp;
+using Triton.Tests.Mail.TestServers;
+
+namespace Triton.Tests.Mail;
+
+/// <summary>The SMTP client and pool against the in-process scripted server over real TCP.</summary>
+public sealed class SmtpClientTests : IAsyncLifetime
+{
+    private readonly ScriptedSmtpServer _server = new();
+    private static readonly MimeMessageWriter Writer = new(Options.Create(new MailOptions()), new FixedTimeProvider(DateTimeOffset.UnixEpoch));
+
+    private SmtpClientOptions Client(Action<SmtpClientOptions>? _ = null) => new()
+    {
+        Host = "127.0.0.1",
+        Port = _server.Port,
+        Security = TransportSecurity.None,
+        HeloName = "client.test",
+        ConnectTimeout = TimeSpan.FromSeconds(5),
+        ReplyTimeout = TimeSpan.FromSeconds(2),
+        DataTimeout = TimeSpan.FromSeconds(5),
+    };
+
+    private SmtpTransport Transport(SmtpClientOptions? client = null, int maxConnections = 2, int perConnection = 100, double rate = 0) =>
+        new(client ?? Client(), new SmtpPoolOptions(maxConnections, perConnection, TimeSpan.FromSeconds(30)), Writer,
+            new TransportRateLimiter(rate), NullLogger<SmtpTransport>.Instance, TimeProvider.System);
+
+    private static OutgoingMessage Message(string to = "rcpt@x.test", string id = "id1@x.test") =>
+        new() { From = new("sender@x.test"), To = new(to), Subject = "Hi", Text = "Line one\r\n.dot line\r\nend", MessageId = id };
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    private static async Task Eventually(Func<bool> condition)
+    {
+        for (var i = 0; i < 100 && !condition(); i++) await Task.Delay(20);
+    }
+
+    [Fact]
+    public async Task Pipelined_session_sends_exactly_these_bytes()
+    {
+        var rendered = Writer.Render(Message());
+        await using (var transport = Transport())
+        {
+            var result = await transport.SendAsync(Message(), CancellationToken.None);
+            Assert.Equal(SendOutcome.Accepted, result.Outcome);
+            Assert.Equal(250, result.Code);
+        }
+        await Eventually(() => _server.Transcript(1).EndsWith("QUIT\r\n"));
+
+        var expected = "EHLO client.test\r\n" +
+            $"MAIL FROM:<sender@x.test> SIZE={rendered.Bytes.Length}\r\nRCPT TO:<rcpt@x.test>\r\nDATA\r\n" +
+            Encoding.ASCII.GetString(DotStuffing.Apply(rendered.Bytes)) + ".\r\n" +
+            "QUIT\r\n";
+        Assert.Equal(expected, _server.Transcript(1));
+        var received = Assert.Single(_server.Messages);
+        Assert.Equal(rendered.Bytes, received.Content);
+    }
+
+    [Fact]
+    public async Task Without_pipelining_commands_go_one_by_one_and_a_rejected_recipient_resets_and_keeps_the_connection()
+    {
+        _server.Extensions = ["SIZE 0"];
+        _server.OnCommand = (_, line) => line == "RCPT TO:<gone@x.test>" ? new ServerAction.Reply("550 5.1.1 No such user") : null;
+        await using var transport = Transport(maxConnections: 1);
+
+        var bounced = await transport.SendAsync(Message("gone@x.test", "a@x.test"), CancellationToken.None);
+        var accepted = await transport.SendAsync(Message("ok@x.test", "b@x.test"), CancellationToken.None);
+
+        Assert.Equal(SendOutcome.Bounced, bounced.Outcome);
+        Assert.Equal("550 5.1.1 No such user", bounced.Reply);
+        Assert.Equal(SendOutcome.Accepted, accepted.Outcome);
+        Assert.Equal(1, _server.SessionCount);
+        var transcript = _server.Transcript(1);
+        Assert.StartsWith("EHLO client.test\r\nMAIL FROM:<sender@x.test> SIZE=", transcript);
+        Assert.Contains("\r\nRCPT TO:<gone@x.test>\r\nRSET\r\nMAIL FROM:<sender@x.test>", transcript);
+        Assert.Equal("ok@x.test", Assert.Single(_server.Messages).Recipients.Single());
+    }
+
+    [Fact]
+    public async Task Greeting_554_is_a_transport_failure_with_the_servers_words()
+    {
+        _server.Greeting = "554 5.3.2 No service for you";
+        await using var transport = Transport();
+        var result = await transport.SendAsync(Message(), CancellationToken.None);
+        Assert.Equal(SendOutcome.TransportFailure, result.Outcome);
+        Assert.Contains("No service for you", result.Reply);
+    }
+
+    [Fact]
+    public async Task Reply_421_mid_session_is_deferred_drops_the_connection_and_slows_the_rate()
+    {
+        _server.OnCommand = (session, line) => session == 1 && line.StartsWith("MAIL") ? new ServerAction.Reply("421 4.7.0 Too many messages, slow down") : null;
+        await using var transport = Transport(rate: 100);
+        var deferred = await transport.SendAsync(Message(), CancellationToken.None);
+        Assert.Equal(SendOutcome.Deferred, deferred.Outcome);
+        Assert.Equal(421, deferred.Code);
+        Assert.Equal(50, transport.RateLimiter.CurrentRate);
+
+        var next = await transport.SendAsync(Message(id: "2@x.test"), CancellationToken.None);
+        Assert.Equal(SendOutcome.Accepted, next.Outcome);
+        Assert.Equal(2, _server.SessionCount);
+    }
+
+    [Theory]
+    [InlineData("452 4.5.3 Too many recipients", SendOutcome.Deferred)]
+    [InlineData("452 4.3.1 Insufficient system storage", SendOutcome.Transient)]
+    [InlineData("450 4.2.1 Mailbox busy", SendOutcome.Deferred)]
+    [InlineData("550 5.1.1 User unknown", SendOutcome.Bounced)]
+    public async Task Recipient_replies_are_classified(string reply, SendOutcome expected)
+    {
+        _server.OnCommand = (_, line) => line.StartsWith("RCPT") ? new ServerAction.Reply(reply) : null;
+        await using var transport = Transport();
+        var result = await transport.SendAsync(Message(), CancellationToken.None);
+        Assert.Equal(expected, result.Outcome);
+        Assert.Equal(reply, result.Reply);
+        Assert.Empty(_server.Messages);
+    }
+
+    [Fact]
+    public async Task Rejection_of_mail_or_data_is_rejected()
+    {
+        _server.OnCommand = (_, line) => line == "." ? new ServerAction.Reply("554 5.7.1 Spam") : null;
+        await using var transport = Transport();
+        var result = await transport.SendAsync(Message(), CancellationToken.None);
+        Assert.Equal(SendOutcome.Rejected, result.Outcome);
+        Assert.Equal("554 5.7.1 Spam", result.Reply);
+    }
+
+    [Fact]
+    public async Task Connection_dropped_during_data_is_transient_and_never_sent_twice()
+    {
+        // Whether the server read the terminator cannot be known once it is written, so no retry follows.
+        _server.DropDuringDataAfterBytes = 50;
+        await using var transport = Transport();
+        var result = await transport.SendAsync(Message(), CancellationToken.None);
+        Assert.Equal(SendOutcome.Transient, result.Outcome);
+        Assert.Equal(1, _server.SessionCount);
+        Assert.Empty(_server.Messages);
+
+        _server.DropDuringDataAfterBytes = null;
+        Assert.Equal(SendOutcome.Accepted, (await transport.SendAsync(Message(id: "2@x.test"), CancellationToken.None)).Outcome);
+        Assert.Equal(2, _server.SessionCount);
+    }
+
+    [Fact]
+    public async Task Connection_dropped_after_the_terminator_is_transient_and_not_sent_twice()
+    {
+        _server.OnCommand = (_, line) => line == "." ? new ServerAction.Drop() : null;
+        await using var transport = Transport();
+        var result = await transport.SendAsync(Message(), CancellationToken.None);
+        Assert.Equal(SendOutcome.Transient, result.Outcome);
+        Assert.Contains("may have been delivered", result.Reply);
+        Assert.Equal(1, _server.SessionCount);
+    }
+
+    [Fact]
+    public async Task A_server_slower_than_the_reply_timeout_gives_a_transient_outcome()
+    {
+        _server.OnCommand = (_, line) => line.StartsWith("EHLO") ? new ServerAction.Delay(TimeSpan.FromSeconds(4)) : null;
+        await using var transport = Transport();
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var result = await transport.SendAsync(Message(), CancellationToken.None);
+        Assert.Equal(SendOutcome.Transient, result.Outcome);
+        Assert.Contains("within 2 s", result.Reply);
+        Assert.InRange(watch.Elapsed.TotalSeconds, 1.5, 3.9);
+    }
+
+    [Fact]
+    public async Task Auth_5xx_is_a_transport_failure_with_the_servers_words()
+    {
+        _server.Username = "user";
+        _server.Password = "right";
+        var client = Client() with { Username = "user", Password = "wrong", AllowAuthWithoutTls = true };
+        await using var transport = Transport(client);
+        var result = await transport.SendAsync(Message(), CancellationToken.None);
+        Assert.Equal(SendOutcome.TransportFailure, result.Outcome);
+        Assert.Contains("535 5.7.8 Authentication credentials invalid", result.Reply);
+    }
+
+    [Fact]
+    public async Task Auth_plain_and_login_succeed_and_are_refused_without_tls_by_default()
+    {
+        _server.Username = "user";
+        _server.Password = "pässword";
+        var client = Client() with { Username = "user", Password = "pässword", AllowAuthWithoutTls = true };
+        await using (var plain = Transport(client))
+            Assert.Equal(SendOutcome.Accepted, (await plain.SendAsync(Message(), CancellationToken.None)).Outcome);
+        Assert.Contains("AUTH PLAIN " + Convert.ToBase64String(Encoding.UTF8.GetBytes("\0user\0pässword")) + "\r\n", _server.Transcript(1));
+
+        _server.Extensions = ["AUTH LOGIN"];
+        await using (var login = Transport(client))
+            Assert.Equal(SendOutcome.Accepted, (await login.SendAsync(Message(id: "2@x.test"), CancellationToken.None)).Outcome);
+        Assert.Contains("AUTH LOGIN\r\ndXNlcg==\r\n", _server.Transcript(2));
+
+        await using var refused = Transport(client with { AllowAuthWithoutTls = false });
+        var result = await refused.SendAsync(Message(id: "3@x.test"), CancellationToken.None);
+        Assert.Equal(SendOutcome.TransportFailure, result.Outcome);
+        Assert.Contains("without TLS", result.Reply);
+        Assert.DoesNotContain("AUTH", _server.Transcript(3));
+    }
+
+    [Fact]
+    public async Task Starttls_required_but_not_advertised_is_a_transport_failure()
+    {
+        await using var transport = Transport(Client() with { Security = TransportSecurity.StartTls });
+        var result = await transport.SendAsync(Message(), CancellationToken.None);
+        Assert.Equal(SendOutcome.TransportFailure, result.Outcome);
+        Assert.Contains("STARTTLS", result.Reply);
+    }
+
+    [Fact]
+    public async Task Ehlo_refused_falls_back_to_helo_and_size_limit_refuses_before_sending()
+    {
+        _server.OnCommand = (_, line) => line.StartsWith("EHLO") ? new ServerAction.Reply("502 5.5.2 What?") : null;
+        await using (var transport = Transport())
+            Assert.Equal(SendOutcome.Accepted, (await transport.SendAsync(Message(), CancellationToken.None)).Outcome);
+        Assert.StartsWith("EHLO client.test\r\nHELO client.test\r\nMAIL FROM:<sender@x.test>\r\nRCPT TO:<rcpt@x.test>\r\n", _server.Transcript(1));
+
+        _server.OnCommand = (_, _) => null;
+        _server.Extensions = ["SIZE 100"];
+        await using var small = Transport();
+        var result = await small.SendAsync(Message(id: "2@x.test"), CancellationToken.None);
+        Assert.Equal(SendOutcome.Rejected, result.Outcome);
+        Assert.Contains("at most 100", result.Reply);
+        Assert.DoesNotContain("MAIL", _server.Transcript(2));
+    }
+
+    [Fact]
+    public async Task Non_ascii_address_needs_smtputf8()
+    {
+        await using var transport = Transport();
+        var result = await transport.SendAsync(Message("jörg@x.test"), CancellationToken.None);
+        Assert.Equal(SendOutcome.Rejected, result.Outcome);
+        Assert.Contains("SMTPUTF8", result.Reply);
+
+        _server.Extensions = ["PIPELINING", "8BITMIME", "SMTPUTF8"];
+        await using var utf8 = Transport();
+        Assert.Equal(SendOutcome.Accepted, (await utf8.SendAsync(Message("jörg@x.test", "2@x.test"), CancellationToken.None)).Outcome);
+        var received = _server.Messages.Single();
+        Assert.Equal("jörg@x.test", received.Recipients.Single());
+        Assert.EndsWith(" BODY=8BITMIME SMTPUTF8", received.MailCommand);
+    }
+
+    [Fact]
+    public async Task Pool_reuses_connections_up_to_the_limits()
+    {
+        await using var transport = Transport(maxConnections: 3, perConnection: 5);
+        var results = await Task.WhenAll(Enumerable.Range(0, 30).Select(i =>
+            transport.SendAsync(Message($"r{i}@x.test", $"{i}@x.test"), CancellationToken.None)));
+        Assert.All(results, r => Assert.Equal(SendOutcome.Accepted, r.Outcome));
+        Assert.Equal(30, _server.Messages.Count);
+        Assert.Equal(30, _server.Messages.Select(m => m.Recipients.Single()).Distinct().Count());
+        // At most 5 per connection: at least 6 sessions; reuse keeps it far below one per message.
+        Assert.InRange(_server.SessionCount, 6, 9);
+    }
+
+    [Fact]
+    public async Task A_stale_pooled_connection_is_replaced_without_losing_the_message()
+    {
+        await using var transport = Transport(maxConnections: 1);
+        Assert.Equal(SendOutcome.Accepted, (await transport.SendAsync(Message(), CancellationToken.None)).Outcome);
+        _server.OnCommand = (session, line) => session == 1 && line.StartsWith("MAIL") ? new ServerAction.Drop() : null;
+        Assert.Equal(SendOutcome.Accepted, (await transport.SendAsync(Message(id: "2@x.test"), CancellationToken.None)).Outcome);
+        Assert.Equal(2, _server.Messages.Count);
+        Assert.Equal(2, _server.SessionCount);
+    }
+}

@@ -1,0 +1,160 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Triton.Core.Domain;
+using Triton.Core.Mail;
+using Triton.Tests.Lists;
+
+namespace Triton.Tests.Templates;
+
+public sealed class TemplateApiTests : IAsyncLifetime
+{
+    /// <summary>Records what the test-send endpoint hands to the transport (the SMTP transport is built elsewhere).</summary>
+    private sealed class RecordingTransports : IMailTransportFactory, IMailTransport
+    {
+        public ConcurrentQueue<(Transport Transport, OutgoingMessage Message)> Sent { get; } = new();
+        private Transport? _transport;
+        public IMailTransport Create(Transport transport) { _transport = transport; return this; }
+        public Task<SendResult> SendAsync(OutgoingMessage message, CancellationToken cancellationToken)
+        {
+            Sent.Enqueue((_transport!, message));
+            return Task.FromResult(SendResult.Accepted("250 ok", 250));
+        }
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+
+    private readonly RecordingTransports _transports = new();
+    private readonly ContentApi _api;
+
+    public TemplateApiTests() => _api = new ContentApi(services => services.AddSingleton<IMailTransportFactory>(_transports));
+
+    public Task InitializeAsync() => _api.InitializeAsync();
+    public Task DisposeAsync() => _api.DisposeAsync();
+
+    private async Task<(HttpStatusCode Status, JsonElement Body)> SaveAsync(object template, int? id = null)
+    {
+        var response = id is null
+            ? await _api.Client.PostAsJsonAsync("/api/templates", template)
+            : await _api.Client.PutAsJsonAsync($"/api/templates/{id}", template);
+        return (response.StatusCode, await response.Content.ReadFromJsonAsync<JsonElement>());
+    }
+
+    [Fact]
+    public async Task Saving_a_broken_template_is_refused_with_line_and_column()
+    {
+        var (status, problem) = await SaveAsync(new { name = "broken", body = "<p>Hello</p>\n<p>{{#if vip}}VIP</p>\n  {{/each}}" });
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal(3, problem.GetProperty("line").GetInt32());
+        Assert.Equal(3, problem.GetProperty("column").GetInt32());
+        Assert.StartsWith("Line 3, column 3", problem.GetProperty("errors").GetProperty("body")[0].GetString());
+    }
+
+    [Fact]
+    public async Task Missing_partials_and_cycles_are_refused_and_versions_move_on_save()
+    {
+        var (missing, missingProblem) = await SaveAsync(new { name = "page", body = "{{> footer}}" });
+        Assert.Equal(HttpStatusCode.BadRequest, missing);
+        Assert.Contains("footer", missingProblem.GetProperty("errors").GetProperty("body")[0].GetString());
+
+        var (created, footer) = await SaveAsync(new { name = "footer", body = "<footer>bye</footer>" });
+        Assert.Equal(HttpStatusCode.Created, created);
+        Assert.Equal(1, footer.GetProperty("version").GetInt32());
+        var (_, page) = await SaveAsync(new { name = "page", body = "<p>hi</p>{{> footer}}" });
+        var footerId = footer.GetProperty("id").GetInt32();
+
+        var (cycle, cycleProblem) = await SaveAsync(new { name = "footer", body = "{{> page}}" }, footerId);
+        Assert.Equal(HttpStatusCode.BadRequest, cycle);
+        Assert.Contains("cycle", cycleProblem.GetProperty("errors").GetProperty("body")[0].GetString());
+
+        var (updated, footer2) = await SaveAsync(new { name = "footer", body = "<footer>ciao</footer>", inlineCss = false }, footerId);
+        Assert.Equal(HttpStatusCode.OK, updated);
+        Assert.Equal(2, footer2.GetProperty("version").GetInt32());
+        Assert.False(footer2.GetProperty("inlineCss").GetBoolean());
+
+        Assert.Equal(HttpStatusCode.Conflict, (await _api.Client.DeleteAsync($"/api/templates/{footerId}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await _api.Client.DeleteAsync($"/api/templates/{page.GetProperty("id").GetInt32()}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await _api.Client.DeleteAsync($"/api/templates/{footerId}")).StatusCode);
+    }
+
+    private async Task<int> CampaignAsync(int templateId, int listId, params string[] subjects) =>
+        await _api.WithDbAsync(async db =>
+        {
+            var transport = new Transport { Name = "pickup", Kind = TransportKind.Pickup, PickupDirectory = "/tmp" };
+            var category = new TrackingCategory { Name = "News" };
+            db.AddRange(transport, category);
+            await db.SaveChangesAsync();
+            var campaign = new Campaign
+            {
+                Name = "Spring", TemplateId = templateId, ListId = listId, TransportId = transport.Id, TrackingCategoryId = category.Id,
+                Subjects = [.. subjects], SubjectMode = SubjectMode.Static, FromAddress = "news@example.com", FromName = "News",
+                CustomVariables = """{"shop":"Acme","items":[{"sku":"A"},{"sku":"B"}]}""",
+                CustomHeaders = new() { ["X-Campaign"] = "spring" },
+            };
+            db.Campaigns.Add(campaign);
+            await db.SaveChangesAsync();
+            return campaign.Id;
+        });
+
+    [Fact]
+    public async Task Preview_and_test_send_render_like_the_engine_with_overrides()
+    {
+        await SaveAsync(new { name = "layout", body = "<style>p { color: red }</style><div>{{> @partial-block}}</div>" });
+        var (_, template) = await SaveAsync(new { name = "mail", body = "{{#> layout}}<p>Hi {{first_name}} from {{shop}} ({{tracking_category_name}}): {{#each items}}{{sku}}{{/each}}</p>{{/layout}}" });
+        var list = await _api.Client.PostAsJsonAsync("/api/lists", new { name = "L", columns = new[] { "first_name" } });
+        var listId = (await list.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt32();
+        await _api.Client.PostAsJsonAsync($"/api/lists/{listId}/recipients", new[] { new { email = "ann@example.com", first_name = "Ann" } });
+        var campaignId = await CampaignAsync(template.GetProperty("id").GetInt32(), listId, "News for {{first_name}} & co");
+
+        var preview = await _api.Client.PostAsJsonAsync($"/api/campaigns/{campaignId}/preview", new { });
+        Assert.Equal(HttpStatusCode.OK, preview.StatusCode);
+        var rendered = await preview.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("News for Ann & co", rendered.GetProperty("subject").GetString());
+        Assert.Equal("<div><p style=\"color: rgba(255, 0, 0, 1)\">Hi Ann from Acme (News): AB</p></div>", rendered.GetProperty("html").GetString());
+        Assert.Equal("Hi Ann from Acme (News): AB", rendered.GetProperty("text").GetString());
+
+        var overridden = await _api.Client.PostAsJsonAsync($"/api/campaigns/{campaignId}/preview",
+            new { variables = new { shop = "Zed", items = new[] { new { sku = "Q" } } }, asRecipient = new { email = "bo@example.com", first_name = "Bo" } });
+        var other = await overridden.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("News for Bo & co", other.GetProperty("subject").GetString());
+        Assert.Contains("Hi Bo from Zed (News): Q", other.GetProperty("html").GetString());
+
+        var test = await _api.Client.PostAsJsonAsync($"/api/campaigns/{campaignId}/test", new { email = "qa@example.com", asRecipient = new { email = "bo@example.com", first_name = "Bo" } });
+        Assert.Equal(HttpStatusCode.OK, test.StatusCode);
+        var (transport, message) = Assert.Single(_transports.Sent);
+        Assert.Equal("pickup", transport.Name);
+        Assert.Equal("qa@example.com", message.To.Address);
+        Assert.Equal(new MailAddress("news@example.com", "News"), message.From);
+        Assert.Equal("News for Bo & co", message.Subject);
+        Assert.Equal([new KeyValuePair<string, string>("X-Campaign", "spring")], message.Headers);
+    }
+
+    [Fact]
+    public async Task Preview_reports_a_render_failure()
+    {
+        var (_, template) = await SaveAsync(new { name = "dated", body = "{{formatDate when \"yyyy\"}}" });
+        var list = await _api.Client.PostAsJsonAsync("/api/lists", new { name = "L" });
+        var listId = (await list.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt32();
+        var campaignId = await CampaignAsync(template.GetProperty("id").GetInt32(), listId, "s");
+        var preview = await _api.Client.PostAsJsonAsync($"/api/campaigns/{campaignId}/preview", new { variables = new { when = "soon" } });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, preview.StatusCode);
+        Assert.Contains("soon", (await preview.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task The_compile_cache_holds_until_the_template_or_a_partial_is_saved()
+    {
+        var (_, footer) = await SaveAsync(new { name = "foot", body = "one" });
+        var (_, page) = await SaveAsync(new { name = "page2", body = "{{> foot}}" });
+        var cache = _api.Services.GetRequiredService<Triton.Core.Templates.TemplateCache>();
+        var pageId = page.GetProperty("id").GetInt32();
+        var first = await _api.WithDbAsync(db => cache.GetAsync(db, pageId, default));
+        Assert.Same(first, await _api.WithDbAsync(db => cache.GetAsync(db, pageId, default)));
+
+        await SaveAsync(new { name = "foot", body = "two" }, footer.GetProperty("id").GetInt32());
+        var second = await _api.WithDbAsync(db => cache.GetAsync(db, pageId, default));
+        Assert.NotSame(first, second);
+        Assert.Equal("two", second.Render(new Dictionary<string, object?>()));
+    }
+}

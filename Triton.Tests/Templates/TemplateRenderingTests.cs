@@ -1,0 +1,120 @@
+using Triton.Core.Domain;
+using Triton.Core.Templates;
+
+namespace Triton.Tests.Templates;
+
+public sealed class TemplateRenderingTests
+{
+    private readonly TemplateCompiler _compiler = new(new CssInliner());
+
+    private string Render(string markup, Dictionary<string, object?> context, Dictionary<string, string>? partials = null) =>
+        _compiler.Compile(markup, partials).Render(context);
+
+    [Fact]
+    public void Context_carries_email_user_id_lowercased_columns_variables_and_tracking()
+    {
+        var builder = new RenderContextBuilder(
+            """{"shop":"Acme","count":3,"ratio":1.5,"vip":true,"order":[{"sku":"A1"},{"sku":"B2"}],"owner":{"name":"Zoe"}}""",
+            7, "Newsletters");
+        var context = builder.Build("ann@example.com", "u-1", """{"FirstName":"Ann","Age":41}""");
+        var output = Render(
+            "{{email}}|{{user_id}}|{{firstname}}|{{age}}|{{shop}}|{{count}}|{{ratio}}|{{#if vip}}vip{{/if}}|{{#each order}}{{sku}},{{/each}}|{{owner.name}}|{{tracking_category_id}}|{{tracking_category_name}}",
+            context);
+        Assert.Equal("ann@example.com|u-1|Ann|41|Acme|3|1.5|vip|A1,B2,|Zoe|7|Newsletters", output);
+    }
+
+    [Fact]
+    public void List_fields_override_campaign_variables_and_overrides_override_campaign()
+    {
+        var builder = new RenderContextBuilder("""{"name":"campaign","shop":"Acme"}""").With(new Dictionary<string, object?> { ["shop"] = "Override" });
+        var output = Render("{{name}} {{shop}}", builder.Build("a@b.c", null, """{"name":"field"}"""));
+        Assert.Equal("field Override", output);
+    }
+
+    [Fact]
+    public void Values_are_html_escaped_unless_triple_stashed()
+    {
+        var context = new Dictionary<string, object?> { ["x"] = "<b>&</b>" };
+        Assert.Equal("&lt;b&gt;&amp;&lt;/b&gt;|<b>&</b>", Render("{{x}}|{{{x}}}", context));
+    }
+
+    [Fact]
+    public void Partials_and_layouts_with_partial_blocks_compose()
+    {
+        var partials = new Dictionary<string, string>
+        {
+            ["footer"] = "<footer>Bye {{email}}</footer>",
+            ["layout"] = "<main>{{> @partial-block}}</main>{{> footer}}",
+        };
+        var output = Render("{{#> layout}}<p>Hi</p>{{/layout}}", new() { ["email"] = "a@b.c" }, partials);
+        Assert.Equal("<main><p>Hi</p></main><footer>Bye a@b.c</footer>", output);
+    }
+
+    [Fact]
+    public void Helpers_format_dates_numbers_defaults_case_and_urls()
+    {
+        var context = new Dictionary<string, object?> { ["when"] = "2026-03-04T05:06:07Z", ["n"] = 1234567.891, ["empty"] = "", ["q"] = "a b&c" };
+        var output = Render("""{{formatDate when "dd/MM/yyyy"}}|{{formatNumber n "N2"}}|{{default empty "none"}}|{{default q "x"}}|{{upper "ab"}}|{{lower "AB"}}|{{urlEncode q}}""", context);
+        Assert.Equal("04/03/2026|1,234,567.89|none|a b&amp;c|AB|ab|a%20b%26c", output);
+    }
+
+    [Fact]
+    public void A_helper_given_bad_input_fails_the_render_with_a_reason()
+    {
+        var template = _compiler.Compile("""{{formatDate when "yyyy"}}""");
+        var error = Assert.Throws<TemplateRenderException>(() => template.Render(new Dictionary<string, object?> { ["when"] = "not a date" }));
+        Assert.Contains("not a date", error.Message);
+    }
+
+    [Fact]
+    public void A_missing_partial_fails_the_render_with_a_reason()
+    {
+        var template = _compiler.Compile("{{> nowhere}}");
+        Assert.Throws<TemplateRenderException>(() => template.Render(new Dictionary<string, object?>()));
+    }
+
+    [Fact]
+    public void Broken_markup_reports_line_and_column()
+    {
+        var error = Assert.Throws<TemplateCompileException>(() => _compiler.Compile("<p>ok</p>\n<p>{{#each items}}{{name}}</p>\n{{/if}}"));
+        Assert.Equal((3, 1), (error.Line, error.Column));
+        Assert.NotNull(_compiler.Check("line one\n  {{#if x}}"));
+        Assert.Null(_compiler.Check("{{#if x}}y{{/if}}"));
+    }
+
+    [Fact]
+    public void Partial_names_and_cycles_are_found()
+    {
+        Assert.Equal(["footer", "layout"], TemplateCompiler.PartialNames("{{> footer}} {{#> layout}}x{{> @partial-block}}{{/layout}}").Order());
+        var bodies = new Dictionary<string, string> { ["a"] = "{{> b}}", ["b"] = "{{> c}}", ["c"] = "{{> a}}", ["d"] = "{{> c}}" };
+        Assert.Equal(["a", "b", "c", "a"], PartialGraph.FindCycle("a", bodies));
+        Assert.Null(PartialGraph.FindCycle("x", new Dictionary<string, string> { ["x"] = "{{> y}}{{> y}}", ["y"] = "plain" }));
+    }
+
+    [Fact]
+    public void Sequential_subjects_go_round_per_recipient_and_static_stays_first()
+    {
+        var sequential = new SubjectPicker(SubjectMode.Sequential, 3);
+        int? previous = null;
+        var picks = new List<int>();
+        for (var i = 0; i < 5; i++) picks.Add((previous = sequential.Pick(previous)).Value);
+        Assert.Equal([0, 1, 2, 0, 1], picks);
+        Assert.Equal(0, new SubjectPicker(SubjectMode.Static, 3).Pick(2));
+        var random = new SubjectPicker(SubjectMode.Random, 3, new Random(42));
+        var seen = Enumerable.Range(0, 200).Select(_ => random.Pick(null)).ToHashSet();
+        Assert.Equal([0, 1, 2], seen.Order());
+    }
+
+    [Fact]
+    public void Building_contexts_and_rendering_keeps_up_with_the_engine()
+    {
+        var builder = new RenderContextBuilder("""{"shop":"Acme","items":[{"sku":"A"},{"sku":"B"}]}""");
+        var template = _compiler.Compile("<p>Hi {{first_name}} {{email}} {{#each items}}{{sku}}{{/each}} {{shop}}</p>");
+        template.Render(builder.Build("warm@example.com", null, "{}"));
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        for (var i = 0; i < 20_000; i++)
+            template.Render(builder.Build($"user{i}@example.com", "u" + i, """{"first_name":"Ann","city":"Paris"}"""));
+        // 20,000 a second is the engine's need; allow a busy shared machine some slack.
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(3), $"20,000 renders took {watch.Elapsed}");
+    }
+}
