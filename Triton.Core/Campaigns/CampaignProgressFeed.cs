@@ -15,6 +15,8 @@ namespace Triton.Core.Campaigns;
 /// Publishes coalesced progress: a few times a second it reads the counters of active and recently
 /// changed campaigns in one query (the shared counters, so every instance sees every campaign) and
 /// hands each changed snapshot to the subscribers. Nothing polls the database per browser.
+/// A campaign stays watched for a while after its last change, so results that settle after a
+/// pause (messages that were in flight) and a round that failed are published all the same.
 /// </summary>
 public sealed class CampaignProgressFeed(
     IDbContextFactory<TritonDbContext> contexts,
@@ -24,12 +26,13 @@ public sealed class CampaignProgressFeed(
     ILogger<CampaignProgressFeed> logger) : BackgroundService, ICampaignProgressFeed
 {
     private static readonly TimeSpan RateWindow = TimeSpan.FromMinutes(1);
-    private readonly ConcurrentDictionary<int, byte> _changed = new();
+    private static readonly TimeSpan Linger = TimeSpan.FromSeconds(10);
+    private readonly ConcurrentDictionary<int, DateTimeOffset> _watched = new();
     private readonly ConcurrentDictionary<int, CampaignProgressEvent> _latest = new();
     private readonly ConcurrentDictionary<Channel<CampaignProgressEvent>, byte> _subscribers = new();
     private readonly Dictionary<int, Queue<(DateTimeOffset At, long Processed)>> _samples = [];
 
-    public void MarkChanged(int campaignId) => _changed[campaignId] = 0;
+    public void MarkChanged(int campaignId) => _watched[campaignId] = time.GetUtcNow() + Linger;
 
     public CampaignProgressEvent? Latest(int campaignId) => _latest.GetValueOrDefault(campaignId);
 
@@ -66,21 +69,22 @@ public sealed class CampaignProgressFeed(
     /// <summary>One publishing round; public so tests and the cron endpoint can force one.</summary>
     public async Task PublishAsync(CancellationToken cancellationToken)
     {
-        var changed = _changed.Keys.ToArray();
-        foreach (var id in changed) _changed.TryRemove(id, out _);
+        var now = time.GetUtcNow();
+        foreach (var (id, until) in _watched)
+            if (until < now) _watched.TryRemove(new KeyValuePair<int, DateTimeOffset>(id, until));
+        var changed = _watched.Keys.ToArray();
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var rows = await db.Campaigns.AsNoTracking()
             .Where(c => c.State == CampaignState.Pending || c.State == CampaignState.Running || changed.Contains(c.Id))
             .Select(c => new { c.Id, c.State, c.StateReason, c.Progress })
             .ToListAsync(cancellationToken);
-        var now = time.GetUtcNow();
         foreach (var row in rows)
         {
             var p = row.Progress;
             var rate = Rate(row.Id, now, p.Processed, row.State);
             TimeSpan? eta = rate > 0 && p.Plan > p.Processed ? TimeSpan.FromSeconds((p.Plan - p.Processed) / rate) : null;
             var snapshot = new CampaignProgressEvent(row.Id, row.State, row.StateReason, p.Plan, p.Enqueued, p.Sent, p.Skipped, p.Failed, p.Bounced,
-                board.Find(row.Id)?.InFlight ?? 0, Math.Round(rate, 1), eta, now);
+                board.Find(row.Id)?.Unsettled ?? 0, Math.Round(rate, 1), eta, now);
             if (_latest.TryGetValue(row.Id, out var previous) && SameProgress(previous, snapshot)) continue;
             _latest[row.Id] = snapshot;
             foreach (var subscriber in _subscribers.Keys) subscriber.Writer.TryWrite(snapshot);

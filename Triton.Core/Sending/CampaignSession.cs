@@ -16,6 +16,7 @@ public sealed class CampaignSession(int campaignId, int generation, long runId, 
     private readonly ConcurrentQueue<ClaimedDelivery> _buffer = new();
     private int _inFlight;
     private int _outstanding;
+    private int _unsettled;
     private long _errors;
 
     public int CampaignId { get; } = campaignId;
@@ -33,6 +34,9 @@ public sealed class CampaignSession(int campaignId, int generation, long runId, 
     public bool IsHalted => _halt.IsCancellationRequested;
 
     public int InFlight => Volatile.Read(ref _inFlight);
+
+    /// <summary>Started and not yet recorded: what a pause still waits for, as the progress shows it.</summary>
+    public int Unsettled => Volatile.Read(ref _unsettled);
 
     /// <summary>Claimed by this process and not yet recorded (buffered + in flight + awaiting the writer).</summary>
     public int Outstanding => Volatile.Read(ref _outstanding);
@@ -72,15 +76,27 @@ public sealed class CampaignSession(int campaignId, int generation, long runId, 
             Interlocked.Decrement(ref _inFlight);
             return false;
         }
+        Interlocked.Increment(ref _unsettled);
         return true;
     }
 
     /// <summary>Counts jobs claimed for immediate processing (cron), not buffered.</summary>
-    public void AddOutstanding(int count) => Interlocked.Add(ref _outstanding, count);
+    public void AddOutstanding(int count)
+    {
+        Interlocked.Add(ref _outstanding, count);
+        Interlocked.Add(ref _unsettled, count);
+    }
 
     public void Finished() => Interlocked.Decrement(ref _inFlight);
 
     public void Recorded(int count) => Interlocked.Add(ref _outstanding, -count);
+
+    /// <summary>Results of started jobs written (or given up on: their leases expire).</summary>
+    public void Settled(int count)
+    {
+        Recorded(count);
+        Interlocked.Add(ref _unsettled, -count);
+    }
 
     public bool HasBuffered => !_buffer.IsEmpty;
 

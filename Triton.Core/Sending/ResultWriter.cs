@@ -64,7 +64,7 @@ public sealed class ResultWriter(
             foreach (var group in batch.GroupBy(b => b.Session))
             {
                 var session = group.Key;
-                session.Recorded(group.Count());
+                session.Settled(group.Count());
                 progress.MarkChanged(session.CampaignId);
                 var pauseReason = group.Select(g => g.Result.PauseReason).FirstOrDefault(r => r is not null);
                 if (pauseReason is not null)
@@ -81,7 +81,7 @@ public sealed class ResultWriter(
         {
             // The leases stay: the jobs go back to the queue when they expire, nothing is lost.
             logger.LogError(exception, "Recording {Count} delivery results failed", batch.Count);
-            foreach (var group in batch.GroupBy(b => b.Session)) group.Key.Recorded(group.Count());
+            foreach (var group in batch.GroupBy(b => b.Session)) group.Key.Settled(group.Count());
         }
     }
 }

@@ -63,6 +63,8 @@ public sealed class LiveProgressTests : IClassFixture<AdminApp>, IClassFixture<C
         await page.GetByRole(AriaRole.Button, new() { Name = "Pause" }).ClickAsync();
         await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
         await Assertions.Expect(state).ToHaveAttributeAsync("data-campaign-state", "Paused", new() { Timeout = 15_000 });
+        // Messages already handed to the transport settle after the pause; the page shows them landing.
+        await Assertions.Expect(page.Locator("[data-progress=\"inflight\"]")).ToHaveTextAsync("0", new() { Timeout = 15_000 });
         var paused = await ReadCountersAsync(page);
         await Task.Delay(2000);
         Assert.Equal(paused, await ReadCountersAsync(page));

@@ -20,6 +20,7 @@
         document.querySelectorAll(`[data-progress-campaign="${p.campaignId}"]`).forEach(function (scope) {
             const set = (name, value) => scope.querySelectorAll(`[data-progress="${name}"]`).forEach(e => e.textContent = value);
             ['plan', 'enqueued', 'sent', 'skipped', 'failed', 'bounced'].forEach(k => set(k, p[k]));
+            set('inflight', p.inFlight);
             set('rate', p.rate);
             set('eta', fmtEta(p.etaSeconds));
             scope.querySelectorAll('[data-campaign-state]').forEach(e => { e.textContent = p.state; e.dataset.campaignState = p.state; });
