@@ -5,15 +5,15 @@ using Triton.Core.Sending;
 namespace Triton.Core.Campaigns;
 
 /// <summary>A campaign pausing itself (too many errors, the transport failed), saying why.</summary>
-public sealed class CampaignAutoPause(CampaignTransitions transitions, CampaignRunLog runs, CampaignProgressFeed progress, ILogger<CampaignAutoPause> logger)
+public sealed class CampaignAutoPause(CampaignTransitions transitions, CampaignProgressFeed progress, ILogger<CampaignAutoPause> logger)
 {
     public async Task PauseAsync(CampaignSession session, string reason, CancellationToken cancellationToken)
     {
         session.Halt();
-        var paused = await transitions.MoveAsync(session.CampaignId, [CampaignState.Running, CampaignState.Pending], CampaignState.Paused, reason, cancellationToken, session.Generation);
+        var paused = await transitions.MoveAsync(session.CampaignId, [CampaignState.Running, CampaignState.Pending], CampaignState.Paused, reason, cancellationToken,
+            session.Generation, RunOutcome.AutoPaused);
         session.PauseWritten();
         if (!paused) return;
-        await runs.EndAsync(session.CampaignId, RunOutcome.AutoPaused, reason, cancellationToken);
         progress.MarkChanged(session.CampaignId);
         logger.LogWarning("Campaign {CampaignId} paused itself: {Reason}", session.CampaignId, reason);
     }

@@ -13,7 +13,6 @@ namespace Triton.Core.Campaigns;
 public sealed class CampaignCommands(
     IDbContextFactory<TritonDbContext> contexts,
     CampaignTransitions transitions,
-    CampaignRunLog runs,
     CampaignProgressFeed progress,
     JobBoard board,
     CampaignEngine engine,
@@ -50,16 +49,16 @@ public sealed class CampaignCommands(
 
     public async Task<CampaignCommandResult> PauseAsync(int campaignId, CancellationToken cancellationToken)
     {
-        if (!await transitions.MoveAsync(campaignId, Pausable, CampaignState.Paused, null, cancellationToken))
+        if (!await transitions.MoveAsync(campaignId, Pausable, CampaignState.Paused, null, cancellationToken, endRun: RunOutcome.Paused))
             return await ConflictAsync(campaignId, "paused", cancellationToken);
-        return await HaltedAsync(campaignId, RunOutcome.Paused, cancellationToken);
+        return Halted(campaignId);
     }
 
     public async Task<CampaignCommandResult> StopAsync(int campaignId, CancellationToken cancellationToken)
     {
         if (!await transitions.ResetAsync(campaignId, Stoppable, cancellationToken))
             return await ConflictAsync(campaignId, "stopped", cancellationToken);
-        return await HaltedAsync(campaignId, RunOutcome.Stopped, cancellationToken);
+        return Halted(campaignId);
     }
 
     public async Task<CampaignCommandResult> RetryFailedAsync(int campaignId, CancellationToken cancellationToken)
@@ -95,11 +94,10 @@ public sealed class CampaignCommands(
         return CampaignCommandResult.Done;
     }
 
-    /// <summary>After Pause or Stop: no new message starts here, the run is closed, the engine looks now.</summary>
-    private async Task<CampaignCommandResult> HaltedAsync(int campaignId, RunOutcome outcome, CancellationToken cancellationToken)
+    /// <summary>After Pause or Stop (which closed the run): no new message starts here, the engine looks now.</summary>
+    private CampaignCommandResult Halted(int campaignId)
     {
         board.Find(campaignId)?.Halt();
-        await runs.EndAsync(campaignId, outcome, null, cancellationToken);
         progress.MarkChanged(campaignId);
         engine.Wake();
         return CampaignCommandResult.Done;

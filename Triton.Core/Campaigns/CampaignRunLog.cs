@@ -30,12 +30,10 @@ public sealed class CampaignRunLog(IDbContextFactory<TritonDbContext> contexts, 
         return latest ?? await StartAsync(campaignId, generation, cancellationToken);
     }
 
-    public async Task EndAsync(int campaignId, RunOutcome outcome, string? error, CancellationToken cancellationToken)
-    {
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var now = time.GetUtcNow();
-        await db.CampaignRuns
+    /// <summary>Closes the open run inside the caller's context, so a state change can close it in its own transaction.</summary>
+    internal static Task<int> EndOpenRunAsync(TritonDbContext db, int campaignId, RunOutcome outcome, string? error, DateTimeOffset now,
+        CancellationToken cancellationToken) =>
+        db.CampaignRuns
             .Where(r => r.CampaignId == campaignId && r.Outcome == RunOutcome.Running)
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.Outcome, outcome).SetProperty(r => r.EndedAt, now).SetProperty(r => r.Error, error), cancellationToken);
-    }
 }

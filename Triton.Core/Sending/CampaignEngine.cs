@@ -116,9 +116,8 @@ public sealed class CampaignEngine(
                 session.Enqueuing = EnqueueAsync(session, session.Halted);
             }
             if (session.EnqueueFinished && session.Outstanding == 0 &&
-                await deliveries.TryFinishAsync(session.CampaignId, session.Generation, cancellationToken))
+                await transitions.FinishAsync(session.CampaignId, session.Generation, cancellationToken))
             {
-                await runs.EndAsync(session.CampaignId, RunOutcome.Finished, null, cancellationToken);
                 progress.MarkChanged(session.CampaignId);
                 await EndSessionAsync(session, cancellationToken);
                 logger.LogInformation("Campaign {CampaignId} finished", session.CampaignId);
@@ -144,8 +143,8 @@ public sealed class CampaignEngine(
         catch (Exception exception)
         {
             var reason = "The campaign cannot start: " + exception.Message;
-            if (await transitions.MoveAsync(campaign.Id, [CampaignState.Running], CampaignState.Paused, reason, cancellationToken, campaign.Generation))
-                await runs.EndAsync(campaign.Id, RunOutcome.AutoPaused, reason, cancellationToken);
+            await transitions.MoveAsync(campaign.Id, [CampaignState.Running], CampaignState.Paused, reason, cancellationToken,
+                campaign.Generation, RunOutcome.AutoPaused);
             progress.MarkChanged(campaign.Id);
             return;
         }

@@ -242,24 +242,6 @@ public sealed class DeliveryStore(StoreExecutor store, SqlDialect dialect, TimeP
             }
         }, cancellationToken);
 
-    /// <summary>Running to Finished, atomically, once everything enqueued is processed.</summary>
-    public Task<bool> TryFinishAsync(int campaignId, int generation, CancellationToken cancellationToken) =>
-        store.InTransactionAsync(async (connection, transaction, ct) =>
-        {
-            await using var finish = Command(connection, transaction, """
-                UPDATE campaigns SET state = @finished, updated_at = updated_at
-                WHERE id = @campaign AND generation = @generation AND state = @running AND enqueue_done = @true
-                  AND sent + skipped + failed + bounced = plan
-                  AND NOT EXISTS (SELECT 1 FROM deliveries WHERE campaign_id = @campaign AND generation = @generation AND status = 0)
-                """);
-            AddParameter(finish, "@finished", (int)CampaignState.Finished);
-            AddParameter(finish, "@running", (int)CampaignState.Running);
-            AddParameter(finish, "@campaign", campaignId);
-            AddParameter(finish, "@generation", generation);
-            AddParameter(finish, "@true", true);
-            return await finish.ExecuteNonQueryAsync(ct) == 1;
-        }, cancellationToken);
-
     private static string? Truncate(string? reply) => reply is { Length: > 1000 } ? reply[..1000] : reply;
 }
 

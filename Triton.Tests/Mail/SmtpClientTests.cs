@@ -26,8 +26,9 @@ public sealed class SmtpClientTests : IAsyncLifetime
         DataTimeout = TimeSpan.FromSeconds(5),
     };
 
-    private SmtpTransport Transport(SmtpClientOptions? client = null, int maxConnections = 2, int perConnection = 100, double rate = 0) =>
-        new(client ?? Client(), new SmtpPoolOptions(maxConnections, perConnection, TimeSpan.FromSeconds(30)), Writer,
+    private SmtpTransport Transport(SmtpClientOptions? client = null, int maxConnections = 2, int perConnection = 100, double rate = 0,
+        TimeSpan? idleTimeout = null) =>
+        new(client ?? Client(), new SmtpPoolOptions(maxConnections, perConnection, idleTimeout ?? TimeSpan.FromSeconds(30)), Writer,
             new TransportRateLimiter(rate), NullLogger<SmtpTransport>.Instance, TimeProvider.System);
 
     private static OutgoingMessage Message(string to = "rcpt@x.test", string id = "id1@x.test") =>
@@ -270,5 +271,24 @@ public sealed class SmtpClientTests : IAsyncLifetime
         Assert.Equal(SendOutcome.Accepted, (await transport.SendAsync(Message(id: "2@x.test"), CancellationToken.None)).Outcome);
         Assert.Equal(2, _server.Messages.Count);
         Assert.Equal(2, _server.SessionCount);
+    }
+
+    [Fact]
+    public async Task An_idle_connection_is_kept_alive_with_noop_and_dropped_when_the_server_closed_it()
+    {
+        await using var transport = Transport(maxConnections: 1, idleTimeout: TimeSpan.FromSeconds(6));
+        Assert.Equal(SendOutcome.Accepted, (await transport.SendAsync(Message(), CancellationToken.None)).Outcome);
+        for (var i = 0; i < 250 && !_server.Transcript(1).Contains("NOOP"); i++) await Task.Delay(20);
+        Assert.Contains("NOOP\r\n", _server.Transcript(1));
+        Assert.Equal(1, transport.IdleConnections);
+
+        // The server goes away from the idle connection: the next NOOP notices and the pool lets it go.
+        _server.OnCommand = (session, line) => session == 1 && line == "NOOP" ? new ServerAction.Drop() : null;
+        for (var i = 0; i < 400 && transport.IdleConnections > 0; i++) await Task.Delay(20);
+        Assert.Equal(0, transport.IdleConnections);
+
+        Assert.Equal(SendOutcome.Accepted, (await transport.SendAsync(Message(id: "2@x.test"), CancellationToken.None)).Outcome);
+        Assert.Equal(2, _server.SessionCount);
+        Assert.Single(_server.Transcript(1).Split("MAIL FROM").Skip(1));
     }
 }

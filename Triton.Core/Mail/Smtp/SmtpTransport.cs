@@ -8,7 +8,8 @@ public sealed record SmtpPoolOptions(int MaxConnections, int MaxMessagesPerConne
 
 /// <summary>
 /// Sends through a pool of up to MaxConnections persistent SMTP connections shared by every user of the transport.
-/// A connection is retired after MaxMessagesPerConnection, closed after IdleTimeout unused, and replaced when it breaks;
+/// A connection is retired after MaxMessagesPerConnection, closed after IdleTimeout unused, kept alive and checked with
+/// NOOP while it waits (so a server that dropped it is noticed before a message needs it), and replaced when it breaks;
 /// a message whose connection broke before the server could have taken it is tried once more on a fresh connection.
 /// </summary>
 public sealed class SmtpTransport : IMailTransport
@@ -23,6 +24,8 @@ public sealed class SmtpTransport : IMailTransport
     private readonly Stack<(SmtpConnection Connection, DateTimeOffset LastUsed)> _idle = new();
     private readonly Lock _gate = new();
     private readonly ITimer _sweeper;
+    private readonly TimeSpan _sweepEvery;
+    private int _sweeping;
     private readonly CancellationTokenSource _disposed = new();
 
     public SmtpTransport(SmtpClientOptions client, SmtpPoolOptions pool, MimeMessageWriter writer, TransportRateLimiter rateLimiter,
@@ -35,8 +38,8 @@ public sealed class SmtpTransport : IMailTransport
         _logger = logger;
         _time = time;
         _slots = new SemaphoreSlim(_pool.MaxConnections, _pool.MaxConnections);
-        var sweepEvery = TimeSpan.FromTicks(Math.Max(TimeSpan.FromMilliseconds(100).Ticks, _pool.IdleTimeout.Ticks / 2));
-        _sweeper = time.CreateTimer(_ => _ = SweepIdleAsync(), null, sweepEvery, sweepEvery);
+        _sweepEvery = TimeSpan.FromTicks(Math.Max(TimeSpan.FromMilliseconds(100).Ticks, _pool.IdleTimeout.Ticks / 2));
+        _sweeper = time.CreateTimer(_ => _ = SweepIdleAsync(), null, _sweepEvery, _sweepEvery);
     }
 
     public SmtpClientOptions ClientOptions => _client;
@@ -163,28 +166,66 @@ public sealed class SmtpTransport : IMailTransport
         }
     }
 
-    /// <summary>Closes connections unused for longer than IdleTimeout.</summary>
+    /// <summary>
+    /// Closes connections unused for longer than IdleTimeout and sends NOOP on those idle since about the
+    /// previous sweep; a connection that does not answer 250 is dropped instead of being handed out.
+    /// </summary>
     private async Task SweepIdleAsync()
     {
-        var expired = new List<SmtpConnection>();
-        var now = _time.GetUtcNow();
-        lock (_gate)
+        if (Interlocked.Exchange(ref _sweeping, 1) == 1) return;
+        try
         {
-            var keep = _idle.Where(e => now - e.LastUsed < _pool.IdleTimeout && e.Connection.IsUsable).Reverse().ToList();
-            expired.AddRange(_idle.Where(e => !keep.Contains(e)).Select(e => e.Connection));
-            _idle.Clear();
-            foreach (var entry in keep) _idle.Push(entry);
+            var expired = new List<SmtpConnection>();
+            var probe = new List<(SmtpConnection Connection, DateTimeOffset LastUsed)>();
+            var now = _time.GetUtcNow();
+            lock (_gate)
+            {
+                var entries = _idle.Reverse().ToList();
+                _idle.Clear();
+                foreach (var entry in entries)
+                {
+                    var idleFor = now - entry.LastUsed;
+                    if (idleFor >= _pool.IdleTimeout || !entry.Connection.IsUsable) expired.Add(entry.Connection);
+                    else if (idleFor >= _sweepEvery / 2) probe.Add(entry);
+                    else _idle.Push(entry);
+                }
+            }
+            foreach (var (connection, lastUsed) in probe)
+            {
+                using var timeout = new CancellationTokenSource(_client.ReplyTimeout);
+                using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, _disposed.Token);
+                bool alive;
+                try
+                {
+                    alive = await connection.NoopAsync(linked.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    alive = false;
+                }
+                if (!alive || _disposed.IsCancellationRequested)
+                {
+                    expired.Add(connection);
+                    continue;
+                }
+                // The last use stays as it was: a NOOP keeps the socket open, it does not make the connection busy.
+                lock (_gate) _idle.Push((connection, lastUsed));
+            }
+            foreach (var connection in expired)
+            {
+                try
+                {
+                    await CloseAsync(connection);
+                }
+                catch (Exception ex)
+                {
+                    _logger.LogDebug(ex, "Closing an idle SMTP connection failed");
+                }
+            }
         }
-        foreach (var connection in expired)
+        finally
         {
-            try
-            {
-                await CloseAsync(connection);
-            }
-            catch (Exception ex)
-            {
-                _logger.LogDebug(ex, "Closing an idle SMTP connection failed");
-            }
+            Volatile.Write(ref _sweeping, 0);
         }
     }
 
