@@ -33,6 +33,18 @@ public readonly record struct SendResult(SendOutcome Outcome, string? Reply, int
 public interface IMailTransport : IAsyncDisposable
 {
     Task<SendResult> SendAsync(OutgoingMessage message, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Sends unless <paramref name="halted"/> fires while the message still waits for its turn (a
+    /// connection, a rate permit): then it throws <see cref="OperationCanceledException"/> and nothing
+    /// went out. Once the message is handed over, only <paramref name="cancellationToken"/> stops it.
+    /// This is what makes a pause instant on a throttled transport.
+    /// </summary>
+    Task<SendResult> SendUnlessHaltedAsync(OutgoingMessage message, CancellationToken halted, CancellationToken cancellationToken)
+    {
+        halted.ThrowIfCancellationRequested();
+        return SendAsync(message, cancellationToken);
+    }
 }
 
 /// <summary>Makes the transport for one configured Transport row (pickup, smtp).</summary>

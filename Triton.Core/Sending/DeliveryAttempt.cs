@@ -40,11 +40,16 @@ public sealed class DeliveryAttempt(IOptions<SendingOptions> options, TimeProvid
         SendResult sent;
         try
         {
-            sent = await session.Transport.SendAsync(message, cancellationToken);
+            sent = await session.Transport.SendUnlessHaltedAsync(message, session.Halted, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             throw;
+        }
+        catch (OperationCanceledException) when (session.IsHalted)
+        {
+            // Paused or stopped while waiting for its turn: it never started, so it goes back as it was.
+            return Result(session, job, DeliveryStatus.Queued, job.Attempts, "Not sent yet: the campaign was halted before its turn.", null, 0, null, false);
         }
         catch (Exception exception)
         {

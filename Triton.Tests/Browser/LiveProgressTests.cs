@@ -63,9 +63,15 @@ public sealed class LiveProgressTests : IClassFixture<AdminApp>, IClassFixture<C
         await page.GetByRole(AriaRole.Button, new() { Name = "Pause" }).ClickAsync();
         await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
         await Assertions.Expect(state).ToHaveAttributeAsync("data-campaign-state", "Paused", new() { Timeout = 15_000 });
-        // Messages already handed to the transport settle after the pause; the page shows them landing.
-        await Assertions.Expect(page.Locator("[data-progress=\"inflight\"]")).ToHaveTextAsync("0", new() { Timeout = 15_000 });
+        // Messages already handed to the transport settle after the pause; the page shows them landing
+        // and then holds, equal to the API.
         var paused = await ReadCountersAsync(page);
+        for (var i = 0; i < 100 && !paused.SequenceEqual(await ApiCountersAsync(campaignId, apiKey)); i++)
+        {
+            await Task.Delay(100);
+            paused = await ReadCountersAsync(page);
+        }
+        await Assertions.Expect(page.Locator("[data-progress=\"inflight\"]")).ToHaveTextAsync("0");
         await Task.Delay(2000);
         Assert.Equal(paused, await ReadCountersAsync(page));
         Assert.True(paused["sent"] < recipients, "the campaign finished before it could be paused");

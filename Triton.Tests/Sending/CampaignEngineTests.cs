@@ -70,6 +70,29 @@ public abstract class CampaignEngineTests(DatabaseProvider provider)
     }
 
     [Fact]
+    public async Task Pause_on_a_throttled_transport_releases_the_messages_still_waiting_for_their_turn()
+    {
+        await using var scenario = await StartAsync();
+        var id = await scenario.CreateCampaignAsync(EngineScenario.Addresses(40), ratePerSecond: 10, concurrency: 8);
+
+        await scenario.Commands.RunAsync(id, default);
+        await scenario.WaitForAsync(id, c => c.Progress.Sent >= 3);
+        Assert.Equal(CommandStatus.Done, (await scenario.Commands.PauseAsync(id, default)).Status);
+        var writtenAtPause = scenario.PickedUpRecipients().Count;
+        // Eight workers were queued on the 10/s limit; none of them may go out after the answer.
+        await Task.Delay(1500);
+        Assert.InRange(scenario.PickedUpRecipients().Count, writtenAtPause, writtenAtPause + 1);
+        var paused = await scenario.CampaignAsync(id);
+        Assert.Equal(scenario.PickedUpRecipients().Count, paused.Progress.Sent);
+
+        await scenario.Commands.RunAsync(id, default);
+        var done = await scenario.WaitForAsync(id, c => c.State == CampaignState.Finished);
+        Assert.Equal(40, done.Progress.Sent);
+        Assert.Equal(40, scenario.PickedUpRecipients().Distinct().Count());
+        Assert.Equal(40, scenario.PickedUpRecipients().Count);
+    }
+
+    [Fact]
     public async Task Stop_forgets_progress_and_the_next_run_sends_to_everyone_again()
     {
         await using var scenario = await StartAsync();

@@ -7,10 +7,14 @@ public sealed class PickupTransport(string directory, MimeMessageWriter writer, 
 {
     public string Directory { get; } = directory;
 
-    public async Task<SendResult> SendAsync(OutgoingMessage message, CancellationToken cancellationToken)
+    public Task<SendResult> SendAsync(OutgoingMessage message, CancellationToken cancellationToken) =>
+        SendUnlessHaltedAsync(message, CancellationToken.None, cancellationToken);
+
+    public async Task<SendResult> SendUnlessHaltedAsync(OutgoingMessage message, CancellationToken halted, CancellationToken cancellationToken)
     {
         var rendered = writer.Render(message);
-        await rateLimiter.WaitAsync(cancellationToken);
+        using (var waiting = CancellationTokenSource.CreateLinkedTokenSource(halted, cancellationToken))
+            await rateLimiter.WaitAsync(waiting.Token);
         try
         {
             System.IO.Directory.CreateDirectory(Directory);

@@ -55,7 +55,10 @@ public sealed class SmtpTransport : IMailTransport
         }
     }
 
-    public async Task<SendResult> SendAsync(OutgoingMessage message, CancellationToken cancellationToken)
+    public Task<SendResult> SendAsync(OutgoingMessage message, CancellationToken cancellationToken) =>
+        SendUnlessHaltedAsync(message, CancellationToken.None, cancellationToken);
+
+    public async Task<SendResult> SendUnlessHaltedAsync(OutgoingMessage message, CancellationToken halted, CancellationToken cancellationToken)
     {
         RenderedMessage rendered;
         try
@@ -67,12 +70,13 @@ public sealed class SmtpTransport : IMailTransport
             return new SendResult(SendOutcome.Rejected, ex.Message);
         }
 
-        await _slots.WaitAsync(cancellationToken);
+        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(halted, cancellationToken);
+        await _slots.WaitAsync(waiting.Token);
         try
         {
             // Paced after taking a connection slot, so a permit is spent only when the message goes out at once:
             // permits taken while waiting for a slot would reach the server in a later burst than the limits allow.
-            await _rateLimiter.WaitAsync(cancellationToken);
+            await _rateLimiter.WaitAsync(waiting.Token);
             var result = await SendWithRetryAsync(rendered, cancellationToken);
             if (result.Outcome == SendOutcome.Accepted) _rateLimiter.Accepted();
             else if (result.Outcome == SendOutcome.Deferred) _rateLimiter.StepDown();
