@@ -189,6 +189,45 @@ public sealed partial class ListFormsTests : IClassFixture<AdminApp>
     }
 
     [Fact]
+    public async Task Upload_streams_into_the_import_and_its_progress_shows_while_the_body_is_still_arriving()
+    {
+        var listId = await SeedListAsync("Streamed upload");
+        using var client = await SignedInAsync();
+        var token = AdminFormsTests.Token(await client.GetStringAsync($"/lists/{listId}"));
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // The reader takes the body in blocks: well over two batches arrive before the gate.
+        var body = new GatedMultipart(token, "email\n" + Rows(0, 20_000), gate.Task, Rows(20_000, 20_100) + "bad row\n");
+        var upload = client.PostAsync($"/lists/{listId}/import?importId=streamed", body);
+
+        // Batches written before the rest of the file exists: the import runs on the streamed body.
+        string status;
+        Match counts;
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        do
+        {
+            await Task.Delay(100);
+            status = await client.GetStringAsync($"/lists/{listId}/imports/streamed");
+            counts = ProgressPattern().Match(status);
+        } while (!(counts.Success && long.Parse(counts.Groups[2].Value) >= 5000) && DateTime.UtcNow < deadline && !upload.IsCompleted);
+        Assert.False(upload.IsCompleted, "the upload answered before its body was complete");
+        Assert.Contains("data-import-state=\"running\"", status);
+        Assert.Contains("hx-trigger=\"load delay:1s\"", status);
+        Assert.True(counts.Success && long.Parse(counts.Groups[2].Value) >= 5000, status);
+        Assert.InRange(long.Parse(counts.Groups[1].Value), 10_000, 20_000);
+
+        gate.SetResult();
+        var response = await upload;
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var report = await client.GetStringAsync($"/lists/{listId}?import=streamed");
+        Assert.Contains("data-import-added=\"20100\"", report);
+        Assert.Equal(["20102"], ErrorLines(report));
+        Assert.Equal(20_100, await RecipientCountAsync(listId));
+
+        static string Rows(int from, int to) =>
+            string.Concat(Enumerable.Range(from, to - from).Select(i => $"s{i}@example.com\n"));
+    }
+
+    [Fact]
     public async Task Htmx_upload_answers_with_the_report_panel_and_refreshes_the_table()
     {
         var listId = await SeedListAsync("Uploaded with htmx");
@@ -336,6 +375,37 @@ public sealed partial class ListFormsTests : IClassFixture<AdminApp>
         return content;
     }
 
+    /// <summary>A multipart upload (token, then a CSV file) whose file ends only once the gate opens; sent chunked.</summary>
+    private sealed class GatedMultipart : HttpContent
+    {
+        private const string Boundary = "----triton-test-boundary";
+        private readonly string token, head, tail;
+        private readonly Task gate;
+
+        public GatedMultipart(string token, string head, Task gate, string tail)
+        {
+            (this.token, this.head, this.gate, this.tail) = (token, head, gate, tail);
+            Headers.ContentType = MediaTypeHeaderValue.Parse($"multipart/form-data; boundary={Boundary}");
+        }
+
+        protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context)
+        {
+            await Write(stream, $"--{Boundary}\r\nContent-Disposition: form-data; name=\"__RequestVerificationToken\"\r\n\r\n{token}\r\n" +
+                $"--{Boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.csv\"\r\nContent-Type: text/csv\r\n\r\n{head}");
+            await stream.FlushAsync();
+            await gate;
+            await Write(stream, $"{tail}\r\n--{Boundary}--\r\n");
+        }
+
+        private static Task Write(Stream stream, string text) => stream.WriteAsync(Encoding.UTF8.GetBytes(text)).AsTask();
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = 0;
+            return false;
+        }
+    }
+
     private static string Path(HttpResponseMessage response, bool withQuery = false)
     {
         var location = response.Headers.Location!;
@@ -407,6 +477,9 @@ public sealed partial class ListFormsTests : IClassFixture<AdminApp>
 
     [GeneratedRegex("data-import-error-line=\"(\\d+)\"")]
     private static partial Regex ErrorLinePattern();
+
+    [GeneratedRegex("(\\d+) rows read, (\\d+) added")]
+    private static partial Regex ProgressPattern();
 
     [GeneratedRegex("<tr data-recipient=\"([^\"]+)\"")]
     private static partial Regex RecipientRowPattern();
