@@ -22,6 +22,12 @@ public sealed class ImportProgress(int listId, string importId, DateTimeOffset s
     public long Errors => Volatile.Read(ref _errors);
     public bool Done => Volatile.Read(ref _done) == 1;
 
+    /// <summary>The importer's answer (rows added, bad rows by line), once done; kept as long as the import is.</summary>
+    public BulkAddResult? Result { get; private set; }
+
+    /// <summary>Why the file was refused as a whole (no header, no email column, binary), if it was.</summary>
+    public string? Refusal { get; private set; }
+
     public void Report(long rowsRead, BulkAddResult result)
     {
         Volatile.Write(ref _rowsRead, rowsRead);
@@ -30,8 +36,12 @@ public sealed class ImportProgress(int listId, string importId, DateTimeOffset s
         Volatile.Write(ref _errors, result.TotalErrors);
     }
 
-    public void Finish(DateTimeOffset at)
+    /// <param name="result">The importer's answer, for whoever shows the report later.</param>
+    /// <param name="refusal">Why the whole file was refused, when it was.</param>
+    public void Finish(DateTimeOffset at, BulkAddResult? result = null, string? refusal = null)
     {
+        Result = result;
+        Refusal = refusal;
         FinishedAt = at;
         Volatile.Write(ref _done, 1);
     }

@@ -188,7 +188,7 @@ public static class RecipientEndpoints
         }
     }
 
-    private static bool IsImportId(string value) =>
+    internal static bool IsImportId(string value) =>
         value.Length is > 0 and <= 100 && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
 
     /// <summary>Rows read, added, skipped and errors so far of an import running (or recently finished) in this process.</summary>
@@ -198,7 +198,7 @@ public static class RecipientEndpoints
                 progress.Errors, progress.Done, progress.StartedAt, progress.FinishedAt))
             : TypedResults.NotFound();
 
-    private static async Task<IResult> ExportAsync(int id, TritonDbContext db, CancellationToken cancellationToken)
+    internal static async Task<IResult> ExportAsync(int id, TritonDbContext db, CancellationToken cancellationToken)
     {
         if (await FindListAsync(db, id, cancellationToken) is not { } list) return TypedResults.NotFound();
         var columns = list.Columns.OrderBy(c => c.Position).Select(c => c.Name).ToList();

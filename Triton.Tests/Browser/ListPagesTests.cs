@@ -1,0 +1,110 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using Triton.Tests.Admin;
+
+namespace Triton.Tests.Browser;
+
+/// <summary>
+/// A list built in a real browser: created, filled by a CSV upload watched through htmx, searched,
+/// then sent to by a campaign created from the form on the pickup transport.
+/// </summary>
+public sealed partial class ListPagesTests : IClassFixture<AdminApp>, IClassFixture<ChromiumBrowser>
+{
+    private readonly AdminApp app;
+    private readonly ChromiumBrowser chromium;
+
+    public ListPagesTests(AdminApp app, ChromiumBrowser chromium)
+    {
+        this.app = app;
+        this.chromium = chromium;
+    }
+
+    [Fact]
+    public async Task Create_a_list_upload_a_csv_search_it_and_send_a_campaign_to_it()
+    {
+        // The template and pickup transport come from their own pages; here they are written directly.
+        var parts = await CampaignSeed.CreateAsync(app.Services, "browser", 0);
+        var context = await chromium.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
+        var page = await context.NewPageAsync();
+        var polls = new List<string>();
+        page.Request += (_, request) => { if (request.Url.Contains("/imports/")) lock (polls) polls.Add(request.Url); };
+
+        await page.GotoAsync(new Uri(app.BaseAddress, "/lists/new").ToString());
+        await page.GetByLabel("Email").FillAsync(AdminApp.AdminEmail);
+        await page.GetByLabel("Password").FillAsync(AdminApp.AdminPassword);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.WaitForURLAsync(new Uri(app.BaseAddress, "/lists/new").ToString());
+
+        // A bad column first: the error shows beside the field and the values stay.
+        await page.GetByLabel("Name", new() { Exact = true }).FillAsync("Browser list");
+        await page.GetByLabel("Custom columns").FillAsync("city\nemail");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create list" }).ClickAsync();
+        await Assertions.Expect(page.Locator("[data-field-error=\"Columns\"]")).ToContainTextAsync("reserved");
+        await Screenshot(page, "list-new-errors");
+        await page.GetByLabel("Custom columns").FillAsync("city");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create list" }).ClickAsync();
+        await page.WaitForURLAsync(ListPage());
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Browser list");
+        var listUrl = new Uri(page.Url).AbsolutePath;
+
+        var csv = Path.Combine(Path.GetTempPath(), $"triton-upload-{Guid.NewGuid():N}.csv");
+        await File.WriteAllTextAsync(csv,
+            "email,user_id,city\n" +
+            "ann@example.com,u1,Oslo\n" +
+            "bob@example.com,u2,Bergen\n" +
+            "not-an-address,u3,Nowhere\n" +   // line 4
+            "cleo@example.com,u4,Tromsø\n");
+        try
+        {
+            await page.GetByLabel("CSV file").SetInputFilesAsync(csv);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Upload and import" }).ClickAsync();
+            var report = page.Locator("[data-import-report]");
+            await Assertions.Expect(report).ToContainTextAsync("3 rows added");
+            await Assertions.Expect(page.Locator("[data-import-error-line=\"4\"]")).ToContainTextAsync("not a valid email address");
+        }
+        finally
+        {
+            File.Delete(csv);
+        }
+        // The page watched the import while the upload ran (htmx polls the progress fragment).
+        lock (polls) Assert.NotEmpty(polls);
+        // The table refreshed itself after the import, without a reload.
+        Assert.Equal(listUrl, new Uri(page.Url).AbsolutePath);
+        var rows = page.Locator("#recipients tr[data-recipient]");
+        await Assertions.Expect(rows).ToHaveCountAsync(3);
+        await Screenshot(page, "list-imported");
+
+        await page.GetByLabel("Search by email or user_id").FillAsync("BOB");
+        await Assertions.Expect(rows).ToHaveCountAsync(1);
+        await Assertions.Expect(rows.First).ToContainTextAsync("bob@example.com");
+        await Assertions.Expect(rows.First).ToContainTextAsync("Bergen");
+        await page.WaitForURLAsync(new Regex("q=BOB"));
+        await Screenshot(page, "list-search");
+
+        await page.GotoAsync(new Uri(app.BaseAddress, "/campaigns/new").ToString());
+        await page.GetByLabel("Name", new() { Exact = true }).FillAsync("Browser campaign");
+        await page.GetByLabel("Template", new() { Exact = true }).SelectOptionAsync(new SelectOptionValue { Label = "browser template" });
+        await page.GetByLabel("List", new() { Exact = true }).SelectOptionAsync(new SelectOptionValue { Label = "Browser list" });
+        await page.GetByLabel("Transport", new() { Exact = true }).SelectOptionAsync(new SelectOptionValue { Label = "browser pickup" });
+        await page.GetByLabel("Subjects").FillAsync("Hello {{city}}");
+        await page.GetByLabel("From address").FillAsync("news@example.com");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create campaign" }).ClickAsync();
+        await page.WaitForURLAsync(new Regex("/campaigns/\\d+$"));
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Browser campaign");
+
+        // Sent for real to the pickup folder: one message per good row of the file.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Run", Exact = true }).ClickAsync();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (Directory.GetFiles(parts.PickupDirectory, "*.eml").Length < 3 && DateTime.UtcNow < deadline)
+            await Task.Delay(100);
+        var messages = Directory.GetFiles(parts.PickupDirectory, "*.eml").Select(File.ReadAllText).ToList();
+        Assert.Equal(3, messages.Count);
+        Assert.Contains(messages, m => m.Contains("Hello Bergen"));
+        await Screenshot(page, "list-campaign");
+    }
+
+    private Regex ListPage() => new($"^{Regex.Escape(app.BaseAddress.ToString().TrimEnd('/'))}/lists/\\d+$");
+
+    private static Task Screenshot(IPage page, string name) =>
+        page.ScreenshotAsync(new() { Path = Path.Combine(ChromiumBrowser.ScreenshotDirectory, name + ".png"), FullPage = true });
+}
