@@ -74,6 +74,21 @@ public sealed partial class ListPagesTests : IClassFixture<AdminApp>, IClassFixt
         await Assertions.Expect(rows).ToHaveCountAsync(3);
         await Screenshot(page, "list-imported");
 
+        // A file the server refuses (no email column) says why on the page and imports nothing.
+        var headerless = Path.Combine(Path.GetTempPath(), $"triton-upload-{Guid.NewGuid():N}.csv");
+        await File.WriteAllTextAsync(headerless, "name,city\nDora,Oslo\n");
+        try
+        {
+            await page.GetByLabel("CSV file").SetInputFilesAsync(headerless);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Upload and import" }).ClickAsync();
+            await Assertions.Expect(page.GetByRole(AriaRole.Alert).Or(page.Locator("[data-import-report]"))).ToContainTextAsync("email");
+        }
+        finally
+        {
+            File.Delete(headerless);
+        }
+        await Assertions.Expect(rows).ToHaveCountAsync(3);
+
         await page.GetByLabel("Search by email or user_id").FillAsync("BOB");
         await Assertions.Expect(rows).ToHaveCountAsync(1);
         await Assertions.Expect(rows.First).ToContainTextAsync("bob@example.com");
