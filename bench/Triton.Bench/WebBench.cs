@@ -1,0 +1,2 @@
+namespace Triton.Bench;
+public static class WebBench { public static Task RunAsync(int size, int clients) => throw new NotImplementedException(); }
