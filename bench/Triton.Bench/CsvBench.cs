@@ -60,7 +60,7 @@ public static class CsvBench
         }
     }
 
-    private static async Task WriteCsvAsync(string path, int rows)
+    internal static async Task WriteCsvAsync(string path, int rows)
     {
         await using var writer = new StreamWriter(path, false, new UTF8Encoding(false), 1 << 16);
         await writer.WriteAsync("email,user_id,first_name,last_name,city,plan\n");

@@ -17,7 +17,7 @@ namespace Triton.Bench;
 public static class EngineBench
 {
     /// <summary>A short newsletter (about 1 KB rendered) with columns, a variable and the inliner on.</summary>
-    private const string Template = """
+    internal const string Template = """
         <html><head><style>p { color: #333; font-family: sans-serif; } .cta { color: #fff; background: #06c; }</style></head>
         <body><h1>Hello {{first_name}}</h1>
         <p>Thanks for reading, {{first_name}} from {{city}}. This week: {{greeting}}.</p>
