@@ -55,7 +55,7 @@ scenarios=("$@")
 run() {
   { echo; echo "\$ dotnet $BENCH $*"; echo "uptime before: $(uptime)"; } | tee -a "$LOG"
   # Quiet the framework's one-line warning about the throwaway key ring of each run.
-  dotnet "$BENCH" "$@" 2>&1 | grep -v -e 'No XML encryptor configured' -e 'warn: Microsoft.AspNetCore.DataProtection' | tee -a "$LOG"
+  dotnet "$BENCH" "$@" 2>&1 | grep --line-buffered -v -e 'No XML encryptor configured' -e 'warn: Microsoft.AspNetCore.DataProtection' | tee -a "$LOG"
   echo "uptime after: $(uptime)" | tee -a "$LOG"
 }
 
