@@ -28,16 +28,18 @@ public sealed class BenchHost : IAsyncDisposable
     public string DatabasePath => Path.Combine(DataDirectory, "triton.db");
 
     /// <summary>Builds (does not start) the host; <paramref name="instant"/> swaps in the instant-accept transport.</summary>
-    public static async Task<BenchHost> CreateAsync(bool instant)
+    public static async Task<BenchHost> CreateAsync(bool instant, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var data = Directory.CreateTempSubdirectory("triton-bench-").FullName;
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        var configuration = new Dictionary<string, string?>
         {
             ["Triton:DataDirectory"] = data,
             ["Database:Provider"] = "Sqlite",
             ["Logging:LogLevel:Default"] = "Warning",
-        });
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) configuration[key] = value;
+        builder.Configuration.AddInMemoryCollection(configuration);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddTritonCore(builder.Configuration);
         builder.Services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(data, "keys")));
@@ -48,27 +50,33 @@ public sealed class BenchHost : IAsyncDisposable
         return new BenchHost(host, data);
     }
 
-    /// <summary>A list, a template, a pickup transport; returns the list and the ids to build campaigns on.</summary>
-    public async Task<(int ListId, int TemplateId, int TransportId)> CreateContentAsync(string templateBody)
+    /// <summary>A list (the newsletter's columns), a template, a transport (pickup unless given); returns the ids to build campaigns on.</summary>
+    public async Task<(int ListId, int TemplateId, int TransportId)> CreateContentAsync(string templateBody, Transport? transport = null)
     {
         await using var db = await Services.GetRequiredService<IDbContextFactory<TritonDbContext>>().CreateDbContextAsync();
         var now = DateTimeOffset.UtcNow;
-        var list = new MailingList { Name = "Bench list", CreatedAt = now, Columns = [new ListColumn { Name = "first_name", Position = 0 }, new ListColumn { Name = "city", Position = 1 }] };
+        var list = new MailingList
+        {
+            Name = "Bench list", CreatedAt = now,
+            Columns = [.. Newsletter.Columns.Select((name, position) => new ListColumn { Name = name, Position = position })],
+        };
         var template = new Template { Name = "Bench template", Body = templateBody, UpdatedAt = now };
-        var transport = new Transport { Name = "Bench transport", Kind = TransportKind.Pickup, UpdatedAt = now };
+        transport ??= new Transport { Name = "Bench transport", Kind = TransportKind.Pickup };
+        transport.UpdatedAt = now;
         db.AddRange(list, template, transport);
         await db.SaveChangesAsync();
         return (list.Id, template.Id, transport.Id);
     }
 
-    public async Task<int> CreateCampaignAsync(string name, int listId, int templateId, int transportId)
+    public async Task<int> CreateCampaignAsync(string name, int listId, int templateId, int transportId,
+        string subject = "Hello {{first_name}}", string variables = """{"greeting":"welcome"}""", int concurrency = 16)
     {
         await using var db = await Services.GetRequiredService<IDbContextFactory<TritonDbContext>>().CreateDbContextAsync();
         var now = DateTimeOffset.UtcNow;
         var campaign = new Campaign
         {
             Name = name, TemplateId = templateId, ListId = listId, TransportId = transportId, FromAddress = "news@triton.test",
-            Subjects = ["Hello {{first_name}}"], CustomVariables = """{"greeting":"welcome"}""", CreatedAt = now, UpdatedAt = now,
+            Subjects = [subject], CustomVariables = variables, Concurrency = concurrency, CreatedAt = now, UpdatedAt = now,
         };
         db.Campaigns.Add(campaign);
         await db.SaveChangesAsync();
@@ -108,7 +116,9 @@ public sealed class BenchHost : IAsyncDisposable
 
     /// <summary>The i-th recipient: email, user id, fields JSON (the same rows go to the sqlite3 peer).</summary>
     public static (string Email, string UserId, string Fields) Row(int i) =>
-        ($"user{i}@example.test", $"u{i}", $$"""{"first_name":"Name{{i}}","city":"City{{i % 500}}"}""");
+        ($"user{i}@example.test", $"u{i}", $$"""{"first_name":"Name{{i}}","last_name":"Family{{i % 9973}}","city":"City{{i % 500}}","plan":"{{Plans[i % 3]}}"}""");
+
+    private static readonly string[] Plans = ["free", "pro", "team"];
 
     public async ValueTask DisposeAsync()
     {

@@ -2,20 +2,55 @@ using System.Diagnostics;
 
 namespace Triton.Bench;
 
-/// <summary>Timing, peak memory and the sqlite3 command-line peer.</summary>
+/// <summary>Timing, peak memory, CPU time and the sqlite3 command-line peer.</summary>
 public static class Measure
 {
-    /// <summary>VmHWM: the process's peak resident set, as the kernel counts it.</summary>
-    public static long PeakMegabytes()
+    /// <summary>VmHWM: the process's peak resident set since start or the last <see cref="ResetPeak"/>.</summary>
+    public static long PeakMegabytes() => PeakMegabytes(Environment.ProcessId);
+
+    /// <summary>VmHWM of another process (a child), read while it runs.</summary>
+    public static long PeakMegabytes(int processId)
     {
-        foreach (var line in File.ReadLines("/proc/self/status"))
-            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
-                return long.Parse(line[6..].Trim().Split(' ')[0]) / 1024;
-        return Process.GetCurrentProcess().PeakWorkingSet64 / (1024 * 1024);
+        try
+        {
+            foreach (var line in File.ReadLines($"/proc/{processId}/status"))
+                if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                    return long.Parse(line[6..].Trim().Split(' ')[0]) / 1024;
+        }
+        catch (IOException) { }
+        return -1;
     }
 
-    public static void Report(string what, long count, TimeSpan elapsed) =>
-        Console.WriteLine($"{what}: {count} in {elapsed.TotalSeconds:F2} s = {count / elapsed.TotalSeconds:F0}/s");
+    /// <summary>Resets VmHWM to the current resident set, so the next reading is the peak of one phase alone.</summary>
+    public static void ResetPeak()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        try { File.WriteAllText("/proc/self/clear_refs", "5"); }
+        catch (IOException exception) { Console.WriteLine($"(cannot reset the peak resident set: {exception.Message})"); }
+        catch (UnauthorizedAccessException exception) { Console.WriteLine($"(cannot reset the peak resident set: {exception.Message})"); }
+    }
+
+    public static TimeSpan CpuTime() => Process.GetCurrentProcess().TotalProcessorTime;
+
+    public static double Report(string what, long count, TimeSpan elapsed)
+    {
+        var rate = count / elapsed.TotalSeconds;
+        Console.WriteLine($"{what}: {count} in {elapsed.TotalSeconds:F2} s = {rate:F0}/s");
+        return rate;
+    }
+
+    /// <summary>Reports wall time, CPU time of this process over the same span, and the peak resident set of the phase.</summary>
+    public static double Report(string what, long count, TimeSpan elapsed, TimeSpan cpu)
+    {
+        var rate = count / elapsed.TotalSeconds;
+        Console.WriteLine($"{what}: {count} in {elapsed.TotalSeconds:F2} s = {rate:F0}/s; cpu {cpu.TotalSeconds:F2} s ({cpu / elapsed:F2} cores busy); peak rss {PeakMegabytes()} MB");
+        return rate;
+    }
+
+    public static void Ratio(string what, double numerator, double denominator) =>
+        Console.WriteLine($"ratio {what}: {numerator / denominator:F2}");
 
     /// <summary>Runs sqlite3 on a fresh file with the given script on stdin; returns the wall time of the child.</summary>
     public static async Task<TimeSpan> Sqlite3Async(string database, string script)
@@ -29,11 +64,12 @@ public static class Measure
         await process.StandardInput.WriteAsync(script);
         process.StandardInput.Close();
         var error = process.StandardError.ReadToEndAsync();
-        await process.StandardOutput.ReadToEndAsync();
+        var output = await process.StandardOutput.ReadToEndAsync();
         await process.WaitForExitAsync();
         watch.Stop();
         if (process.ExitCode != 0 || (await error).Length > 0)
             throw new InvalidOperationException($"sqlite3 failed ({process.ExitCode}): {await error}");
+        if (output.Trim().Length > 0) Console.WriteLine($"  sqlite3 says: {output.Trim().ReplaceLineEndings(" ")}");
         return watch.Elapsed;
     }
 }

@@ -2,20 +2,35 @@
 using Triton.Bench;
 
 var scenario = args.Length > 0 ? args[0] : "";
-var size = args.Length > 1 ? int.Parse(args[1]) : 0;
-var variant = args.Length > 2 ? args[2] : "";
-Console.WriteLine($"# {DateTime.UtcNow:u} scenario={scenario} size={size} variant={variant} cores={Environment.ProcessorCount}");
+int Arg(int index, int fallback) => args.Length > index && int.TryParse(args[index], out var value) && value > 0 ? value : fallback;
+Console.WriteLine($"# {DateTime.UtcNow:u} scenario={scenario} args=[{string.Join(' ', args.Skip(1))}] cores={Environment.ProcessorCount} load average {File.ReadAllText("/proc/loadavg").Trim()}");
 switch (scenario)
 {
     case "engine":
-        await EngineBench.RunAsync(size > 0 ? size : 1_000_000, variant is "" ? "instant" : variant);
+        await EngineBench.RunAsync(Arg(1, 1_000_000), args.Length > 2 ? args[2] : "instant");
         break;
     case "render":
-        RenderBench.Run(size > 0 ? size : 100_000);
+        await RenderBench.RunAsync(Arg(1, 100_000));
+        break;
+    case "smtp":
+        await SmtpBench.RunAsync(Arg(1, 100_000), Arg(2, 8), Arg(3, 2_000));
+        break;
+    case "csv":
+        await CsvBench.RunAsync(Arg(1, 1_000_000));
+        break;
+    case "web":
+        await WebBench.RunAsync(Arg(1, 200_000), Arg(2, 50));
         break;
     default:
-        Console.WriteLine("usage: dotnet run -c Release --project bench/Triton.Bench -- engine [size] [instant|pickup] | render [count]");
+        Console.WriteLine("""
+            usage: dotnet bench/Triton.Bench/bin/Release/net10.0/Triton.Bench.dll SCENARIO [ARGS]
+              engine [recipients=1000000] [instant|pickup]
+              render [renders=100000]
+              smtp   [messages=100000] [pool=8] [System.Net.Mail messages=2000]
+              csv    [rows=1000000]
+              web    [recipients=200000] [hub clients=50]
+            """);
         return 1;
 }
-Console.WriteLine($"peak resident memory: {Measure.PeakMegabytes()} MB");
+Console.WriteLine($"# done; load average {File.ReadAllText("/proc/loadavg").Trim()}; peak resident memory of the last phase: {Measure.PeakMegabytes()} MB");
 return 0;

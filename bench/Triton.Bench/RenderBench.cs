@@ -1,78 +1,78 @@
 using System.Diagnostics;
-using System.Text;
+using HandlebarsDotNet;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Triton.Core.Data;
 using Triton.Core.Templates;
 
 namespace Triton.Bench;
 
 /// <summary>
-/// Renders a realistic newsletter (about 20 KB, 10 variables, a loop of 10 items, a style sheet the
-/// CSS inliner applies once at compile) on one thread, as one worker does per message.
+/// Renders the newsletter on one thread as one worker does per message: MessageComposer built through
+/// the TemplateCache (CSS inlined once, at compile), then Compose per recipient (context from the
+/// recipient's JSON fields, subject and body). The peer is plain Handlebars.Net rendering the same
+/// inlined markup with the same context objects.
 /// </summary>
 public static class RenderBench
 {
-    public static void Run(int count)
+    public static async Task RunAsync(int count)
     {
-        var markup = Newsletter();
-        Console.WriteLine($"template: {markup.Length} chars");
-        var compiler = new TemplateCompiler(new CssInliner());
-        var compile = Stopwatch.StartNew();
-        var template = compiler.Compile(markup, inlineCss: true);
-        Console.WriteLine($"compile with CSS inlining: {compile.Elapsed.TotalMilliseconds:F0} ms (once per campaign)");
-        var context = new RenderContextBuilder(Variables());
-        var items = Enumerable.Range(1, 10).Select(i => $$"""{"title":"Story {{i}}","url":"https://example.test/s/{{i}}","summary":"What happened in story {{i}} this week."}""");
-        var fields = $$"""{"first_name":"Ada","last_name":"Lovelace","city":"London","plan":"pro","items":[{{string.Join(",", items)}}]}""";
+        await using var bench = await BenchHost.CreateAsync(instant: true);
+        var composer = await ComposerAsync(bench, Newsletter.Markup());
+        var recipients = Enumerable.Range(0, 1000).Select(BenchHost.Row).ToArray();
 
+        for (var i = 0; i < 5_000; i++) composer.Compose(recipients[i % 1000].Email, recipients[i % 1000].UserId, recipients[i % 1000].Fields, 0); // JIT warm-up
+        var sample = composer.Compose("ada@example.test", "u1", recipients[1].Fields, 0);
+        Console.WriteLine($"template: {Newsletter.Markup().Length} chars of markup; rendered HTML {sample.Html!.Length} chars; subject \"{sample.Subject}\"");
+
+        Measure.ResetPeak();
         long chars = 0;
-        for (var i = 0; i < 2_000; i++) chars += template.Render(context.Build($"warm{i}@example.test", "u", fields)).Length; // JIT warm-up
-        chars = 0;
+        var cpu = Measure.CpuTime();
         var watch = Stopwatch.StartNew();
-        for (var i = 0; i < count; i++) chars += template.Render(context.Build($"user{i}@example.test", $"u{i}", fields)).Length;
+        for (var i = 0; i < count; i++)
+        {
+            var (email, user, fields) = recipients[i % recipients.Length];
+            chars += composer.Compose(email, user, fields, 0).Html!.Length;
+        }
         watch.Stop();
-        Console.WriteLine($"rendered HTML: {chars / count} chars each");
-        Measure.Report("render (one thread: context from the recipient's JSON + template), renders", count, watch.Elapsed);
+        cpu = Measure.CpuTime() - cpu;
+        var triton = Measure.Report("triton MessageComposer.Compose on one thread, messages", count, watch.Elapsed, cpu);
+        Console.WriteLine($"  per CPU-second of this process: {count / cpu.TotalSeconds:F0} renders (robust to other load on the machine)");
+
+        // Peer: the same inlined markup compiled by plain Handlebars.Net, the same context dictionaries.
+        var inliner = new CssInliner();
+        var markup = Newsletter.Markup();
+        var inlined = inliner.Inline(markup, inliner.CollectStyles([markup]), keepMediaRules: true);
+        var plain = Handlebars.Create().Compile(inlined);
+        var context = new RenderContextBuilder(Newsletter.Variables());
+        for (var i = 0; i < 5_000; i++) plain(context.Build(recipients[i % 1000].Email, recipients[i % 1000].UserId, recipients[i % 1000].Fields));
+        long peerChars = 0;
+        var peerCpu = Measure.CpuTime();
+        watch.Restart();
+        for (var i = 0; i < count; i++)
+        {
+            var (email, user, fields) = recipients[i % recipients.Length];
+            peerChars += plain(context.Build(email, user, fields)).Length;
+        }
+        watch.Stop();
+        peerCpu = Measure.CpuTime() - peerCpu;
+        var peer = Measure.Report("peer: plain Handlebars.Net body only, same context, one thread, renders", count, watch.Elapsed, peerCpu);
+        Console.WriteLine($"  per CPU-second of this process: {count / peerCpu.TotalSeconds:F0} renders");
+        Console.WriteLine($"  chars per render: triton {chars / count}, peer {peerChars / count}");
+        Measure.Ratio("triton compose / plain Handlebars.Net (wall)", triton, peer);
+        Measure.Ratio("triton compose / plain Handlebars.Net (per CPU-second)", count / cpu.TotalSeconds, count / peerCpu.TotalSeconds);
     }
 
-    private static string Variables() =>
-        """{"brand":"Triton News","issue":"42","month":"November","year":"2026","support":"help@example.test","address":"1 Harbour Road"}""";
-
-    /// <summary>Ten variables: email, user_id, first_name, last_name, city, plan, brand, issue, month, year.</summary>
-    private static string Newsletter()
+    private static async Task<MessageComposer> ComposerAsync(BenchHost bench, string markup)
     {
-        var html = new StringBuilder();
-        html.Append("""
-            <!DOCTYPE html><html><head><meta charset="utf-8"><title>{{brand}} #{{issue}}</title>
-            <style>
-            body { margin: 0; padding: 0; background: #f4f4f4; font-family: Helvetica, Arial, sans-serif; }
-            table.wrap { width: 100%; background: #f4f4f4; }
-            td.content { width: 600px; background: #ffffff; padding: 24px; }
-            h1 { font-size: 28px; color: #111111; margin: 0 0 12px 0; }
-            h2 { font-size: 20px; color: #222222; margin: 24px 0 8px 0; }
-            p { font-size: 15px; line-height: 22px; color: #444444; margin: 0 0 12px 0; }
-            a { color: #0066cc; text-decoration: none; }
-            .story { border-bottom: 1px solid #eeeeee; padding: 12px 0; }
-            .cta { display: inline-block; background: #0066cc; color: #ffffff; padding: 10px 18px; border-radius: 4px; }
-            .footer p { font-size: 12px; color: #888888; }
-            </style></head><body>
-            <table class="wrap" role="presentation"><tr><td align="center"><table role="presentation"><tr><td class="content">
-            <h1>{{brand}} — issue {{issue}}, {{month}} {{year}}</h1>
-            <p>Hello {{first_name}} {{last_name}}, here is what happened this month near {{city}} and in your {{plan}} plan.</p>
-            """);
-        // Editorial body: static paragraphs make up most of a real newsletter's weight.
-        for (var section = 1; html.Length < 16_500; section++)
-            html.Append($"""
-                <h2>Section {section}: notes from the team</h2>
-                <p>Lorem ipsum dolor sit amet, consectetur adipiscing elit. Integer nec odio praesent libero, sed cursus ante dapibus diam.
-                Sed nisi, nulla quis sem at nibh elementum imperdiet. Duis sagittis ipsum, praesent mauris, fusce nec tellus sed augue semper porta.</p>
-                <p>Mauris massa, vestibulum lacinia arcu eget nulla. Class aptent taciti sociosqu ad litora torquent per conubia nostra.
-                <a href="https://example.test/section/{section}">Read more</a></p>
-                """);
-        html.Append("""
-            <h2>This week's stories</h2>
-            {{#each items}}<div class="story"><h2><a href="{{url}}">{{title}}</a></h2><p>{{summary}}</p></div>{{/each}}
-            <p><a class="cta" href="https://example.test/account?u={{user_id}}">Open your account</a></p>
-            <div class="footer"><p>Sent to {{email}} by {{brand}}. <a href="https://example.test/unsubscribe?u={{user_id}}">Unsubscribe</a>.</p></div>
-            </td></tr></table></td></tr></table></body></html>
-            """);
-        return html.ToString();
+        var (listId, templateId, transportId) = await bench.CreateContentAsync(markup);
+        var campaignId = await bench.CreateCampaignAsync("Render", listId, templateId, transportId, Newsletter.Subject, Newsletter.Variables());
+        var campaign = await bench.CampaignAsync(campaignId);
+        await using var db = await bench.Services.GetRequiredService<IDbContextFactory<TritonDbContext>>().CreateDbContextAsync();
+        var compile = Stopwatch.StartNew();
+        var composer = await MessageComposer.CreateAsync(bench.Services.GetRequiredService<TemplateCache>(),
+            bench.Services.GetRequiredService<TemplateCompiler>(), db, campaign, null, CancellationToken.None);
+        Console.WriteLine($"compile through TemplateCache with CSS inlining: {compile.Elapsed.TotalMilliseconds:F0} ms (once per run)");
+        return composer;
     }
 }

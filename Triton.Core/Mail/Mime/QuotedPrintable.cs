@@ -7,20 +7,31 @@ public static class QuotedPrintable
 {
     private const int MaxLineLength = 76;
 
+    private const string Hex = "0123456789ABCDEF";
+
     public static string Encode(string text)
     {
+        // Encoded in one pass over the UTF-8 bytes, appending characters (no string per byte): this runs
+        // for every part of every message, so it is on the sending hot path.
         var normalized = text.Replace("\r\n", "\n").Replace('\r', '\n');
-        var output = new StringBuilder(normalized.Length + normalized.Length / 8);
-        var lines = normalized.Split('\n');
-        for (var i = 0; i < lines.Length; i++)
+        var bytes = Encoding.UTF8.GetBytes(normalized);
+        var output = new StringBuilder(bytes.Length + bytes.Length / 8);
+        var start = 0;
+        while (true)
         {
-            EncodeLine(Encoding.UTF8.GetBytes(lines[i]), output);
-            if (i < lines.Length - 1) output.Append("\r\n");
+            var end = Array.IndexOf(bytes, (byte)'\n', start);
+            if (end < 0)
+            {
+                EncodeLine(bytes.AsSpan(start), output);
+                return output.ToString();
+            }
+            EncodeLine(bytes.AsSpan(start, end - start), output);
+            output.Append("\r\n");
+            start = end + 1;
         }
-        return output.ToString();
     }
 
-    private static void EncodeLine(byte[] bytes, StringBuilder output)
+    private static void EncodeLine(ReadOnlySpan<byte> bytes, StringBuilder output)
     {
         var lineLength = 0;
         for (var i = 0; i < bytes.Length; i++)
@@ -32,17 +43,22 @@ public static class QuotedPrintable
             var literal = (b >= 33 && b <= 126 && b != '=') || ((b == ' ' || b == '\t') && !last);
             // A leading dot is encoded so the body reads the same with or without SMTP dot-stuffing.
             if (b == '.' && lineLength == 0) literal = false;
-            var token = literal ? ((char)b).ToString() : "=" + b.ToString("X2");
+            var width = literal ? 1 : 3;
             // Keep room for the soft break "=" unless this token ends the line.
             var limit = last ? MaxLineLength : MaxLineLength - 1;
-            if (lineLength + token.Length > limit)
+            if (lineLength + width > limit)
             {
                 output.Append("=\r\n");
                 lineLength = 0;
-                if (b == '.') token = "=2E";
+                if (b == '.')
+                {
+                    literal = false;
+                    width = 3;
+                }
             }
-            output.Append(token);
-            lineLength += token.Length;
+            if (literal) output.Append((char)b);
+            else output.Append('=').Append(Hex[b >> 4]).Append(Hex[b & 0xF]);
+            lineLength += width;
         }
     }
 }

@@ -1,0 +1,46 @@
+// The nodemailer peer of Triton's SMTP benchmark: the same HTML message to the same sink through a
+// pool of the same size. Usage: node nodemailer-bench.js HOST PORT COUNT POOL HTML_FILE TEXT_FILE SUBJECT
+'use strict';
+const fs = require('fs');
+const nodemailer = require('nodemailer');
+
+const [host, port, count, pool, htmlFile, textFile, subject] = process.argv.slice(2);
+const total = Number(count);
+const connections = Number(pool);
+const html = fs.readFileSync(htmlFile, 'utf8');
+const text = fs.readFileSync(textFile, 'utf8');
+const transport = nodemailer.createTransport({
+  host, port: Number(port), secure: false, ignoreTLS: true,
+  pool: true, maxConnections: connections, maxMessages: 1000,
+});
+
+async function main() {
+  // Keep twice the pool in flight: enough to saturate it without queueing the whole run in memory.
+  const window = connections * 2;
+  let next = 0, sent = 0, failed = 0;
+  const started = process.hrtime.bigint();
+  const cpu = process.cpuUsage();
+  async function lane() {
+    while (next < total) {
+      const i = next++;
+      try {
+        await transport.sendMail({
+          from: '"Triton News" <news@triton.test>', to: `user${i}@example.test`,
+          subject, html, text,
+        });
+        sent++;
+      } catch (error) {
+        failed++;
+        if (failed < 5) console.error(error.message);
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: window }, lane));
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const used = process.cpuUsage(cpu);
+  transport.close();
+  const peakMb = Math.round(Number(fs.readFileSync('/proc/self/status', 'utf8').match(/VmHWM:\s+(\d+)/)[1]) / 1024);
+  const version = require('nodemailer/package.json').version;
+  console.log(JSON.stringify({ version, sent, failed, seconds, cpuSeconds: (used.user + used.system) / 1e6, peakMb }));
+}
+main().catch((error) => { console.error(error); process.exit(1); });

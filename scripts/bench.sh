@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Installs what the benchmarks need (when missing), builds in Release and runs the scenarios of
+# docs/BENCHMARKS.md, recording the machine's load before and after each one.
+#
+#   scripts/bench.sh                      every scenario at the sizes below
+#   scripts/bench.sh engine render        only these scenarios
+#   BENCH_SMTP="100000 8 2000" scripts/bench.sh smtp
+#
+# Output goes to the terminal and to artifacts/bench-<UTC time>.log.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+log() { echo "bench.sh: $*" >&2; }
+
+: "${BENCH_ENGINE_SIZES:=100000 1000000}"   # recipients, instant transport; one process per size
+: "${BENCH_PICKUP_SIZE:=100000}"            # recipients, pickup transport (one .eml file each)
+: "${BENCH_RENDER:=200000}"                 # renders on one thread
+: "${BENCH_SMTP:=20000 8 1000}"             # messages, pool size, System.Net.Mail messages
+: "${BENCH_CSV:=1000000}"                   # CSV rows
+: "${BENCH_WEB:=100000 50}"                 # recipients per campaign, SignalR clients
+
+# --- system packages -------------------------------------------------------------------------
+missing=()
+[ -x /usr/sbin/smtp-sink ] || missing+=(postfix)
+command -v sqlite3 >/dev/null || missing+=(sqlite3)
+command -v node >/dev/null || missing+=(nodejs)
+command -v npm >/dev/null || missing+=(npm)
+if [ ${#missing[@]} -gt 0 ]; then
+  [ "$(id -u)" -eq 0 ] || { log "missing packages (${missing[*]}) and not root"; exit 1; }
+  log "installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  # Postfix only provides smtp-sink here: answer its questions up front and keep it from starting.
+  echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
+  echo "postfix postfix/mailname string localhost" | debconf-set-selections
+  policy=/usr/sbin/policy-rc.d; created_policy=0
+  if [ ! -e "$policy" ]; then printf '#!/bin/sh\nexit 101\n' > "$policy"; chmod +x "$policy"; created_policy=1; fi
+  apt-get update -qq >/dev/null
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  [ "$created_policy" -eq 1 ] && rm -f "$policy"
+fi
+
+# --- the nodemailer peer (package.json + package-lock.json; node_modules is not committed) ---
+[ -d bench/peers/node_modules/nodemailer ] || (cd bench/peers && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+
+# --- build -------------------------------------------------------------------------------------
+dotnet build -c Release --nologo -v quiet Triton.sln >/dev/null
+BENCH=bench/Triton.Bench/bin/Release/net10.0/Triton.Bench.dll
+
+mkdir -p artifacts
+LOG="artifacts/bench-$(date -u +%Y%m%dT%H%M%SZ).log"
+scenarios=("$@")
+[ ${#scenarios[@]} -gt 0 ] || scenarios=(engine render smtp csv web)
+
+run() {
+  { echo; echo "\$ dotnet $BENCH $*"; echo "uptime before: $(uptime)"; } | tee -a "$LOG"
+  # Quiet the framework's one-line warning about the throwaway key ring of each run.
+  dotnet "$BENCH" "$@" 2>&1 | grep --line-buffered -v -e 'No XML encryptor configured' -e 'warn: Microsoft.AspNetCore.DataProtection' | tee -a "$LOG"
+  echo "uptime after: $(uptime)" | tee -a "$LOG"
+}
+
+{ echo "# Triton benchmarks $(date -u '+%Y-%m-%d %H:%M:%SZ') on $(nproc) cores, $(free -m | awk '/Mem:/ {print $2}') MB RAM"
+  echo "# commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown); dotnet $(dotnet --version); node $(node --version); $(sqlite3 --version | cut -d' ' -f1-2)"; } | tee "$LOG"
+for scenario in "${scenarios[@]}"; do
+  case "$scenario" in
+    engine)
+      for size in $BENCH_ENGINE_SIZES; do run engine "$size" instant; done
+      run engine "$BENCH_PICKUP_SIZE" pickup ;;
+    render) run render $BENCH_RENDER ;;
+    smtp) run smtp $BENCH_SMTP ;;
+    csv) run csv $BENCH_CSV ;;
+    web) run web $BENCH_WEB ;;
+    *) log "unknown scenario $scenario (engine, render, smtp, csv, web)"; exit 2 ;;
+  esac
+done
+log "results in $LOG"
