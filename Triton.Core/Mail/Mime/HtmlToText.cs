@@ -1,29 +1,167 @@
+using System.Net;
 using System.Text;
-using AngleSharp.Dom;
-using AngleSharp.Html.Parser;
 
 namespace Triton.Core.Mail.Mime;
 
-/// <summary>Derives the plain-text alternative from an HTML body: block structure kept, links shown as "text (url)".</summary>
+/// <summary>
+/// Derives the plain-text alternative from an HTML body: block structure kept, list items as
+/// "- item", links shown as "text (url)", script, style and head content left out. It runs for
+/// every message, so it scans the markup once instead of building a document.
+/// </summary>
 public static class HtmlToText
 {
-    private static readonly HashSet<string> Skipped = new(StringComparer.OrdinalIgnoreCase) { "head", "script", "style", "title", "template" };
+    private static readonly HashSet<string> RawText = new(StringComparer.OrdinalIgnoreCase) { "script", "style", "title", "template", "textarea" };
     private static readonly HashSet<string> Blocks = new(StringComparer.OrdinalIgnoreCase)
     {
-        "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "table", "tr", "blockquote", "pre", "section",
+        "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "table", "tr", "blockquote", "pre", "section",
         "article", "header", "footer", "hr", "address", "center",
     };
 
     public static string Convert(string html)
     {
-        var document = new HtmlParser().ParseDocument(html);
-        var text = new StringBuilder();
-        Walk(document.Body ?? (INode)document.DocumentElement, text);
-        var lines = text.ToString().Split('\n').Select(l => l.Trim());
-        var result = new StringBuilder();
-        var blank = 0;
-        foreach (var line in lines)
+        var text = new StringBuilder(html.Length / 4);
+        var links = new Stack<(int Start, string? Href)>();
+        var inHead = false;
+        var i = 0;
+        while (i < html.Length)
         {
+            var lt = html.IndexOf('<', i);
+            var end = lt < 0 ? html.Length : lt;
+            if (end > i && !inHead) AppendText(html.AsSpan(i, end - i), text);
+            if (lt < 0) break;
+
+            if (string.CompareOrdinal(html, lt, "<!--", 0, 4) == 0)
+            {
+                var close = html.IndexOf("-->", lt + 4, StringComparison.Ordinal);
+                i = close < 0 ? html.Length : close + 3;
+                continue;
+            }
+            if (lt + 1 < html.Length && html[lt + 1] is '!' or '?')
+            {
+                var close = html.IndexOf('>', lt);
+                i = close < 0 ? html.Length : close + 1;
+                continue;
+            }
+            if (!TryReadTag(html, lt, out var tag))
+            {
+                // A '<' that opens no tag is text.
+                if (!inHead) AppendText("<", text);
+                i = lt + 1;
+                continue;
+            }
+            i = tag.End;
+
+            var name = tag.Name;
+            if (!tag.Closing && RawText.Contains(name))
+            {
+                var close = html.IndexOf("</" + name, i, StringComparison.OrdinalIgnoreCase);
+                var after = close < 0 ? -1 : html.IndexOf('>', close);
+                i = after < 0 ? html.Length : after + 1;
+                continue;
+            }
+            if (name.Equals("head", StringComparison.OrdinalIgnoreCase)) { inHead = !tag.Closing; continue; }
+            if (name.Equals("body", StringComparison.OrdinalIgnoreCase)) { inHead = false; continue; }
+            if (inHead) continue;
+
+            if (name.Equals("br", StringComparison.OrdinalIgnoreCase)) text.Append('\n');
+            else if (name.Equals("td", StringComparison.OrdinalIgnoreCase) || name.Equals("th", StringComparison.OrdinalIgnoreCase)) Space(text);
+            else if (name.Equals("li", StringComparison.OrdinalIgnoreCase)) ListItem(text, tag.Closing);
+            else if (name.Equals("a", StringComparison.OrdinalIgnoreCase))
+            {
+                if (!tag.Closing) links.Push((text.Length, tag.Href));
+                else if (links.TryPop(out var link)) AppendLinkTarget(text, link.Start, link.Href);
+            }
+            else if (Blocks.Contains(name)) text.Append("\n\n");
+        }
+        return Tidy(text);
+    }
+
+    private readonly record struct Tag(string Name, bool Closing, string? Href, int End);
+
+    /// <summary>Reads the tag at <paramref name="start"/> ('&lt;'): its name, whether it closes, an a's href, where it ends.</summary>
+    private static bool TryReadTag(string html, int start, out Tag tag)
+    {
+        tag = default;
+        var i = start + 1;
+        var closing = i < html.Length && html[i] == '/';
+        if (closing) i++;
+        if (i >= html.Length || !char.IsAsciiLetter(html[i])) return false;
+        var nameStart = i;
+        while (i < html.Length && !char.IsWhiteSpace(html[i]) && html[i] is not ('>' or '/')) i++;
+        var name = html[nameStart..i];
+        var isLink = name.Equals("a", StringComparison.OrdinalIgnoreCase) && !closing;
+        string? href = null;
+        while (i < html.Length && html[i] != '>')
+        {
+            if (char.IsWhiteSpace(html[i]) || html[i] == '/') { i++; continue; }
+            var attributeStart = i;
+            while (i < html.Length && !char.IsWhiteSpace(html[i]) && html[i] is not ('=' or '>' or '/')) i++;
+            var attribute = html.AsSpan(attributeStart, i - attributeStart);
+            while (i < html.Length && char.IsWhiteSpace(html[i])) i++;
+            if (i >= html.Length || html[i] != '=') continue;
+            i++;
+            while (i < html.Length && char.IsWhiteSpace(html[i])) i++;
+            int valueStart, valueEnd;
+            if (i < html.Length && html[i] is '"' or '\'')
+            {
+                var quote = html[i];
+                valueStart = i + 1;
+                var close = html.IndexOf(quote, valueStart);
+                valueEnd = close < 0 ? html.Length : close;
+                i = close < 0 ? html.Length : close + 1;
+            }
+            else
+            {
+                valueStart = i;
+                while (i < html.Length && !char.IsWhiteSpace(html[i]) && html[i] != '>') i++;
+                valueEnd = i;
+            }
+            if (isLink && attribute.Equals("href", StringComparison.OrdinalIgnoreCase))
+                href = WebUtility.HtmlDecode(html[valueStart..valueEnd]).Trim();
+        }
+        tag = new Tag(name, closing, href, Math.Min(i + 1, html.Length));
+        return true;
+    }
+
+    private static void AppendLinkTarget(StringBuilder text, int start, string? href)
+    {
+        if (string.IsNullOrWhiteSpace(href) || href.StartsWith('#')) return;
+        var label = text.ToString(start, text.Length - start).Trim();
+        if (href == label) return;
+        text.Append(label.Length == 0 ? href : " (" + href + ")");
+    }
+
+    /// <summary>Appends text with entities decoded and white space collapsed (a no-break space stays).</summary>
+    private static void AppendText(ReadOnlySpan<char> raw, StringBuilder text)
+    {
+        var data = raw.Contains('&') ? WebUtility.HtmlDecode(raw.ToString()).AsSpan() : raw;
+        foreach (var c in data)
+        {
+            if (char.IsWhiteSpace(c) && c != '\u00A0') Space(text);
+            else text.Append(c);
+        }
+    }
+
+    /// <summary>Each item on its own line, without blank lines between items.</summary>
+    private static void ListItem(StringBuilder text, bool closing)
+    {
+        if (text.Length > 0 && text[^1] != '\n') text.Append('\n');
+        if (!closing) text.Append("- ");
+    }
+
+    private static void Space(StringBuilder text)
+    {
+        if (text.Length > 0 && text[^1] != ' ' && text[^1] != '\n') text.Append(' ');
+    }
+
+    /// <summary>Lines trimmed; runs of blank lines become one; no blank lines at either end.</summary>
+    private static string Tidy(StringBuilder text)
+    {
+        var result = new StringBuilder(text.Length);
+        var blank = 0;
+        foreach (var raw in text.ToString().Split('\n'))
+        {
+            var line = raw.Trim();
             if (line.Length == 0)
             {
                 blank++;
@@ -34,60 +172,5 @@ public static class HtmlToText
             result.Append(line);
         }
         return result.ToString();
-    }
-
-    private static void Walk(INode node, StringBuilder text)
-    {
-        foreach (var child in node.ChildNodes)
-        {
-            switch (child)
-            {
-                case IText t:
-                    AppendCollapsed(t.Data, text);
-                    break;
-                case IElement e when Skipped.Contains(e.LocalName):
-                    break;
-                case IElement e when e.LocalName == "br":
-                    text.Append('\n');
-                    break;
-                case IElement e when e.LocalName == "td" || e.LocalName == "th":
-                    Walk(e, text);
-                    text.Append(' ');
-                    break;
-                case IElement e when e.LocalName == "a":
-                    var before = text.Length;
-                    Walk(e, text);
-                    var label = text.ToString(before, text.Length - before).Trim();
-                    var href = e.GetAttribute("href");
-                    if (!string.IsNullOrWhiteSpace(href) && !href.StartsWith('#') && href != label)
-                        text.Append(label.Length == 0 ? href : " (" + href + ")");
-                    break;
-                case IElement e when e.LocalName == "li":
-                    text.Append("\n- ");
-                    Walk(e, text);
-                    text.Append('\n');
-                    break;
-                case IElement e when Blocks.Contains(e.LocalName):
-                    text.Append("\n\n");
-                    Walk(e, text);
-                    text.Append("\n\n");
-                    break;
-                case IElement e:
-                    Walk(e, text);
-                    break;
-            }
-        }
-    }
-
-    private static void AppendCollapsed(string data, StringBuilder text)
-    {
-        foreach (var c in data)
-        {
-            if (char.IsWhiteSpace(c) && c != '\u00A0')
-            {
-                if (text.Length > 0 && text[^1] != ' ' && text[^1] != '\n') text.Append(' ');
-            }
-            else text.Append(c);
-        }
     }
 }
