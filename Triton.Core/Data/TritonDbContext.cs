@@ -16,6 +16,7 @@ public sealed class TritonDbContext(DbContextOptions<TritonDbContext> options) :
     public DbSet<CampaignRun> CampaignRuns => Set<CampaignRun>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<TrackingCategory> TrackingCategories => Set<TrackingCategory>();
+    public DbSet<SendingDay> SendingDays => Set<SendingDay>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -225,6 +225,20 @@ public sealed class DeliveryStore(StoreExecutor store, SqlDialect dialect, TimeP
                 AddParameter(runCounters, "@run", run);
                 await runCounters.ExecuteNonQueryAsync(ct);
             }
+
+            if (deltas.Count == 0) return;
+            var day = deltas.Values.Aggregate(default(CounterDelta), (total, d) => total.Plus(d));
+            await using var today = Command(connection, transaction, """
+                INSERT INTO sending_days (day, sent, skipped, failed, bounced) VALUES (@day, @sent, @skipped, @failed, @bounced)
+                ON CONFLICT (day) DO UPDATE SET sent = sending_days.sent + excluded.sent, skipped = sending_days.skipped + excluded.skipped,
+                    failed = sending_days.failed + excluded.failed, bounced = sending_days.bounced + excluded.bounced
+                """);
+            AddParameter(today, "@day", SendingDay.DayOf(time.GetUtcNow()));
+            AddParameter(today, "@sent", day.Sent);
+            AddParameter(today, "@skipped", day.Skipped);
+            AddParameter(today, "@failed", day.Failed);
+            AddParameter(today, "@bounced", day.Bounced);
+            await today.ExecuteNonQueryAsync(ct);
         }, cancellationToken);
 
     /// <summary>Gives back leases of jobs that were claimed but not started (pause, shutdown).</summary>
@@ -250,6 +264,9 @@ public readonly record struct EnqueueStep(int Inserted, bool Done);
 /// <summary>How much one batch moved a campaign's counters.</summary>
 public readonly record struct CounterDelta(long Sent, long Skipped, long Failed, long Bounced)
 {
+    public CounterDelta Plus(CounterDelta other) =>
+        new(Sent + other.Sent, Skipped + other.Skipped, Failed + other.Failed, Bounced + other.Bounced);
+
     public CounterDelta Add(DeliveryStatus status) => status switch
     {
         DeliveryStatus.Sent => this with { Sent = Sent + 1 },

@@ -1,0 +1,55 @@
+using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Triton.Core.Campaigns;
+using Triton.Core.Data;
+using Triton.Core.Domain;
+
+namespace Triton.Tests.Admin;
+
+/// <summary>The dashboard's totals for today come from what the engine recorded.</summary>
+public sealed partial class DashboardTests : IClassFixture<AdminApp>
+{
+    private readonly AdminApp app;
+
+    public DashboardTests(AdminApp app) => this.app = app;
+
+    [Fact]
+    public async Task Todays_totals_count_what_the_campaigns_recorded()
+    {
+        var parts = await CampaignSeed.CreateAsync(app.Services, "today", 40);
+        int campaignId;
+        using (var scope = app.Services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<TritonDbContext>();
+            var now = DateTimeOffset.UtcNow;
+            var campaign = new Campaign
+            {
+                Name = "Today", TemplateId = parts.TemplateId, ListId = parts.ListId, TransportId = parts.TransportId,
+                Subjects = ["Hi"], FromAddress = "news@example.com", CreatedAt = now, UpdatedAt = now,
+            };
+            db.Campaigns.Add(campaign);
+            await db.SaveChangesAsync();
+            campaignId = campaign.Id;
+        }
+        Assert.Equal(CommandStatus.Done, (await app.Services.GetRequiredService<ICampaignCommands>().RunAsync(campaignId, default)).Status);
+        for (var i = 0; i < 300 && await StateAsync(campaignId) != CampaignState.Finished; i++) await Task.Delay(100);
+        Assert.Equal(CampaignState.Finished, await StateAsync(campaignId));
+
+        using var client = app.CreateBrowserlessClient();
+        await AdminFormsTests.SignInAsync(client, AdminApp.AdminEmail, AdminApp.AdminPassword, "/");
+        var html = await client.GetStringAsync("/");
+        Assert.Equal("40", Counter(html, "sent"));
+        Assert.Equal("0", Counter(html, "failed"));
+        Assert.Equal("0", Counter(html, "bounced"));
+    }
+
+    private async Task<CampaignState> StateAsync(int campaignId)
+    {
+        using var scope = app.Services.CreateScope();
+        return await scope.ServiceProvider.GetRequiredService<TritonDbContext>().Campaigns.Where(c => c.Id == campaignId).Select(c => c.State).SingleAsync();
+    }
+
+    private static string Counter(string html, string name) =>
+        Regex.Match(html, $"data-today=\"{name}\">([^<]*)<").Groups[1].Value;
+}
