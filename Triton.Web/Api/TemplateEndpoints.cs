@@ -51,13 +51,13 @@ public static class TemplateEndpoints
             ? TypedResults.Ok(view)
             : TypedResults.NotFound();
 
-    private static async Task<IResult> CreateAsync(TemplateInput input, TritonDbContext db, TemplateCompiler compiler, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<IResult> CreateAsync(TemplateInput input, TritonDbContext db, TemplateChecker checker, TimeProvider time, CancellationToken cancellationToken)
     {
         if (await db.Templates.AnyAsync(t => t.Name == input.Name, cancellationToken))
             return TypedResults.Problem(title: $"A template named '{input.Name}' already exists.", statusCode: StatusCodes.Status409Conflict);
         var (groupId, problem) = await GroupReferences.ResolveAsync(db, input.Group, GroupScope.Template, cancellationToken);
         if (problem is not null) return problem;
-        if (await CheckAsync(input, db, compiler, cancellationToken) is { } invalid) return invalid;
+        if (await CheckAsync(input, db, checker, cancellationToken) is { } invalid) return invalid;
         var template = new Template
         {
             Name = input.Name, Body = input.Body, Description = input.Description, GroupId = groupId,
@@ -69,18 +69,18 @@ public static class TemplateEndpoints
             await Views(db.Templates.AsNoTracking().Where(t => t.Id == template.Id)).FirstAsync(cancellationToken));
     }
 
-    private static async Task<IResult> UpdateAsync(int id, TemplateInput input, TritonDbContext db, TemplateCompiler compiler, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<IResult> UpdateAsync(int id, TemplateInput input, TritonDbContext db, TemplateChecker checker, TimeProvider time, CancellationToken cancellationToken)
     {
         var template = await db.Templates.FirstOrDefaultAsync(t => t.Id == id, cancellationToken);
         if (template is null) return TypedResults.NotFound();
         if (await db.Templates.AnyAsync(t => t.Name == input.Name && t.Id != id, cancellationToken))
             return TypedResults.Problem(title: $"A template named '{input.Name}' already exists.", statusCode: StatusCodes.Status409Conflict);
-        if (input.Name != template.Name && await UsersAsPartialAsync(db, template.Name, id, cancellationToken) is { Count: > 0 } users)
+        if (input.Name != template.Name && await TemplateChecker.IncludedByAsync(db, template.Name, id, cancellationToken) is { Count: > 0 } users)
             return TypedResults.Problem(title: "Other templates include this one by name; it cannot be renamed.",
                 detail: string.Join(", ", users), statusCode: StatusCodes.Status409Conflict);
         var (groupId, problem) = await GroupReferences.ResolveAsync(db, input.Group, GroupScope.Template, cancellationToken);
         if (problem is not null) return problem;
-        if (await CheckAsync(input, db, compiler, cancellationToken) is { } invalid) return invalid;
+        if (await CheckAsync(input, db, checker, cancellationToken) is { } invalid) return invalid;
         template.Name = input.Name;
         template.Body = input.Body;
         template.Description = input.Description;
@@ -99,43 +99,18 @@ public static class TemplateEndpoints
         var campaigns = await db.Campaigns.Where(c => c.TemplateId == id).Select(c => c.Name).ToListAsync(cancellationToken);
         if (campaigns.Count > 0)
             return TypedResults.Problem(title: "The template is used by campaigns.", detail: string.Join(", ", campaigns), statusCode: StatusCodes.Status409Conflict);
-        if (await UsersAsPartialAsync(db, template.Name, id, cancellationToken) is { Count: > 0 } users)
+        if (await TemplateChecker.IncludedByAsync(db, template.Name, id, cancellationToken) is { Count: > 0 } users)
             return TypedResults.Problem(title: "Other templates include this one as a partial.", detail: string.Join(", ", users), statusCode: StatusCodes.Status409Conflict);
         db.Templates.Remove(template);
         await db.SaveChangesAsync(cancellationToken);
         return TypedResults.NoContent();
     }
 
-    private static async Task<List<string>> UsersAsPartialAsync(TritonDbContext db, string name, int id, CancellationToken cancellationToken)
-    {
-        var candidates = await db.Templates.AsNoTracking().Where(t => t.Id != id && t.Body.Contains(name))
-            .Select(t => new { t.Name, t.Body }).ToListAsync(cancellationToken);
-        return candidates.Where(t => TemplateCompiler.PartialNames(t.Body).Contains(name)).Select(t => t.Name).ToList();
-    }
-
     /// <summary>The markup compiles, every partial it reaches exists, and no partial includes itself.</summary>
-    private static async Task<IResult?> CheckAsync(TemplateInput input, TritonDbContext db, TemplateCompiler compiler, CancellationToken cancellationToken)
-    {
-        if (compiler.Check(input.Body) is { } error) return CompileProblem(error);
-        var bodies = new Dictionary<string, string>(StringComparer.Ordinal) { [input.Name] = input.Body };
-        var pending = new Queue<string>(TemplateCompiler.PartialNames(input.Body));
-        while (pending.TryDequeue(out var name))
-        {
-            if (bodies.ContainsKey(name)) continue;
-            var body = await db.Templates.AsNoTracking().Where(t => t.Name == name).Select(t => t.Body).FirstOrDefaultAsync(cancellationToken);
-            if (body is null) return CompileProblem(new TemplateCompileException($"The partial '{name}' does not exist.", 1, 1));
-            bodies[name] = body;
-            foreach (var next in TemplateCompiler.PartialNames(body)) pending.Enqueue(next);
-        }
-        if (PartialGraph.FindCycle(input.Name, bodies) is { } cycle)
-            return CompileProblem(new TemplateCompileException($"The partials include each other in a cycle: {string.Join(" > ", cycle)}.", 1, 1));
-        try
-        {
-            compiler.Compile(input.Body, bodies.Where(b => b.Key != input.Name).ToDictionary(), input.InlineCss ?? true);
-        }
-        catch (TemplateCompileException exception) { return CompileProblem(exception); }
-        return null;
-    }
+    private static async Task<IResult?> CheckAsync(TemplateInput input, TritonDbContext db, TemplateChecker checker, CancellationToken cancellationToken) =>
+        (await checker.CheckAsync(db, input.Name, input.Body, input.InlineCss ?? true, cancellationToken)).Error is { } error
+            ? CompileProblem(error)
+            : null;
 
     public static IResult CompileProblem(TemplateCompileException error) =>
         TypedResults.ValidationProblem(
