@@ -24,15 +24,12 @@ internal static class AdminForm
         return client;
     }
 
-    /// <summary>Posts the form named <paramref name="handler"/> with a token read from <paramref name="tokenPage"/> (the form's own page by default).</summary>
+    /// <summary>Posts the form named <paramref name="handler"/> (none for a plain endpoint) with a token read from <paramref name="tokenPage"/> (the form's own page by default).</summary>
     public static async Task<HttpResponseMessage> PostAsync(HttpClient client, string path, string handler, Dictionary<string, string> fields, string? tokenPage = null)
     {
         var page = await client.GetStringAsync(tokenPage ?? path);
-        var body = new Dictionary<string, string>(fields)
-        {
-            ["_handler"] = handler,
-            ["__RequestVerificationToken"] = AdminFormsTests.Token(page),
-        };
+        var body = new Dictionary<string, string>(fields) { ["__RequestVerificationToken"] = AdminFormsTests.Token(page) };
+        if (handler.Length > 0) body["_handler"] = handler;
         return await client.PostAsync(path, new FormUrlEncodedContent(body));
     }
 

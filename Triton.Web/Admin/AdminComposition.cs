@@ -79,6 +79,7 @@ public static class AdminComposition
         app.MapRazorComponents<App>();
         app.MapHub<ProgressHub>(ProgressHub.Path);
         app.MapAdminForms();
+        app.MapTemplatePreview();
         return app;
     }
 
