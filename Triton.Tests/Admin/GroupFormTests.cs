@@ -100,6 +100,7 @@ public sealed class GroupFormTests : IClassFixture<AdminApp>
         using var client = await AdminForm.SignedInAsync(app, AdminRoles.Viewer);
         var page = await client.GetStringAsync($"/groups/{id}");
         Assert.Contains("<fieldset disabled", page);
+        Assert.Contains("<option value=\"list\" selected", page);
         Assert.DoesNotContain("type=\"submit\">Save", page);
         Assert.DoesNotContain("/groups/new", await client.GetStringAsync("/groups"));
         Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync("/groups/new")).StatusCode);

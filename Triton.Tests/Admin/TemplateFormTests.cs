@@ -102,6 +102,7 @@ public sealed class TemplateFormTests : IClassFixture<AdminApp>
         var page = await client.GetStringAsync($"/templates/{saved.Id}");
         Assert.Contains("{{&gt; shared-footer}}", page);
         Assert.DoesNotContain("{{&gt; welcome}}", page);
+        Assert.Contains("<option value=\"Layouts\" selected", page);
 
         var edited = await AdminForm.PostAsync(client, $"/templates/{saved.Id}", "template", new()
         {

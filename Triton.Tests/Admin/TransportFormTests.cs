@@ -74,6 +74,8 @@ public sealed class TransportFormTests : IClassFixture<AdminApp>
         Assert.DoesNotContain("relay-password", page);
         Assert.DoesNotContain(saved.ProtectedPassword!, page);
         Assert.Contains("Stored; leave blank to keep it", page);
+        Assert.Matches("<option value=\"none\" selected", page);
+        Assert.Matches("<option value=\"smtp\" selected", page);
 
         var edited = await AdminForm.PostAsync(client, $"/transports/{saved.Id}", "transport", Smtp("Relay renamed", 2526));
         Assert.Equal(HttpStatusCode.OK, edited.StatusCode);
