@@ -76,6 +76,33 @@ public sealed class TemplateFormTests : IClassFixture<AdminApp>
     }
 
     [Fact]
+    public async Task A_text_body_that_does_not_compile_is_refused_beside_it_and_a_valid_one_is_saved()
+    {
+        using var client = await AdminForm.SignedInAsync(app);
+        var broken = await AdminForm.PostAsync(client, "/templates/new", "template", new()
+        {
+            ["Form.Name"] = "with-text",
+            ["Form.Body"] = "<p>Hi {{email}}</p>",
+            ["Form.TextBody"] = "Hi {{email}}\n{{#each items}}",
+        });
+        var html = await broken.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, broken.StatusCode);
+        Assert.Matches("data-field-error=\"TextBody\">Line \\d+, column \\d+: ", html);
+        await using (var db = app.Db())
+            Assert.False(await db.Templates.AnyAsync(t => t.Name == "with-text"));
+
+        var saved = await AdminForm.PostAsync(client, "/templates/new", "template", new()
+        {
+            ["Form.Name"] = "with-text",
+            ["Form.Body"] = "<p>Hi {{email}}</p>",
+            ["Form.TextBody"] = "Hi {{email}}, plain",
+        });
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        await using (var db = app.Db())
+            Assert.Equal("Hi {{email}}, plain", (await db.Templates.SingleAsync(t => t.Name == "with-text")).TextBody);
+    }
+
+    [Fact]
     public async Task Valid_input_saves_and_an_edit_moves_the_version()
     {
         await using (var db = app.Db())
@@ -140,6 +167,8 @@ public sealed class TemplateFormTests : IClassFixture<AdminApp>
         var srcdoc = WebUtility.HtmlDecode(Regex.Match(frame.Value, "srcdoc=\"([^\"]*)\"").Groups[1].Value);
         Assert.Contains("Hi recipient@example.com, PREVIEW", srcdoc);
         Assert.Contains("<p style=\"color: rgba(255, 0, 0, 1)\">", srcdoc);
+        // No text body: the plain-text part is derived from the HTML.
+        Assert.Matches("data-preview-text>Hi recipient@example.com, PREVIEW", html);
         await using var db = app.Db();
         Assert.False(await db.Templates.AnyAsync(t => t.Name == "not-saved"));
     }

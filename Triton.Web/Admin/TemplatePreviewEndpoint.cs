@@ -28,9 +28,10 @@ public static class TemplatePreviewEndpoint
         var form = await request.ReadFormAsync(cancellationToken);
         var name = form["Form.Name"].ToString().Trim();
         var body = form["Form.Body"].ToString().ReplaceLineEndings("\n");
+        var textBody = form["Form.TextBody"].ToString();
         var inlineCss = form["Form.InlineCss"].Any(v => string.Equals(v, "true", StringComparison.OrdinalIgnoreCase));
         // An unsaved template has no name yet; any name no partial can reach back to will do.
-        var result = await checker.PreviewAsync(db, name.Length > 0 ? name : "\u0000unsaved", body, inlineCss, cancellationToken);
+        var result = await checker.PreviewAsync(db, name.Length > 0 ? name : "\u0000unsaved", body, inlineCss, textBody, cancellationToken);
         return new RazorComponentResult<TemplatePreview>(new { Result = result });
     }
 }

@@ -7,9 +7,10 @@ using Triton.Core.Templates;
 
 namespace Triton.Web.Api;
 
-public sealed record TemplateInput(string Name, string Body, string? Description, string? Group, bool? InlineCss);
+/// <param name="TextBody">The plain-text part's template; null or blank derives the text from the HTML.</param>
+public sealed record TemplateInput(string Name, string Body, string? Description, string? Group, bool? InlineCss, string? TextBody = null);
 
-public sealed record TemplateView(int Id, string Name, string Body, string? Description, string? Group, bool InlineCss, int Version, DateTimeOffset UpdatedAt);
+public sealed record TemplateView(int Id, string Name, string Body, string? Description, string? Group, bool InlineCss, int Version, DateTimeOffset UpdatedAt, string? TextBody);
 
 public sealed class TemplateInputValidator : AbstractValidator<TemplateInput>
 {
@@ -37,7 +38,7 @@ public static class TemplateEndpoints
     }
 
     private static IQueryable<TemplateView> Views(IQueryable<Template> templates) =>
-        templates.Select(t => new TemplateView(t.Id, t.Name, t.Body, t.Description, t.Group == null ? null : t.Group.Name, t.InlineCss, t.Version, t.UpdatedAt));
+        templates.Select(t => new TemplateView(t.Id, t.Name, t.Body, t.Description, t.Group == null ? null : t.Group.Name, t.InlineCss, t.Version, t.UpdatedAt, t.TextBody));
 
     private static async Task<Ok<List<TemplateView>>> ListAsync(TritonDbContext db, string? group, CancellationToken cancellationToken)
     {
@@ -60,7 +61,7 @@ public static class TemplateEndpoints
         if (await CheckAsync(input, db, checker, cancellationToken) is { } invalid) return invalid;
         var template = new Template
         {
-            Name = input.Name, Body = input.Body, Description = input.Description, GroupId = groupId,
+            Name = input.Name, Body = input.Body, TextBody = TextBodyOf(input), Description = input.Description, GroupId = groupId,
             InlineCss = input.InlineCss ?? true, Version = 1, UpdatedAt = time.GetUtcNow(),
         };
         db.Templates.Add(template);
@@ -83,6 +84,7 @@ public static class TemplateEndpoints
         if (await CheckAsync(input, db, checker, cancellationToken) is { } invalid) return invalid;
         template.Name = input.Name;
         template.Body = input.Body;
+        template.TextBody = TextBodyOf(input);
         template.Description = input.Description;
         template.GroupId = groupId;
         template.InlineCss = input.InlineCss ?? template.InlineCss;
@@ -106,14 +108,20 @@ public static class TemplateEndpoints
         return TypedResults.NoContent();
     }
 
-    /// <summary>The markup compiles, every partial it reaches exists, and no partial includes itself.</summary>
-    private static async Task<IResult?> CheckAsync(TemplateInput input, TritonDbContext db, TemplateChecker checker, CancellationToken cancellationToken) =>
-        (await checker.CheckAsync(db, input.Name, input.Body, input.InlineCss ?? true, cancellationToken)).Error is { } error
-            ? CompileProblem(error)
-            : null;
+    private static string? TextBodyOf(TemplateInput input) => string.IsNullOrWhiteSpace(input.TextBody) ? null : input.TextBody;
 
-    public static IResult CompileProblem(TemplateCompileException error) =>
+    /// <summary>The markup (and text body) compiles, every partial it reaches exists, and no partial includes itself.</summary>
+    private static async Task<IResult?> CheckAsync(TemplateInput input, TritonDbContext db, TemplateChecker checker, CancellationToken cancellationToken)
+    {
+        if ((await checker.CheckAsync(db, input.Name, input.Body, input.InlineCss ?? true, cancellationToken)).Error is { } error)
+            return CompileProblem(error);
+        if (TextBodyOf(input) is { } text && (await checker.CheckTextAsync(db, input.Name, input.Body, text, cancellationToken)).Error is { } textError)
+            return CompileProblem(textError, "textBody");
+        return null;
+    }
+
+    public static IResult CompileProblem(TemplateCompileException error, string field = "body") =>
         TypedResults.ValidationProblem(
-            new Dictionary<string, string[]> { ["body"] = [$"Line {error.Line}, column {error.Column}: {error.Message}"] },
+            new Dictionary<string, string[]> { [field] = [$"Line {error.Line}, column {error.Column}: {error.Message}"] },
             extensions: new Dictionary<string, object?> { ["line"] = error.Line, ["column"] = error.Column });
 }

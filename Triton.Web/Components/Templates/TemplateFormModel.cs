@@ -10,15 +10,19 @@ public sealed class TemplateFormModel
     public string? Description { get; set; }
     public string? Group { get; set; }
     public string? Body { get; set; }
+
+    /// <summary>The plain-text part; blank derives it from the HTML.</summary>
+    public string? TextBody { get; set; }
     public bool InlineCss { get; set; } = true;
 
     public static TemplateFormModel From(Template t, string? groupName) => new()
     {
-        Name = t.Name, Description = t.Description, Group = groupName, Body = t.Body, InlineCss = t.InlineCss,
+        Name = t.Name, Description = t.Description, Group = groupName, Body = t.Body, TextBody = t.TextBody, InlineCss = t.InlineCss,
     };
 
     public TemplateInput ToInput() => new(
         (Name ?? "").Trim(), (Body ?? "").ReplaceLineEndings("\n"),
         string.IsNullOrWhiteSpace(Description) ? null : Description,
-        string.IsNullOrWhiteSpace(Group) ? null : Group, InlineCss);
+        string.IsNullOrWhiteSpace(Group) ? null : Group, InlineCss,
+        string.IsNullOrWhiteSpace(TextBody) ? null : TextBody.ReplaceLineEndings("\n"));
 }
