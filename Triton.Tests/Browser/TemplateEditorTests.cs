@@ -100,5 +100,14 @@ public sealed class TemplateEditorTests : IClassFixture<AdminApp>, IClassFixture
         await page.GetByLabel("Kind").SelectOptionAsync("pickup");
         await Assertions.Expect(page.GetByLabel("Host")).ToBeHiddenAsync();
         await Assertions.Expect(page.GetByLabel("Directory")).ToBeVisibleAsync();
+
+        await page.GetByLabel("Name", new() { Exact = true }).FillAsync("Browser pickup");
+        await page.GetByLabel("Directory").FillAsync("browser-pickup");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create transport" }).ClickAsync();
+        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/transports/\\d+$"));
+        await Assertions.Expect(page.GetByLabel("Kind")).ToHaveValueAsync("pickup");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Test connection" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".connection-report")).ToContainTextAsync("is writable");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(ChromiumBrowser.ScreenshotDirectory, "transport-test-connection.png"), FullPage = true });
     }
 }
