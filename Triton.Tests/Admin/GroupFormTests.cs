@@ -47,7 +47,7 @@ public sealed class GroupFormTests : IClassFixture<AdminApp>
         {
             var group = await db.Groups.SingleAsync(g => g.Name == "Newsletters");
             Assert.Equal(GroupScope.Campaign, group.Scope);
-            Assert.Equal($"/groups/{group.Id}", AdminForm.Location(created));
+            Assert.Equal($"/groups/{group.Id}?saved=true", AdminForm.Location(created));
             id = group.Id;
         }
         var edited = await AdminForm.PostAsync(client, $"/groups/{id}", "group", new()
@@ -55,8 +55,10 @@ public sealed class GroupFormTests : IClassFixture<AdminApp>
             ["Form.Name"] = "Weekly newsletters",
             ["Form.Scope"] = "campaign",
         });
-        Assert.Equal(HttpStatusCode.OK, edited.StatusCode);
-        Assert.Contains("Saved.", await edited.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Redirect, edited.StatusCode);
+        var page = await client.GetStringAsync(AdminForm.Location(edited));
+        Assert.Contains("<h1>Weekly newsletters</h1>", page);
+        Assert.Contains("Saved.", page);
         await using (var db = app.Db())
             Assert.Equal("Weekly newsletters", (await db.Groups.SingleAsync(g => g.Id == id)).Name);
     }

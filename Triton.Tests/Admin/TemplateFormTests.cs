@@ -123,7 +123,7 @@ public sealed class TemplateFormTests : IClassFixture<AdminApp>
         Template saved;
         await using (var db = app.Db())
             saved = await db.Templates.AsNoTracking().Include(t => t.Group).SingleAsync(t => t.Name == "welcome");
-        Assert.Equal($"/templates/{saved.Id}", AdminForm.Location(created));
+        Assert.Equal($"/templates/{saved.Id}?saved=true", AdminForm.Location(created));
         Assert.Equal(("Layouts", "Sent after sign-up", false, 1), (saved.Group?.Name, saved.Description, saved.InlineCss, saved.Version));
 
         var page = await client.GetStringAsync($"/templates/{saved.Id}");
@@ -138,8 +138,8 @@ public sealed class TemplateFormTests : IClassFixture<AdminApp>
             ["Form.Body"] = "<p>Welcome {{email}}</p>",
             ["Form.InlineCss"] = "true",
         });
-        Assert.Equal(HttpStatusCode.OK, edited.StatusCode);
-        Assert.Contains("Saved (version 2)", await edited.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Redirect, edited.StatusCode);
+        Assert.Contains("Saved (version 2)", await client.GetStringAsync(AdminForm.Location(edited)));
         await using (var db = app.Db())
         {
             var after = await db.Templates.AsNoTracking().SingleAsync(t => t.Id == saved.Id);

@@ -63,7 +63,7 @@ public sealed class TransportFormTests : IClassFixture<AdminApp>
         Transport saved;
         await using (var db = app.Db())
             saved = await db.Transports.AsNoTracking().SingleAsync(t => t.Name == "Relay");
-        Assert.Equal($"/transports/{saved.Id}", AdminForm.Location(created));
+        Assert.Equal($"/transports/{saved.Id}?saved=true", AdminForm.Location(created));
         Assert.Equal(TransportKind.Smtp, saved.Kind);
         Assert.Equal(TransportSecurity.None, saved.Security);
         Assert.Equal((2, 50, 12.5, 1000, 3600), (saved.MaxConnections, saved.MaxMessagesPerConnection, saved.RatePerSecond, saved.WindowMessages, saved.WindowSeconds));
@@ -78,7 +78,7 @@ public sealed class TransportFormTests : IClassFixture<AdminApp>
         Assert.Matches("<option value=\"smtp\" selected", page);
 
         var edited = await AdminForm.PostAsync(client, $"/transports/{saved.Id}", "transport", Smtp("Relay renamed", 2526));
-        Assert.Equal(HttpStatusCode.OK, edited.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, edited.StatusCode);
         await using (var db = app.Db())
         {
             var after = await db.Transports.AsNoTracking().SingleAsync(t => t.Id == saved.Id);
@@ -88,7 +88,7 @@ public sealed class TransportFormTests : IClassFixture<AdminApp>
 
         var cleared = Smtp("Relay renamed", 2526);
         cleared["Form.ClearPassword"] = "true";
-        Assert.Equal(HttpStatusCode.OK, (await AdminForm.PostAsync(client, $"/transports/{saved.Id}", "transport", cleared)).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await AdminForm.PostAsync(client, $"/transports/{saved.Id}", "transport", cleared)).StatusCode);
         await using (var db = app.Db())
             Assert.Null((await db.Transports.AsNoTracking().SingleAsync(t => t.Id == saved.Id)).ProtectedPassword);
     }

@@ -69,8 +69,9 @@ public sealed class TemplateEditorTests : IClassFixture<AdminApp>, IClassFixture
         await Assertions.Expect(frame.Locator("p").First).ToHaveTextAsync("Issue 7");
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Create template" }).ClickAsync();
-        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/templates/\\d+$"));
+        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/templates/\\d+\\?saved=true$"));
         await Assertions.Expect(page.Locator("h1").First).ToHaveTextAsync("browser-welcome");
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Saved (version 1).");
         await page.ScreenshotAsync(new() { Path = Path.Combine(ChromiumBrowser.ScreenshotDirectory, "template-editor.png"), FullPage = true });
 
         await using (var db = app.Db())
@@ -104,7 +105,7 @@ public sealed class TemplateEditorTests : IClassFixture<AdminApp>, IClassFixture
         await page.GetByLabel("Name", new() { Exact = true }).FillAsync("Browser pickup");
         await page.GetByLabel("Directory").FillAsync("browser-pickup");
         await page.GetByRole(AriaRole.Button, new() { Name = "Create transport" }).ClickAsync();
-        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/transports/\\d+$"));
+        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/transports/\\d+\\?saved=true$"));
         await Assertions.Expect(page.GetByLabel("Kind")).ToHaveValueAsync("pickup");
         await page.GetByRole(AriaRole.Button, new() { Name = "Test connection" }).ClickAsync();
         await Assertions.Expect(page.Locator(".connection-report")).ToContainTextAsync("is writable");
