@@ -1,6 +1,4 @@
-using System.Security.Claims;
 using FluentValidation.Results;
-using Triton.Web.Access;
 
 namespace Triton.Web.Components.Forms;
 
@@ -32,7 +30,4 @@ public sealed class FormErrors
         return typeof(TForm).GetProperties()
             .FirstOrDefault(p => string.Equals(p.Name, head, StringComparison.OrdinalIgnoreCase))?.Name ?? "";
     }
-
-    /// <summary>Admins and editors change things; viewers only look.</summary>
-    public static bool MayEdit(ClaimsPrincipal user) => user.IsInRole(AdminRoles.Admin) || user.IsInRole(AdminRoles.Editor);
 }
