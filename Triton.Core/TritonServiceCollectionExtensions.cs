@@ -19,6 +19,7 @@ public static class TritonServiceCollectionExtensions
         services.AddTritonDatabase(configuration);
         services.AddSingleton<CssInliner>();
         services.AddSingleton<TemplateCompiler>();
+        services.AddSingleton<TemplateChecker>();
         services.AddTritonMail(configuration);
         services.AddTritonSending(configuration);
         services.AddSingleton<ApiKeyBootstrap>();

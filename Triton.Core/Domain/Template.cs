@@ -5,6 +5,9 @@ public sealed class Template
     public int Id { get; set; }
     public required string Name { get; set; }
     public required string Body { get; set; }
+
+    /// <summary>The plain-text part's own template (not HTML-escaped); null derives the text from the rendered HTML.</summary>
+    public string? TextBody { get; set; }
     public string? Description { get; set; }
     public int? GroupId { get; set; }
     public Group? Group { get; set; }

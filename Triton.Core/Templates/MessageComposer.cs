@@ -16,15 +16,17 @@ public sealed partial class MessageComposer
 {
     private readonly Campaign _campaign;
     private readonly CompiledTemplate _body;
+    private readonly CompiledTemplate? _text;
     private readonly CompiledTemplate[] _subjects;
     private readonly RenderContextBuilder _context;
     private readonly MailAddress _from;
     private readonly KeyValuePair<string, string>[] _headers;
 
-    private MessageComposer(Campaign campaign, CompiledTemplate body, CompiledTemplate[] subjects, RenderContextBuilder context)
+    private MessageComposer(Campaign campaign, CompiledTemplate body, CompiledTemplate? text, CompiledTemplate[] subjects, RenderContextBuilder context)
     {
         _campaign = campaign;
         _body = body;
+        _text = text;
         _subjects = subjects;
         _context = context;
         _from = new MailAddress(campaign.FromAddress, campaign.FromName);
@@ -38,6 +40,7 @@ public sealed partial class MessageComposer
         IReadOnlyDictionary<string, object?>? overrides, CancellationToken cancellationToken)
     {
         var body = await cache.GetAsync(db, campaign.TemplateId, cancellationToken);
+        var text = await cache.GetTextAsync(db, campaign.TemplateId, cancellationToken);
         string? categoryName = null;
         if (campaign.TrackingCategoryId is { } categoryId)
             categoryName = await db.TrackingCategories.Where(c => c.Id == categoryId).Select(c => c.Name).FirstOrDefaultAsync(cancellationToken);
@@ -52,7 +55,7 @@ public sealed partial class MessageComposer
         }).ToArray();
         var context = new RenderContextBuilder(campaign.CustomVariables, campaign.TrackingCategoryId, categoryName);
         if (overrides is { Count: > 0 }) context = context.With(overrides);
-        return new MessageComposer(campaign, body, subjects, context);
+        return new MessageComposer(campaign, body, text, subjects, context);
     }
 
     public SubjectPicker SubjectPicker(Random? random = null) => new(_campaign.SubjectMode, _subjects.Length, random);
@@ -71,6 +74,7 @@ public sealed partial class MessageComposer
             To = new MailAddress(to ?? email),
             Subject = subject,
             Html = _body.Render(context),
+            Text = _text?.Render(context),
             Headers = _headers,
         };
     }

@@ -12,6 +12,7 @@ namespace Triton.Core.Templates;
 public sealed class TemplateCache(TemplateCompiler compiler)
 {
     private readonly ConcurrentDictionary<int, (string Key, CompiledTemplate Compiled)> _entries = new();
+    private readonly ConcurrentDictionary<int, (string Key, CompiledTemplate Compiled)> _texts = new();
 
     public async Task<CompiledTemplate> GetAsync(TritonDbContext db, int templateId, CancellationToken cancellationToken)
     {
@@ -24,6 +25,26 @@ public sealed class TemplateCache(TemplateCompiler compiler)
 
         var compiled = compiler.Compile(template.Body, partials.ToDictionary(p => p.Key, p => p.Value.Body), template.InlineCss);
         _entries[templateId] = (key, compiled);
+        return compiled;
+    }
+
+    /// <summary>The template's plain-text part, not HTML-escaped; null when it has none (the text is then derived from the HTML).</summary>
+    public async Task<CompiledTemplate?> GetTextAsync(TritonDbContext db, int templateId, CancellationToken cancellationToken)
+    {
+        var template = await db.Templates.AsNoTracking().FirstOrDefaultAsync(t => t.Id == templateId, cancellationToken)
+            ?? throw new TemplateCompileException($"Template {templateId} does not exist.", 1, 1);
+        if (string.IsNullOrWhiteSpace(template.TextBody))
+        {
+            _texts.TryRemove(templateId, out _);
+            return null;
+        }
+        var partials = await LoadPartialsAsync(db, template.TextBody, cancellationToken);
+        var key = $"{template.Version}|" + string.Join('|', partials.Values
+            .OrderBy(p => p.Name, StringComparer.Ordinal).Select(p => $"{p.Id}:{p.Version}"));
+        if (_texts.TryGetValue(templateId, out var entry) && entry.Key == key) return entry.Compiled;
+
+        var compiled = compiler.Compile(template.TextBody, partials.ToDictionary(p => p.Key, p => p.Value.Body), inlineCss: false, escapeHtml: false);
+        _texts[templateId] = (key, compiled);
         return compiled;
     }
 

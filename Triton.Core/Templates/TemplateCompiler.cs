@@ -27,7 +27,8 @@ public sealed partial class TemplateCompiler(CssInliner inliner)
     /// Compiles <paramref name="markup"/>. Partials are other templates by name; they are compiled in
     /// the same fresh environment, so helpers and partials of different templates never mix.
     /// </summary>
-    public CompiledTemplate Compile(string markup, IReadOnlyDictionary<string, string>? partials = null, bool inlineCss = false)
+    /// <param name="escapeHtml">False for a plain-text part: values are written as they are, not as HTML entities.</param>
+    public CompiledTemplate Compile(string markup, IReadOnlyDictionary<string, string>? partials = null, bool inlineCss = false, bool escapeHtml = true)
     {
         partials ??= new Dictionary<string, string>();
         if (inlineCss)
@@ -41,7 +42,7 @@ public sealed partial class TemplateCompiler(CssInliner inliner)
             }
         }
 
-        var handlebars = Handlebars.Create(new HandlebarsConfiguration { ThrowOnUnresolvedBindingExpression = false });
+        var handlebars = Handlebars.Create(new HandlebarsConfiguration { ThrowOnUnresolvedBindingExpression = false, NoEscape = !escapeHtml });
         TemplateHelpers.Register(handlebars);
         foreach (var (name, body) in partials)
         {

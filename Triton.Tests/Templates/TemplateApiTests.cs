@@ -131,6 +131,34 @@ public sealed class TemplateApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_text_body_is_checked_on_save_and_becomes_the_plain_text_part_unescaped()
+    {
+        var (broken, problem) = await SaveAsync(new { name = "texted", body = "<p>Hi</p>", textBody = "Hi\n{{#if x}}never closed" });
+        Assert.Equal(HttpStatusCode.BadRequest, broken);
+        Assert.StartsWith("Line ", problem.GetProperty("errors").GetProperty("textBody")[0].GetString());
+
+        var (created, template) = await SaveAsync(new { name = "texted", body = "<p>Hi {{first_name}}</p>", textBody = "Hi {{first_name}} & {{shop}}" });
+        Assert.Equal(HttpStatusCode.Created, created);
+        Assert.Equal("Hi {{first_name}} & {{shop}}", template.GetProperty("textBody").GetString());
+        var list = await _api.Client.PostAsJsonAsync("/api/lists", new { name = "T", columns = new[] { "first_name" } });
+        var listId = (await list.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt32();
+        await _api.Client.PostAsJsonAsync($"/api/lists/{listId}/recipients", new[] { new { email = "tom@example.com", first_name = "Tom <3" } });
+        var campaignId = await CampaignAsync(template.GetProperty("id").GetInt32(), listId, "Hello");
+
+        var rendered = await (await _api.Client.PostAsJsonAsync($"/api/campaigns/{campaignId}/preview", new { })).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("<p>Hi Tom &lt;3</p>", rendered.GetProperty("html").GetString());
+        Assert.Equal("Hi Tom <3 & Acme", rendered.GetProperty("text").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await _api.Client.PostAsJsonAsync($"/api/campaigns/{campaignId}/test", new { email = "qa@example.com" })).StatusCode);
+        Assert.Equal("Hi Tom <3 & Acme", Assert.Single(_transports.Sent).Message.Text);
+
+        // Clearing it derives the text from the HTML again.
+        var (updated, _) = await SaveAsync(new { name = "texted", body = "<p>Hi {{first_name}}</p>" }, template.GetProperty("id").GetInt32());
+        Assert.Equal(HttpStatusCode.OK, updated);
+        var derived = await (await _api.Client.PostAsJsonAsync($"/api/campaigns/{campaignId}/preview", new { })).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("Hi Tom <3", derived.GetProperty("text").GetString());
+    }
+
+    [Fact]
     public async Task Preview_reports_a_render_failure()
     {
         var (_, template) = await SaveAsync(new { name = "dated", body = "{{formatDate when \"yyyy\"}}" });

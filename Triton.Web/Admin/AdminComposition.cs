@@ -80,6 +80,7 @@ public static class AdminComposition
         app.MapHub<ProgressHub>(ProgressHub.Path);
         app.MapAdminForms();
         app.MapListAdmin();
+        app.MapTemplatePreview();
         return app;
     }
 

@@ -44,7 +44,7 @@ public static class GroupEndpoints
             var group = await db.Groups.FirstOrDefaultAsync(g => g.Id == id, ct);
             if (group is null) return ApiResults.NotFound("group");
             EnumNames.TryParse<GroupScope>(input.Scope, out var scope);
-            if (scope != group.Scope && await IsUsedAsync(db, group, ct))
+            if (scope != group.Scope && await GroupUsage.IsUsedAsync(db, group, ct))
                 return ApiResults.Conflict("The group holds objects of its scope; its scope cannot change.", "scope");
             group.Name = input.Name!.Trim();
             group.Scope = scope;
@@ -66,14 +66,4 @@ public static class GroupEndpoints
             return TypedResults.NoContent();
         });
     }
-
-    private static async Task<bool> IsUsedAsync(TritonDbContext db, Group group, CancellationToken ct) => group.Scope switch
-    {
-        GroupScope.Campaign => await db.Campaigns.AnyAsync(c => c.GroupId == group.Id, ct),
-        GroupScope.Template => await db.Templates.AnyAsync(t => t.GroupId == group.Id, ct),
-        GroupScope.List => await db.Lists.AnyAsync(l => l.GroupId == group.Id, ct),
-        GroupScope.Transport => await db.Transports.AnyAsync(t => t.GroupId == group.Id, ct),
-        GroupScope.Category => await db.TrackingCategories.AnyAsync(c => c.GroupId == group.Id, ct),
-        _ => false,
-    };
 }

@@ -7,9 +7,10 @@ using Triton.Core.Templates;
 
 namespace Triton.Web.Api;
 
-public sealed record TemplateInput(string Name, string Body, string? Description, string? Group, bool? InlineCss);
+/// <param name="TextBody">The plain-text part's template; null or blank derives the text from the HTML.</param>
+public sealed record TemplateInput(string Name, string Body, string? Description, string? Group, bool? InlineCss, string? TextBody = null);
 
-public sealed record TemplateView(int Id, string Name, string Body, string? Description, string? Group, bool InlineCss, int Version, DateTimeOffset UpdatedAt);
+public sealed record TemplateView(int Id, string Name, string Body, string? Description, string? Group, bool InlineCss, int Version, DateTimeOffset UpdatedAt, string? TextBody);
 
 public sealed class TemplateInputValidator : AbstractValidator<TemplateInput>
 {
@@ -37,7 +38,7 @@ public static class TemplateEndpoints
     }
 
     private static IQueryable<TemplateView> Views(IQueryable<Template> templates) =>
-        templates.Select(t => new TemplateView(t.Id, t.Name, t.Body, t.Description, t.Group == null ? null : t.Group.Name, t.InlineCss, t.Version, t.UpdatedAt));
+        templates.Select(t => new TemplateView(t.Id, t.Name, t.Body, t.Description, t.Group == null ? null : t.Group.Name, t.InlineCss, t.Version, t.UpdatedAt, t.TextBody));
 
     private static async Task<Ok<List<TemplateView>>> ListAsync(TritonDbContext db, string? group, CancellationToken cancellationToken)
     {
@@ -51,16 +52,16 @@ public static class TemplateEndpoints
             ? TypedResults.Ok(view)
             : TypedResults.NotFound();
 
-    private static async Task<IResult> CreateAsync(TemplateInput input, TritonDbContext db, TemplateCompiler compiler, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<IResult> CreateAsync(TemplateInput input, TritonDbContext db, TemplateChecker checker, TimeProvider time, CancellationToken cancellationToken)
     {
         if (await db.Templates.AnyAsync(t => t.Name == input.Name, cancellationToken))
             return TypedResults.Problem(title: $"A template named '{input.Name}' already exists.", statusCode: StatusCodes.Status409Conflict);
         var (groupId, problem) = await GroupReferences.ResolveAsync(db, input.Group, GroupScope.Template, cancellationToken);
         if (problem is not null) return problem;
-        if (await CheckAsync(input, db, compiler, cancellationToken) is { } invalid) return invalid;
+        if (await CheckAsync(input, db, checker, cancellationToken) is { } invalid) return invalid;
         var template = new Template
         {
-            Name = input.Name, Body = input.Body, Description = input.Description, GroupId = groupId,
+            Name = input.Name, Body = input.Body, TextBody = TextBodyOf(input), Description = input.Description, GroupId = groupId,
             InlineCss = input.InlineCss ?? true, Version = 1, UpdatedAt = time.GetUtcNow(),
         };
         db.Templates.Add(template);
@@ -69,20 +70,21 @@ public static class TemplateEndpoints
             await Views(db.Templates.AsNoTracking().Where(t => t.Id == template.Id)).FirstAsync(cancellationToken));
     }
 
-    private static async Task<IResult> UpdateAsync(int id, TemplateInput input, TritonDbContext db, TemplateCompiler compiler, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<IResult> UpdateAsync(int id, TemplateInput input, TritonDbContext db, TemplateChecker checker, TimeProvider time, CancellationToken cancellationToken)
     {
         var template = await db.Templates.FirstOrDefaultAsync(t => t.Id == id, cancellationToken);
         if (template is null) return TypedResults.NotFound();
         if (await db.Templates.AnyAsync(t => t.Name == input.Name && t.Id != id, cancellationToken))
             return TypedResults.Problem(title: $"A template named '{input.Name}' already exists.", statusCode: StatusCodes.Status409Conflict);
-        if (input.Name != template.Name && await UsersAsPartialAsync(db, template.Name, id, cancellationToken) is { Count: > 0 } users)
+        if (input.Name != template.Name && await TemplateChecker.IncludedByAsync(db, template.Name, id, cancellationToken) is { Count: > 0 } users)
             return TypedResults.Problem(title: "Other templates include this one by name; it cannot be renamed.",
                 detail: string.Join(", ", users), statusCode: StatusCodes.Status409Conflict);
         var (groupId, problem) = await GroupReferences.ResolveAsync(db, input.Group, GroupScope.Template, cancellationToken);
         if (problem is not null) return problem;
-        if (await CheckAsync(input, db, compiler, cancellationToken) is { } invalid) return invalid;
+        if (await CheckAsync(input, db, checker, cancellationToken) is { } invalid) return invalid;
         template.Name = input.Name;
         template.Body = input.Body;
+        template.TextBody = TextBodyOf(input);
         template.Description = input.Description;
         template.GroupId = groupId;
         template.InlineCss = input.InlineCss ?? template.InlineCss;
@@ -99,46 +101,27 @@ public static class TemplateEndpoints
         var campaigns = await db.Campaigns.Where(c => c.TemplateId == id).Select(c => c.Name).ToListAsync(cancellationToken);
         if (campaigns.Count > 0)
             return TypedResults.Problem(title: "The template is used by campaigns.", detail: string.Join(", ", campaigns), statusCode: StatusCodes.Status409Conflict);
-        if (await UsersAsPartialAsync(db, template.Name, id, cancellationToken) is { Count: > 0 } users)
+        if (await TemplateChecker.IncludedByAsync(db, template.Name, id, cancellationToken) is { Count: > 0 } users)
             return TypedResults.Problem(title: "Other templates include this one as a partial.", detail: string.Join(", ", users), statusCode: StatusCodes.Status409Conflict);
         db.Templates.Remove(template);
         await db.SaveChangesAsync(cancellationToken);
         return TypedResults.NoContent();
     }
 
-    private static async Task<List<string>> UsersAsPartialAsync(TritonDbContext db, string name, int id, CancellationToken cancellationToken)
-    {
-        var candidates = await db.Templates.AsNoTracking().Where(t => t.Id != id && t.Body.Contains(name))
-            .Select(t => new { t.Name, t.Body }).ToListAsync(cancellationToken);
-        return candidates.Where(t => TemplateCompiler.PartialNames(t.Body).Contains(name)).Select(t => t.Name).ToList();
-    }
+    private static string? TextBodyOf(TemplateInput input) => string.IsNullOrWhiteSpace(input.TextBody) ? null : input.TextBody;
 
-    /// <summary>The markup compiles, every partial it reaches exists, and no partial includes itself.</summary>
-    private static async Task<IResult?> CheckAsync(TemplateInput input, TritonDbContext db, TemplateCompiler compiler, CancellationToken cancellationToken)
+    /// <summary>The markup (and text body) compiles, every partial it reaches exists, and no partial includes itself.</summary>
+    private static async Task<IResult?> CheckAsync(TemplateInput input, TritonDbContext db, TemplateChecker checker, CancellationToken cancellationToken)
     {
-        if (compiler.Check(input.Body) is { } error) return CompileProblem(error);
-        var bodies = new Dictionary<string, string>(StringComparer.Ordinal) { [input.Name] = input.Body };
-        var pending = new Queue<string>(TemplateCompiler.PartialNames(input.Body));
-        while (pending.TryDequeue(out var name))
-        {
-            if (bodies.ContainsKey(name)) continue;
-            var body = await db.Templates.AsNoTracking().Where(t => t.Name == name).Select(t => t.Body).FirstOrDefaultAsync(cancellationToken);
-            if (body is null) return CompileProblem(new TemplateCompileException($"The partial '{name}' does not exist.", 1, 1));
-            bodies[name] = body;
-            foreach (var next in TemplateCompiler.PartialNames(body)) pending.Enqueue(next);
-        }
-        if (PartialGraph.FindCycle(input.Name, bodies) is { } cycle)
-            return CompileProblem(new TemplateCompileException($"The partials include each other in a cycle: {string.Join(" > ", cycle)}.", 1, 1));
-        try
-        {
-            compiler.Compile(input.Body, bodies.Where(b => b.Key != input.Name).ToDictionary(), input.InlineCss ?? true);
-        }
-        catch (TemplateCompileException exception) { return CompileProblem(exception); }
+        if ((await checker.CheckAsync(db, input.Name, input.Body, input.InlineCss ?? true, cancellationToken)).Error is { } error)
+            return CompileProblem(error);
+        if (TextBodyOf(input) is { } text && (await checker.CheckTextAsync(db, input.Name, input.Body, text, cancellationToken)).Error is { } textError)
+            return CompileProblem(textError, "textBody");
         return null;
     }
 
-    public static IResult CompileProblem(TemplateCompileException error) =>
+    public static IResult CompileProblem(TemplateCompileException error, string field = "body") =>
         TypedResults.ValidationProblem(
-            new Dictionary<string, string[]> { ["body"] = [$"Line {error.Line}, column {error.Column}: {error.Message}"] },
+            new Dictionary<string, string[]> { [field] = [$"Line {error.Line}, column {error.Column}: {error.Message}"] },
             extensions: new Dictionary<string, object?> { ["line"] = error.Line, ["column"] = error.Column });
 }

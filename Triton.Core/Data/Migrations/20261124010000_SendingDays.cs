@@ -5,7 +5,7 @@ namespace Triton.Core.Data.Migrations;
 
 /// <summary>Daily totals of recorded deliveries by outcome (the dashboard's "today"), written by hand.</summary>
 [DbContext(typeof(TritonDbContext))]
-[Migration("20261124000000_SendingDays")]
+[Migration("20261124010000_SendingDays")]
 public sealed class SendingDays : Migration
 {
     protected override void Up(MigrationBuilder migrationBuilder)
