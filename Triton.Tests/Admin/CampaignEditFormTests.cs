@@ -44,6 +44,31 @@ public sealed class CampaignEditFormTests : IClassFixture<AdminApp>
     }
 
     [Fact]
+    public async Task The_edit_form_shows_the_saved_choices_selected()
+    {
+        var id = await SeedCampaignAsync("edit-choices", CampaignState.Idle);
+        using (var scope = app.Services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<TritonDbContext>();
+            // Another template, list and transport first in the lists, so the saved one is not the default.
+            var now = DateTimeOffset.UtcNow;
+            db.AddRange(new Template { Name = "AAA first template", Body = "x", UpdatedAt = now },
+                new MailingList { Name = "AAA first list", CreatedAt = now },
+                new Transport { Name = "AAA first transport", Kind = TransportKind.Pickup, UpdatedAt = now });
+            await db.Campaigns.Where(c => c.Id == id).ExecuteUpdateAsync(u => u.SetProperty(c => c.SubjectMode, SubjectMode.Sequential));
+            await db.SaveChangesAsync();
+        }
+        var saved = await CampaignAsync(id);
+        using var client = await SignedInAsync();
+        var html = await client.GetStringAsync($"/campaigns/{id}/edit");
+        Assert.Matches($"<option value=\"{saved.TemplateId}\" selected", html);
+        Assert.Matches($"<option value=\"{saved.ListId}\" selected", html);
+        Assert.Matches($"<option value=\"{saved.TransportId}\" selected", html);
+        Assert.Matches("<option value=\"sequential\" selected", html);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(html, "<option value=\"[^\"]*\" selected"), m => m.Value.Contains("sequential"));
+    }
+
+    [Fact]
     public async Task Good_input_saves_every_field()
     {
         var id = await SeedCampaignAsync("edit-good", CampaignState.Paused);
