@@ -10,17 +10,25 @@ namespace Triton.Core.Data;
 /// <summary>
 /// The one place that owns connection, transaction, retry and error translation for the engine's
 /// hand-written store operations: a busy SQLite file or a PostgreSQL serialization failure is
-/// retried with backoff; anything else propagates after the transaction rolls back.
+/// retried with backoff; anything else propagates after the transaction rolls back. On SQLite the
+/// operations of this process take turns, so they never wait on each other inside the database.
 /// </summary>
 public sealed class StoreExecutor(IDbContextFactory<TritonDbContext> contexts, ILogger<StoreExecutor> logger)
 {
     private const int MaxTries = 6;
+
+    // SQLite has one writer. In-process writers (claims, result batches, enqueue, imports) queue here
+    // rather than inside SQLite, whose busy handler sleeps in growing steps while another connection
+    // holds the lock: with three writers contending, that sleeping, not work, bounded the send rate.
+    private readonly SemaphoreSlim _sqliteWriter = new(1, 1);
 
     public async Task<T> InTransactionAsync<T>(Func<DbConnection, DbTransaction, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
             await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+            var gate = db.Database.IsSqlite() ? _sqliteWriter : null;
+            if (gate is not null) await gate.WaitAsync(cancellationToken);
             try
             {
                 await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -31,8 +39,12 @@ public sealed class StoreExecutor(IDbContextFactory<TritonDbContext> contexts, I
             catch (Exception exception) when (attempt < MaxTries && IsTransient(exception))
             {
                 logger.LogDebug(exception, "Store operation hit a transient error; attempt {Attempt}", attempt);
-                await Task.Delay(TimeSpan.FromMilliseconds(20 * (1 << attempt)), cancellationToken);
             }
+            finally
+            {
+                gate?.Release();
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(20 * (1 << attempt)), cancellationToken);
         }
     }
 

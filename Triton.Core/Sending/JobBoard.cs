@@ -11,6 +11,7 @@ public sealed class JobBoard
     private readonly Lock _gate = new();
     private readonly List<CampaignSession> _sessions = [];
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly Channel<bool> _room = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private int _next;
 
     public IReadOnlyList<CampaignSession> Sessions
@@ -61,6 +62,21 @@ public sealed class JobBoard
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(50);
         try { await _wake.Reader.ReadAsync(timeout.Token); }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested) { }
+    }
+
+    /// <summary>Tells the dispatcher that results were recorded, so a prefetch has room for more jobs.</summary>
+    public void RoomFreed() => _room.Writer.TryWrite(true);
+
+    /// <summary>
+    /// The dispatcher's wait between rounds: until results free room, or the poll interval passes
+    /// (new campaigns, retries coming due), whichever is first.
+    /// </summary>
+    public async Task WaitForRoomAsync(TimeSpan poll, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(poll);
+        try { await _room.Reader.ReadAsync(timeout.Token); }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested) { }
     }
 }

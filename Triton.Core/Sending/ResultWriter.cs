@@ -11,6 +11,7 @@ namespace Triton.Core.Sending;
 /// </summary>
 public sealed class ResultWriter(
     DeliveryStore deliveries,
+    JobBoard board,
     EngineIdentity identity,
     CampaignAutoPause autoPause,
     CampaignProgressFeed progress,
@@ -65,6 +66,7 @@ public sealed class ResultWriter(
             {
                 var session = group.Key;
                 session.Settled(group.Count());
+                board.RoomFreed();
                 progress.MarkChanged(session.CampaignId);
                 var pauseReason = group.Select(g => g.Result.PauseReason).FirstOrDefault(r => r is not null);
                 if (pauseReason is not null)
@@ -82,6 +84,7 @@ public sealed class ResultWriter(
             // The leases stay: the jobs go back to the queue when they expire, nothing is lost.
             logger.LogError(exception, "Recording {Count} delivery results failed", batch.Count);
             foreach (var group in batch.GroupBy(b => b.Session)) group.Key.Settled(group.Count());
+            board.RoomFreed();
         }
     }
 }

@@ -57,7 +57,9 @@ public sealed class SendPipeline(
             }
             if (!claimedAny)
             {
-                try { await Task.Delay(20, stopping); }
+                // Waking as soon as the writer records a batch keeps the prefetch full: polling alone
+                // left the pipeline idle for most of each interval and capped the rate.
+                try { await board.WaitForRoomAsync(TimeSpan.FromMilliseconds(20), stopping); }
                 catch (OperationCanceledException) { return; }
             }
         }
