@@ -24,9 +24,24 @@ public sealed class SendPipeline(
     {
         if (_options.Workers <= 0)
             return Task.CompletedTask; // cron-driven mode: POST /api/cron/process-email-queue sends
+        ReserveThreads();
         var tasks = new List<Task> { DispatchAsync(stopping), writer.RunAsync(stopping) };
         for (var i = 0; i < _options.Workers; i++) tasks.Add(WorkAsync(stopping));
         return Task.WhenAll(tasks);
+    }
+
+    /// <summary>
+    /// SQLite calls and file writes hold a pool thread for their whole duration. With the pool's
+    /// default of one thread per core, a web request queued behind them for hundreds of milliseconds
+    /// while a campaign sent at full speed; a thread for every worker, the dispatcher and the writer,
+    /// and some to spare, keeps pages quick.
+    /// </summary>
+    private void ReserveThreads()
+    {
+        ThreadPool.GetMinThreads(out var minWorkers, out var minIo);
+        var wanted = _options.Workers + 16;
+        if (minWorkers < wanted && ThreadPool.SetMinThreads(wanted, minIo))
+            logger.LogDebug("Thread pool minimum raised to {Threads} threads", wanted);
     }
 
     private async Task DispatchAsync(CancellationToken stopping)
