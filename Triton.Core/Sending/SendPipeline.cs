@@ -33,13 +33,14 @@ public sealed class SendPipeline(
     /// <summary>
     /// SQLite calls and file writes hold a pool thread for their whole duration. With the pool's
     /// default of one thread per core, a web request queued behind them for hundreds of milliseconds
-    /// while a campaign sent at full speed; a thread for every worker, the dispatcher and the writer,
-    /// and some to spare, keeps pages quick.
+    /// while a campaign sent at full speed; a thread for every worker plus Sending:ReservedThreads
+    /// keeps pages quick.
     /// </summary>
     private void ReserveThreads()
     {
+        if (_options.ReservedThreads <= 0) return;
         ThreadPool.GetMinThreads(out var minWorkers, out var minIo);
-        var wanted = _options.Workers + 16;
+        var wanted = _options.Workers + _options.ReservedThreads;
         if (minWorkers < wanted && ThreadPool.SetMinThreads(wanted, minIo))
             logger.LogDebug("Thread pool minimum raised to {Threads} threads", wanted);
     }

@@ -35,6 +35,13 @@ public sealed class SendingOptions
     public int ResultBatchSize { get; set; } = 250;
     public int ResultFlushMilliseconds { get; set; } = 50;
 
+    /// <summary>
+    /// Thread-pool threads kept ready beyond the workers, so web requests do not queue behind the
+    /// workers' blocking SQLite and file calls; 0 leaves the runtime's default (one per core), which
+    /// sends a little faster on few cores but lets pages wait while a campaign sends.
+    /// </summary>
+    public int ReservedThreads { get; set; } = 16;
+
     /// <summary>How often the engine looks for campaigns to start, resume, pause or finish.</summary>
     public int PollMilliseconds { get; set; } = 250;
 
