@@ -21,24 +21,13 @@ log() { echo "bench.sh: $*" >&2; }
 : "${BENCH_WEB:=100000 50}"                 # recipients per campaign, SignalR clients
 
 # --- system packages -------------------------------------------------------------------------
+. scripts/install-packages.sh
 missing=()
 [ -x /usr/sbin/smtp-sink ] || missing+=(postfix)
 command -v sqlite3 >/dev/null || missing+=(sqlite3)
 command -v node >/dev/null || missing+=(nodejs)
 command -v npm >/dev/null || missing+=(npm)
-if [ ${#missing[@]} -gt 0 ]; then
-  [ "$(id -u)" -eq 0 ] || { log "missing packages (${missing[*]}) and not root"; exit 1; }
-  log "installing ${missing[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  # Postfix only provides smtp-sink here: answer its questions up front and keep it from starting.
-  echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
-  echo "postfix postfix/mailname string localhost" | debconf-set-selections
-  policy=/usr/sbin/policy-rc.d; created_policy=0
-  if [ ! -e "$policy" ]; then printf '#!/bin/sh\nexit 101\n' > "$policy"; chmod +x "$policy"; created_policy=1; fi
-  apt-get update -qq >/dev/null
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-  [ "$created_policy" -eq 1 ] && rm -f "$policy"
-fi
+install_packages "${missing[@]}"
 
 # --- the nodemailer peer (package.json + package-lock.json; node_modules is not committed) ---
 [ -d bench/peers/node_modules/nodemailer ] || (cd bench/peers && npm ci --no-audit --no-fund --loglevel=error >/dev/null)

@@ -9,24 +9,13 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 log() { echo "test.sh: $*" >&2; }
 
 # --- system packages -------------------------------------------------------------------------
+. scripts/install-packages.sh
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'ok installed'; }
 missing=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 [ -x /usr/sbin/smtp-sink ] || missing+=(postfix)
 for pkg in python3-aiosmtpd chromium openssl; do installed "$pkg" || missing+=("$pkg"); done
-if [ ${#missing[@]} -gt 0 ]; then
-  [ "$(id -u)" -eq 0 ] || { log "missing packages (${missing[*]}) and not root"; exit 1; }
-  log "installing ${missing[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  # Postfix only provides smtp-sink here: answer its questions up front and keep it from starting.
-  echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
-  echo "postfix postfix/mailname string localhost" | debconf-set-selections
-  policy=/usr/sbin/policy-rc.d; created_policy=0
-  if [ ! -e "$policy" ]; then printf '#!/bin/sh\nexit 101\n' > "$policy"; chmod +x "$policy"; created_policy=1; fi
-  apt-get update -qq >/dev/null
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-  [ "$created_policy" -eq 1 ] && rm -f "$policy"
-fi
+install_packages "${missing[@]}"
 
 # --- front-end packages ----------------------------------------------------------------------
 if [ -f Triton.Web/package.json ]; then
