@@ -57,13 +57,8 @@ public sealed class JobBoard
     public void Signal() => _wake.Writer.TryWrite(true);
 
     /// <summary>Waits for a signal; the timeout covers a wake-up lost between two waiters.</summary>
-    public async Task WaitAsync(CancellationToken cancellationToken)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(50);
-        try { await _wake.Reader.ReadAsync(timeout.Token); }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested) { }
-    }
+    public Task WaitAsync(CancellationToken cancellationToken) =>
+        WaitAsync(_wake, TimeSpan.FromMilliseconds(50), cancellationToken);
 
     /// <summary>Tells the dispatcher that results were recorded, so a prefetch has room for more jobs.</summary>
     public void RoomFreed() => _room.Writer.TryWrite(true);
@@ -72,11 +67,15 @@ public sealed class JobBoard
     /// The dispatcher's wait between rounds: until results free room, or the poll interval passes
     /// (new campaigns, retries coming due), whichever is first.
     /// </summary>
-    public async Task WaitForRoomAsync(TimeSpan poll, CancellationToken cancellationToken)
+    public Task WaitForRoomAsync(TimeSpan poll, CancellationToken cancellationToken) =>
+        WaitAsync(_room, poll, cancellationToken);
+
+    /// <summary>Until a signal arrives on <paramref name="signals"/> or <paramref name="limit"/> passes.</summary>
+    private static async Task WaitAsync(Channel<bool> signals, TimeSpan limit, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(poll);
-        try { await _room.Reader.ReadAsync(timeout.Token); }
+        timeout.CancelAfter(limit);
+        try { await signals.Reader.ReadAsync(timeout.Token); }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested) { }
     }
 }
