@@ -18,11 +18,11 @@ public sealed class CampaignEditFormTests : IClassFixture<AdminApp>
     public async Task Bad_input_shows_errors_beside_fields_and_changes_nothing()
     {
         var id = await SeedCampaignAsync("edit-bad", CampaignState.Idle);
-        using var client = await SignedInAsync();
+        using var client = await AdminForm.SignedInAsync(app);
         var path = $"/campaigns/{id}/edit";
         var form = await client.GetStringAsync(path);
         Assert.Contains("value=\"edit-bad campaign\"", form);
-        var response = await PostAsync(client, path, new()
+        var response = await AdminForm.PostAsync(client, path, "campaign", new()
         {
             ["Form.Name"] = "Renamed but broken",
             ["Form.FromAddress"] = "nobody",
@@ -59,7 +59,7 @@ public sealed class CampaignEditFormTests : IClassFixture<AdminApp>
             await db.SaveChangesAsync();
         }
         var saved = await CampaignAsync(id);
-        using var client = await SignedInAsync();
+        using var client = await AdminForm.SignedInAsync(app);
         var html = await client.GetStringAsync($"/campaigns/{id}/edit");
         Assert.Matches($"<option value=\"{saved.TemplateId}\" selected", html);
         Assert.Matches($"<option value=\"{saved.ListId}\" selected", html);
@@ -72,9 +72,9 @@ public sealed class CampaignEditFormTests : IClassFixture<AdminApp>
     public async Task Good_input_saves_every_field()
     {
         var id = await SeedCampaignAsync("edit-good", CampaignState.Paused);
-        using var client = await SignedInAsync();
+        using var client = await AdminForm.SignedInAsync(app);
         var current = await CampaignAsync(id);
-        var response = await PostAsync(client, $"/campaigns/{id}/edit", new()
+        var response = await AdminForm.PostAsync(client, $"/campaigns/{id}/edit", "campaign", new()
         {
             ["Form.Name"] = "Edited campaign",
             ["Form.Description"] = "Now with a description",
@@ -111,7 +111,7 @@ public sealed class CampaignEditFormTests : IClassFixture<AdminApp>
     public async Task An_active_campaign_cannot_be_edited(CampaignState state)
     {
         var id = await SeedCampaignAsync("edit-" + state, state);
-        using var client = await SignedInAsync();
+        using var client = await AdminForm.SignedInAsync(app);
         var page = await client.GetAsync($"/campaigns/{id}/edit");
         var html = await page.Content.ReadAsStringAsync();
         Assert.Equal(HttpStatusCode.Conflict, page.StatusCode);
@@ -119,7 +119,7 @@ public sealed class CampaignEditFormTests : IClassFixture<AdminApp>
         Assert.DoesNotContain("Form.Name", html);
 
         var current = await CampaignAsync(id);
-        var response = await PostAsync(client, $"/campaigns/{id}/edit", new()
+        var response = await AdminForm.PostAsync(client, $"/campaigns/{id}/edit", "campaign", new()
         {
             ["Form.Name"] = "Edited while active",
             ["Form.TemplateId"] = current.TemplateId.ToString(),
@@ -128,7 +128,7 @@ public sealed class CampaignEditFormTests : IClassFixture<AdminApp>
             ["Form.FromAddress"] = "team@example.com",
             ["Form.Subjects"] = "One",
             ["Form.Concurrency"] = "3",
-        }, tokenFrom: "/campaigns/new");
+        }, tokenPage: "/campaigns/new");
         Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
         Assert.Equal("edit-" + state + " campaign", (await CampaignAsync(id)).Name);
     }
@@ -137,11 +137,7 @@ public sealed class CampaignEditFormTests : IClassFixture<AdminApp>
     public async Task Viewer_cannot_open_the_edit_page_and_a_forged_post_answers_403()
     {
         var id = await SeedCampaignAsync("edit-viewer", CampaignState.Idle);
-        await using (var scope = app.Services.CreateAsyncScope())
-            Assert.True((await scope.ServiceProvider.GetRequiredService<AdminBootstrap>()
-                .CreateUserAsync("edit-viewer@example.com", "Viewer-Passw0rd!", AdminRoles.Viewer)).Succeeded);
-        using var client = app.CreateBrowserlessClient();
-        await AdminFormsTests.SignInAsync(client, "edit-viewer@example.com", "Viewer-Passw0rd!", "/");
+        using var client = await AdminForm.SignedInAsync(app, AdminRoles.Viewer);
         Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync($"/campaigns/{id}/edit")).StatusCode);
         var token = AdminFormsTests.Token(await client.GetStringAsync($"/campaigns/{id}"));
         var forged = await client.PostAsync($"/campaigns/{id}/edit", new FormUrlEncodedContent(new Dictionary<string, string>
@@ -152,20 +148,6 @@ public sealed class CampaignEditFormTests : IClassFixture<AdminApp>
         }));
         Assert.Equal(HttpStatusCode.Forbidden, forged.StatusCode);
         Assert.Equal("edit-viewer campaign", (await CampaignAsync(id)).Name);
-    }
-
-    private async Task<HttpClient> SignedInAsync()
-    {
-        var client = app.CreateBrowserlessClient();
-        await AdminFormsTests.SignInAsync(client, AdminApp.AdminEmail, AdminApp.AdminPassword, "/");
-        return client;
-    }
-
-    private static async Task<HttpResponseMessage> PostAsync(HttpClient client, string path, Dictionary<string, string> fields, string? tokenFrom = null)
-    {
-        fields["_handler"] = "campaign";
-        fields["__RequestVerificationToken"] = AdminFormsTests.Token(await client.GetStringAsync(tokenFrom ?? path));
-        return await client.PostAsync(path, new FormUrlEncodedContent(fields));
     }
 
     private async Task<int> SeedCampaignAsync(string name, CampaignState state)

@@ -29,4 +29,21 @@ internal static class CampaignSeed
         await db.SaveChangesAsync();
         return new Parts(template.Id, list.Id, transport.Id, pickup);
     }
+
+    /// <summary>A campaign over fresh parts (template, list of <paramref name="recipients"/>, pickup transport), Idle.</summary>
+    public static async Task<int> CreateCampaignAsync(IServiceProvider services, string name, int recipients, double ratePerSecond = 0)
+    {
+        var parts = await CreateAsync(services, name, recipients, ratePerSecond);
+        using var scope = services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<TritonDbContext>();
+        var now = DateTimeOffset.UtcNow;
+        var campaign = new Campaign
+        {
+            Name = name, TemplateId = parts.TemplateId, ListId = parts.ListId, TransportId = parts.TransportId,
+            Subjects = ["Hello"], FromAddress = "news@example.com", CreatedAt = now, UpdatedAt = now,
+        };
+        db.Campaigns.Add(campaign);
+        await db.SaveChangesAsync();
+        return campaign.Id;
+    }
 }

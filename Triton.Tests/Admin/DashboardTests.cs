@@ -17,21 +17,7 @@ public sealed partial class DashboardTests : IClassFixture<AdminApp>
     [Fact]
     public async Task Todays_totals_count_what_the_campaigns_recorded()
     {
-        var parts = await CampaignSeed.CreateAsync(app.Services, "today", 40);
-        int campaignId;
-        using (var scope = app.Services.CreateScope())
-        {
-            var db = scope.ServiceProvider.GetRequiredService<TritonDbContext>();
-            var now = DateTimeOffset.UtcNow;
-            var campaign = new Campaign
-            {
-                Name = "Today", TemplateId = parts.TemplateId, ListId = parts.ListId, TransportId = parts.TransportId,
-                Subjects = ["Hi"], FromAddress = "news@example.com", CreatedAt = now, UpdatedAt = now,
-            };
-            db.Campaigns.Add(campaign);
-            await db.SaveChangesAsync();
-            campaignId = campaign.Id;
-        }
+        var campaignId = await CampaignSeed.CreateCampaignAsync(app.Services, "Today", 40);
         Assert.Equal(CommandStatus.Done, (await app.Services.GetRequiredService<ICampaignCommands>().RunAsync(campaignId, default)).Status);
         for (var i = 0; i < 300 && await StateAsync(campaignId) != CampaignState.Finished; i++) await Task.Delay(100);
         Assert.Equal(CampaignState.Finished, await StateAsync(campaignId));

@@ -22,8 +22,8 @@ public sealed partial class ListFormsTests : IClassFixture<AdminApp>
     [Fact]
     public async Task New_list_with_bad_columns_shows_the_errors_beside_the_field_and_saves_nothing()
     {
-        using var client = await SignedInAsync();
-        var response = await PostFormAsync(client, "/lists/new", "/lists/new", "list", new()
+        using var client = await AdminForm.SignedInAsync(app);
+        var response = await AdminForm.PostAsync(client, "/lists/new", "list", new()
         {
             ["Form.Name"] = "Bad columns",
             ["Form.Columns"] = "city\n1st\nemail\nCity\nfirst name",
@@ -44,11 +44,11 @@ public sealed partial class ListFormsTests : IClassFixture<AdminApp>
     public async Task New_list_without_a_name_or_with_a_taken_one_says_so_beside_the_name()
     {
         await SeedListAsync("Taken name");
-        using var client = await SignedInAsync();
-        var empty = await PostFormAsync(client, "/lists/new", "/lists/new", "list", new() { ["Form.Name"] = "", ["Form.Columns"] = "city" });
+        using var client = await AdminForm.SignedInAsync(app);
+        var empty = await AdminForm.PostAsync(client, "/lists/new", "list", new() { ["Form.Name"] = "", ["Form.Columns"] = "city" });
         Assert.Equal(HttpStatusCode.UnprocessableEntity, empty.StatusCode);
         Assert.Contains("data-field-error=\"Name\"", await empty.Content.ReadAsStringAsync());
-        var taken = await PostFormAsync(client, "/lists/new", "/lists/new", "list", new() { ["Form.Name"] = "Taken name" });
+        var taken = await AdminForm.PostAsync(client, "/lists/new", "list", new() { ["Form.Name"] = "Taken name" });
         Assert.Equal(HttpStatusCode.UnprocessableEntity, taken.StatusCode);
         Assert.Contains("already exists", await taken.Content.ReadAsStringAsync());
         await using var scope = app.Services.CreateAsyncScope();
@@ -64,8 +64,8 @@ public sealed partial class ListFormsTests : IClassFixture<AdminApp>
             db.Groups.Add(new Triton.Core.Domain.Group { Name = "Newsletters", Scope = GroupScope.List });
             await db.SaveChangesAsync();
         }
-        using var client = await SignedInAsync();
-        var response = await PostFormAsync(client, "/lists/new", "/lists/new", "list", new()
+        using var client = await AdminForm.SignedInAsync(app);
+        var response = await AdminForm.PostAsync(client, "/lists/new", "list", new()
         {
             ["Form.Name"] = "Good columns",
             ["Form.Group"] = "Newsletters",
@@ -86,8 +86,8 @@ public sealed partial class ListFormsTests : IClassFixture<AdminApp>
     public async Task Adding_a_bad_or_duplicate_address_shows_the_error_and_saves_nothing()
     {
         var listId = await SeedListAsync("Hand added", "city");
-        using var client = await SignedInAsync();
-        var bad = await PostFormAsync(client, $"/lists/{listId}", $"/lists/{listId}", "add-recipient", new()
+        using var client = await AdminForm.SignedInAsync(app);
+        var bad = await AdminForm.PostAsync(client, $"/lists/{listId}", "add-recipient", new()
         {
             ["Form.Email"] = "not an address",
             ["Form.Values[0]"] = "Oslo",
@@ -98,7 +98,7 @@ public sealed partial class ListFormsTests : IClassFixture<AdminApp>
         Assert.Contains("is not a valid email address", badHtml);
         Assert.Equal(0, await RecipientCountAsync(listId));
 
-        var good = await PostFormAsync(client, $"/lists/{listId}", $"/lists/{listId}", "add-recipient", new()
+        var good = await AdminForm.PostAsync(client, $"/lists/{listId}", "add-recipient", new()
         {
             ["Form.Email"] = "  Ann@Example.com ",
             ["Form.UserId"] = "u-1",
@@ -114,7 +114,7 @@ public sealed partial class ListFormsTests : IClassFixture<AdminApp>
             Assert.Equal("Oslo", JsonSerializer.Deserialize<Dictionary<string, string>>(ann.Fields)!["city"]);
         }
 
-        var duplicate = await PostFormAsync(client, $"/lists/{listId}", $"/lists/{listId}", "add-recipient", new()
+        var duplicate = await AdminForm.PostAsync(client, $"/lists/{listId}", "add-recipient", new()
         {
             ["Form.Email"] = "ann@EXAMPLE.com",
             ["Form.Values[0]"] = "Bergen",
@@ -132,20 +132,20 @@ public sealed partial class ListFormsTests : IClassFixture<AdminApp>
         var listId = await SeedListAsync("Edited", "city");
         var (annId, _) = await SeedRecipientAsync(listId, "ann@example.com", "Oslo");
         await SeedRecipientAsync(listId, "bob@example.com", "Bergen");
-        using var client = await SignedInAsync();
+        using var client = await AdminForm.SignedInAsync(app);
         var path = $"/lists/{listId}/recipients/{annId}";
         var edit = await client.GetStringAsync(path);
         Assert.Contains("value=\"ann@example.com\"", edit);
         Assert.Contains("value=\"Oslo\"", edit);
 
-        var bad = await PostFormAsync(client, path, path, "recipient", new() { ["Form.Email"] = "ann@", ["Form.Values[0]"] = "X" });
+        var bad = await AdminForm.PostAsync(client, path, "recipient", new() { ["Form.Email"] = "ann@", ["Form.Values[0]"] = "X" });
         Assert.Equal(HttpStatusCode.UnprocessableEntity, bad.StatusCode);
-        var duplicate = await PostFormAsync(client, path, path, "recipient", new() { ["Form.Email"] = "BOB@example.com", ["Form.Values[0]"] = "X" });
+        var duplicate = await AdminForm.PostAsync(client, path, "recipient", new() { ["Form.Email"] = "BOB@example.com", ["Form.Values[0]"] = "X" });
         Assert.Equal(HttpStatusCode.Conflict, duplicate.StatusCode);
         Assert.Contains("already in the list", await duplicate.Content.ReadAsStringAsync());
         Assert.Equal(("ann@example.com", "Oslo"), await RecipientAsync(annId));
 
-        var good = await PostFormAsync(client, path, path, "recipient", new() { ["Form.Email"] = "ann.b@example.com", ["Form.Values[0]"] = "Tromsø" });
+        var good = await AdminForm.PostAsync(client, path, "recipient", new() { ["Form.Email"] = "ann.b@example.com", ["Form.Values[0]"] = "Tromsø" });
         Assert.Equal(HttpStatusCode.OK, good.StatusCode);
         Assert.Equal(("ann.b@example.com", "Tromsø"), await RecipientAsync(annId));
 
@@ -160,7 +160,7 @@ public sealed partial class ListFormsTests : IClassFixture<AdminApp>
     {
         var listId = await SeedListAsync("Uploaded", "city");
         await SeedRecipientAsync(listId, "already@example.com", "Oslo");
-        using var client = await SignedInAsync();
+        using var client = await AdminForm.SignedInAsync(app);
         var page = await client.GetStringAsync($"/lists/{listId}");
         var csv = "email,user_id,city\n" +
                   "a@example.com,1,Oslo\n" +        // line 2
@@ -192,7 +192,7 @@ public sealed partial class ListFormsTests : IClassFixture<AdminApp>
     public async Task Upload_streams_into_the_import_and_its_progress_shows_while_the_body_is_still_arriving()
     {
         var listId = await SeedListAsync("Streamed upload");
-        using var client = await SignedInAsync();
+        using var client = await AdminForm.SignedInAsync(app);
         var token = AdminFormsTests.Token(await client.GetStringAsync($"/lists/{listId}"));
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         // The reader takes the body in blocks: well over two batches arrive before the gate.
@@ -231,7 +231,7 @@ public sealed partial class ListFormsTests : IClassFixture<AdminApp>
     public async Task Htmx_upload_answers_with_the_report_panel_and_refreshes_the_table()
     {
         var listId = await SeedListAsync("Uploaded with htmx");
-        using var client = await SignedInAsync();
+        using var client = await AdminForm.SignedInAsync(app);
         var token = AdminFormsTests.Token(await client.GetStringAsync($"/lists/{listId}"));
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/lists/{listId}/import?importId=htmx1")
         {
@@ -255,7 +255,7 @@ public sealed partial class ListFormsTests : IClassFixture<AdminApp>
     public async Task Upload_without_a_valid_token_or_email_column_imports_nothing()
     {
         var listId = await SeedListAsync("Refused upload");
-        using var client = await SignedInAsync();
+        using var client = await AdminForm.SignedInAsync(app);
         var noToken = await client.PostAsync($"/lists/{listId}/import", Upload(null, "email\na@example.com\n"));
         Assert.Equal(HttpStatusCode.BadRequest, noToken.StatusCode);
         var wrongToken = await client.PostAsync($"/lists/{listId}/import", Upload("forged", "email\na@example.com\n"));
@@ -301,7 +301,7 @@ public sealed partial class ListFormsTests : IClassFixture<AdminApp>
     {
         var listId = await SeedListAsync("Exported", "city");
         await SeedRecipientAsync(listId, "ann@example.com", "Oslo");
-        using var client = await SignedInAsync();
+        using var client = await AdminForm.SignedInAsync(app);
         Assert.Contains($"href=\"/lists/{listId}/export\"", await client.GetStringAsync($"/lists/{listId}"));
         var csv = await client.GetStringAsync($"/lists/{listId}/export");
         Assert.Equal("email,user_id,city\r\nann@example.com,,Oslo\r\n", csv);
@@ -346,16 +346,6 @@ public sealed partial class ListFormsTests : IClassFixture<AdminApp>
         Assert.False(await db.Lists.AnyAsync(l => l.Name == "Forged list"));
         Assert.Equal(["seen@example.com"], await db.Recipients.Where(r => r.ListId == listId).Select(r => r.Email).ToListAsync());
     }
-
-    private async Task<HttpClient> SignedInAsync()
-    {
-        var client = app.CreateBrowserlessClient();
-        await AdminFormsTests.SignInAsync(client, AdminApp.AdminEmail, AdminApp.AdminPassword, "/");
-        return client;
-    }
-
-    internal static async Task<HttpResponseMessage> PostFormAsync(HttpClient client, string formPage, string path, string handler, Dictionary<string, string> fields) =>
-        await client.PostAsync(path, Form(AdminFormsTests.Token(await client.GetStringAsync(formPage)), handler, fields));
 
     private static FormUrlEncodedContent Form(string token, string? handler, Dictionary<string, string> fields)
     {

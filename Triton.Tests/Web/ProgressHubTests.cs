@@ -29,7 +29,7 @@ public sealed class ProgressHubTests : IClassFixture<AdminApp>
     {
         const int recipients = 2000;
         var cookies = await SignedInCookiesAsync();
-        var campaignId = await CreateCampaignAsync(recipients, ratePerSecond: 800);
+        var campaignId = await CampaignSeed.CreateCampaignAsync(app.Services, "Hub", recipients, ratePerSecond: 800);
 
         await using (var watcher = await ProgressHubClient.ConnectAsync(app.BaseAddress, cookies))
         {
@@ -78,22 +78,6 @@ public sealed class ProgressHubTests : IClassFixture<AdminApp>
         var response = await AdminFormsTests.SignInAsync(client, AdminApp.AdminEmail, AdminApp.AdminPassword, "/");
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         return cookies;
-    }
-
-    private async Task<int> CreateCampaignAsync(int recipients, double ratePerSecond)
-    {
-        var parts = await CampaignSeed.CreateAsync(app.Services, "hub", recipients, ratePerSecond);
-        using var scope = app.Services.CreateScope();
-        var db = scope.ServiceProvider.GetRequiredService<TritonDbContext>();
-        var now = DateTimeOffset.UtcNow;
-        var campaign = new Campaign
-        {
-            Name = "Hub", TemplateId = parts.TemplateId, ListId = parts.ListId, TransportId = parts.TransportId,
-            Subjects = ["Hello"], FromAddress = "news@example.com", CreatedAt = now, UpdatedAt = now,
-        };
-        db.Campaigns.Add(campaign);
-        await db.SaveChangesAsync();
-        return campaign.Id;
     }
 
     private async Task<Campaign> StoredAsync(int campaignId)
