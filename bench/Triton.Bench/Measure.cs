@@ -59,6 +59,14 @@ public static class Measure
         return rate;
     }
 
+    /// <summary>The nearest-rank percentile (p = 0.5: the median of an odd count), NaN for no values.</summary>
+    public static double Percentile(IReadOnlyCollection<double> values, double p)
+    {
+        if (values.Count == 0) return double.NaN;
+        var sorted = values.Order().ToList();
+        return sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
+    }
+
     public static void Ratio(string what, double numerator, double denominator) =>
         Console.WriteLine($"ratio {what}: {numerator / denominator:F2}");
 

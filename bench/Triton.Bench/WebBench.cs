@@ -215,16 +215,9 @@ public static partial class WebBench
         serverCpu = ServerCpuSeconds(server.Id) - serverCpu;
         Console.WriteLine($"campaign {campaignId} with {clients} hub clients: {sent} of {recipients} sent to smtp-sink in {watch.Elapsed.TotalSeconds:F2} s = {sent / watch.Elapsed.TotalSeconds:F0}/s; server cpu {serverCpu:F1} s ({serverCpu / watch.Elapsed.TotalSeconds:F2} cores busy)");
         foreach (var (path, values) in latencies)
-            Console.WriteLine($"  GET {path} while sending: n={values.Count} p50={Percentile(values, 0.50):F1} ms p95={Percentile(values, 0.95):F1} ms max={values.DefaultIfEmpty().Max():F1} ms");
+            Console.WriteLine($"  GET {path} while sending: n={values.Count} p50={Measure.Percentile(values, 0.50):F1} ms p95={Measure.Percentile(values, 0.95):F1} ms max={values.DefaultIfEmpty().Max():F1} ms");
         if (errors > 0) Console.WriteLine($"  {errors} page loads did not answer 200");
         return (watch.Elapsed.TotalSeconds, serverCpu);
-    }
-
-    private static double Percentile(List<double> values, double p)
-    {
-        if (values.Count == 0) return double.NaN;
-        var sorted = values.Order().ToList();
-        return sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
     }
 
     /// <summary>utime + stime of a process, from /proc (clock ticks of 1/100 s).</summary>
