@@ -16,6 +16,12 @@ public sealed class TritonOptions
 
     public BootstrapOptions Bootstrap { get; set; } = new();
 
+    /// <summary>
+    /// Disk space (MB) kept in the data directory and given up when the disk fills, so the results
+    /// of sent messages and the campaign's pause can still be written; 0 turns it off.
+    /// </summary>
+    public int StorageReserveMegabytes { get; set; } = 8;
+
     public string ResolveDataPath(params string[] parts) =>
         Path.GetFullPath(Path.Combine([DataDirectory, .. parts]));
 }

@@ -4,7 +4,7 @@ using Triton.Core.Sending;
 
 namespace Triton.Core.Campaigns;
 
-/// <summary>A campaign pausing itself (too many errors, the transport failed), saying why.</summary>
+/// <summary>A campaign pausing itself (too many errors, a transport or storage failure), saying why.</summary>
 public sealed class CampaignAutoPause(CampaignTransitions transitions, CampaignProgressFeed progress, ILogger<CampaignAutoPause> logger)
 {
     public async Task PauseAsync(CampaignSession session, string reason, CancellationToken cancellationToken)

@@ -83,8 +83,11 @@ public sealed class CampaignProgressFeed(
             var p = row.Progress;
             var rate = Rate(row.Id, now, p.Processed, row.State);
             TimeSpan? eta = rate > 0 && p.Plan > p.Processed ? TimeSpan.FromSeconds((p.Plan - p.Processed) / rate) : null;
-            var snapshot = new CampaignProgressEvent(row.Id, row.State, row.StateReason, p.Plan, p.Enqueued, p.Sent, p.Skipped, p.Failed, p.Bounced,
-                board.Find(row.Id)?.Unsettled ?? 0, Math.Round(rate, 1), eta, now);
+            var session = board.Find(row.Id);
+            // A pause the database has not taken yet (it is full or read-only) still shows its reason.
+            var reason = row.StateReason ?? (session?.PendingPause is { } pending ? "Pausing: " + pending : null);
+            var snapshot = new CampaignProgressEvent(row.Id, row.State, reason, p.Plan, p.Enqueued, p.Sent, p.Skipped, p.Failed, p.Bounced,
+                session?.Unsettled ?? 0, Math.Round(rate, 1), eta, now);
             if (_latest.TryGetValue(row.Id, out var previous) && SameProgress(previous, snapshot)) continue;
             _latest[row.Id] = snapshot;
             foreach (var subscriber in _subscribers.Keys) subscriber.Writer.TryWrite(snapshot);

@@ -32,7 +32,7 @@ public static class DatabaseServiceCollectionExtensions
         if (database.Provider == DatabaseProvider.Postgres)
             options.UseNpgsql(database.ConnectionString);
         else
-            options.UseSqlite(database.ConnectionString).AddInterceptors(new SqliteConnectionSetup());
+            options.UseSqlite(database.ConnectionString).AddInterceptors(new SqliteConnectionSetup(), new SqliteStorageRecovery());
         // The migration is hand-written and has no model snapshot; a test checks it matches the model.
         options.ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
     }

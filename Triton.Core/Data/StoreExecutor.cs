@@ -40,6 +40,11 @@ public sealed class StoreExecutor(IDbContextFactory<TritonDbContext> contexts, I
             {
                 logger.LogDebug(exception, "Store operation hit a transient error; attempt {Attempt}", attempt);
             }
+            catch (Exception exception)
+            {
+                SqliteStorageRecovery.Forget(db.Database.GetDbConnection(), exception);
+                throw;
+            }
             finally
             {
                 gate?.Release();

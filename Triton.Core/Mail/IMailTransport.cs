@@ -29,8 +29,11 @@ public readonly record struct SendResult(SendOutcome Outcome, string? Reply, int
     public static SendResult Accepted(string? reply = null, int? code = null) => new(SendOutcome.Accepted, reply, code);
 }
 
-/// <summary>Sends one message. Implementations are shared by every worker and must be thread-safe.</summary>
-public interface IMailTransport : IAsyncDisposable
+/// <summary>
+/// Sends one message. Implementations are shared by every worker and must be thread-safe. Users of a
+/// transport never dispose it: the registry that built it does (see <see cref="TransportRegistry"/>).
+/// </summary>
+public interface IMailTransport
 {
     Task<SendResult> SendAsync(OutgoingMessage message, CancellationToken cancellationToken);
 
@@ -47,10 +50,11 @@ public interface IMailTransport : IAsyncDisposable
     }
 }
 
-/// <summary>Makes the transport for one configured Transport row (pickup, smtp).</summary>
-public interface IMailTransportFactory
+/// <summary>The shared transport of each configured Transport row (pickup, smtp).</summary>
+public interface IMailTransports
 {
-    IMailTransport Create(Domain.Transport transport);
+    /// <summary>The row's transport, shared with every other user of the row; rebuilt when the row changed.</summary>
+    IMailTransport For(Domain.Transport transport);
 }
 
 /// <summary>Encrypts secrets at rest (SMTP passwords); the host provides the key ring.</summary>

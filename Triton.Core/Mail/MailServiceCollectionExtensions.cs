@@ -6,14 +6,14 @@ namespace Triton.Core.Mail;
 
 public static class MailServiceCollectionExtensions
 {
-    /// <summary>MIME writer, transports and their factory. The host must register an <see cref="ISecretProtector"/>.</summary>
+    /// <summary>MIME writer, transports and the registry that owns them. The host must register an <see cref="ISecretProtector"/>.</summary>
     public static IServiceCollection AddTritonMail(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<MailOptions>().Bind(configuration.GetSection(MailOptions.Section));
         services.AddSingleton<MimeMessageWriter>();
         services.AddSingleton<SmtpTransportBuilder>();
-        services.AddSingleton<MailTransportFactory>();
-        services.AddSingleton<IMailTransportFactory>(sp => sp.GetRequiredService<MailTransportFactory>());
+        services.AddSingleton<TransportRegistry>();
+        services.AddSingleton<IMailTransports>(sp => sp.GetRequiredService<TransportRegistry>());
         services.AddSingleton<TransportConnectionTester>();
         return services;
     }

@@ -42,12 +42,13 @@ public sealed class SmtpTransportBuilder(
         };
     }
 
-    public IMailTransport Build(Transport transport) =>
+    /// <summary>The transport of a row, paced by <paramref name="rateLimiter"/>, which the caller owns.</summary>
+    public SmtpTransport Build(Transport transport, TransportRateLimiter rateLimiter) =>
         new SmtpTransport(
             ClientOptions(transport),
             new SmtpPoolOptions(transport.MaxConnections, transport.MaxMessagesPerConnection, options.Value.IdleTimeout),
             writer,
-            TransportRateLimiter.For(transport),
+            rateLimiter,
             loggerFactory.CreateLogger<SmtpTransport>(),
             time);
 }

@@ -22,7 +22,7 @@ public sealed record TransportConnectionReport
 }
 
 /// <summary>Connects, starts TLS and authenticates as a transport would, and reports what the server advertised.</summary>
-public sealed class TransportConnectionTester(SmtpTransportBuilder smtpBuilder, MailTransportFactory factory)
+public sealed class TransportConnectionTester(SmtpTransportBuilder smtpBuilder, TransportRegistry transports)
 {
     public async Task<TransportConnectionReport> TestAsync(Transport transport, CancellationToken cancellationToken)
     {
@@ -74,7 +74,7 @@ public sealed class TransportConnectionTester(SmtpTransportBuilder smtpBuilder, 
     /// <summary>A pickup transport works when its folder can be created and written.</summary>
     private TransportConnectionReport TestPickup(Transport transport)
     {
-        var directory = factory.ResolvePickupDirectory(transport);
+        var directory = transports.ResolvePickupDirectory(transport);
         try
         {
             Directory.CreateDirectory(directory);

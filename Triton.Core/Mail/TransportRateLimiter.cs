@@ -7,17 +7,20 @@ namespace Triton.Core.Mail;
 /// a throttling reply halves the rate, accepted messages let it climb back to the configured rate.
 /// An optional sliding-window quota (at most N messages in any W seconds) holds on top of the rate and never adapts:
 /// it stands for a limit the provider enforces, such as an hourly allowance.
+/// One limiter serves a Transport row for the life of the process: an edited row reconfigures it
+/// rather than replacing it, so the throttle holds across edits and messages already waiting keep their place.
 /// </summary>
 public sealed class TransportRateLimiter : IAsyncDisposable
 {
     private const double MinimumRate = 0.5;
     private const int AcceptsPerStepUp = 50;
-    private readonly double _configuredRate;
     private readonly Lock _gate = new();
+    private double _configuredRate;
     private TokenBucketRateLimiter? _limiter;
     private double _currentRate;
     private int _acceptsSinceChange;
-    private readonly SlidingWindowRateLimiter? _window;
+    private SlidingWindowRateLimiter? _window;
+    private (int Messages, int Seconds) _windowSettings;
 
     /// <param name="ratePerSecond">0 or less means unlimited.</param>
     /// <param name="windowMessages">With windowSeconds, at most this many messages in any such window; 0 means no quota.</param>
@@ -27,19 +30,8 @@ public sealed class TransportRateLimiter : IAsyncDisposable
         _configuredRate = ratePerSecond;
         _currentRate = ratePerSecond;
         _limiter = ratePerSecond > 0 ? Build(ratePerSecond) : null;
-        if (windowMessages > 0 && windowSeconds > 0)
-        {
-            _window = new SlidingWindowRateLimiter(new SlidingWindowRateLimiterOptions
-            {
-                PermitLimit = windowMessages,
-                Window = TimeSpan.FromSeconds(windowSeconds),
-                // Permits come back segment by segment: finer segments follow the window more closely.
-                SegmentsPerWindow = Math.Clamp(windowSeconds * 4, 2, 60),
-                QueueLimit = int.MaxValue,
-                QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-                AutoReplenishment = true,
-            });
-        }
+        _windowSettings = (windowMessages, windowSeconds);
+        _window = BuildWindow(windowMessages, windowSeconds);
     }
 
     /// <summary>The limiter of one transport row.</summary>
@@ -48,15 +40,59 @@ public sealed class TransportRateLimiter : IAsyncDisposable
 
     public double CurrentRate => _currentRate;
 
+    /// <summary>The rate the row asks for (0: unlimited), before any adaptive slow-down.</summary>
+    public double ConfiguredRate => _configuredRate;
+
     public bool HasWindow => _window is not null;
+
+    /// <summary>
+    /// Applies an edited row's limits. Unchanged limits keep the current state (tokens, slow-down,
+    /// the window's count); changed ones take effect for every waiting and future message.
+    /// </summary>
+    public void Reconfigure(double ratePerSecond, int windowMessages, int windowSeconds)
+    {
+        TokenBucketRateLimiter? oldBucket = null;
+        SlidingWindowRateLimiter? oldWindow = null;
+        lock (_gate)
+        {
+            if (Math.Abs(ratePerSecond - _configuredRate) >= 0.001)
+            {
+                oldBucket = _limiter;
+                _configuredRate = ratePerSecond;
+                _currentRate = ratePerSecond;
+                _acceptsSinceChange = 0;
+                _limiter = ratePerSecond > 0 ? Build(ratePerSecond) : null;
+            }
+            if (_windowSettings != (windowMessages, windowSeconds))
+            {
+                oldWindow = _window;
+                _windowSettings = (windowMessages, windowSeconds);
+                _window = BuildWindow(windowMessages, windowSeconds);
+            }
+        }
+        // Waiters on a disposed limiter queue again on the new one (see WaitAsync).
+        oldBucket?.Dispose();
+        oldWindow?.Dispose();
+    }
 
     /// <summary>Waits for the sliding-window quota (if any), then for the per-second rate.</summary>
     public async ValueTask WaitAsync(CancellationToken cancellationToken)
     {
-        if (_window is not null)
+        while (true)
         {
-            using var lease = await _window.AcquireAsync(1, cancellationToken);
-            if (!lease.IsAcquired) throw new InvalidOperationException("The transport's sliding-window quota refused a permit.");
+            SlidingWindowRateLimiter? window;
+            lock (_gate) window = _window;
+            if (window is null) break;
+            try
+            {
+                using var lease = await window.AcquireAsync(1, cancellationToken);
+                if (!lease.IsAcquired) throw new InvalidOperationException("The transport's sliding-window quota refused a permit.");
+                break;
+            }
+            catch (ObjectDisposedException)
+            {
+                // The quota changed while we waited: queue again on the new window.
+            }
         }
         while (true)
         {
@@ -107,6 +143,20 @@ public sealed class TransportRateLimiter : IAsyncDisposable
         old?.Dispose();
     }
 
+    private static SlidingWindowRateLimiter? BuildWindow(int windowMessages, int windowSeconds) =>
+        windowMessages > 0 && windowSeconds > 0
+            ? new SlidingWindowRateLimiter(new SlidingWindowRateLimiterOptions
+            {
+                PermitLimit = windowMessages,
+                Window = TimeSpan.FromSeconds(windowSeconds),
+                // Permits come back segment by segment: finer segments follow the window more closely.
+                SegmentsPerWindow = Math.Clamp(windowSeconds * 4, 2, 60),
+                QueueLimit = int.MaxValue,
+                QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+                AutoReplenishment = true,
+            })
+            : null;
+
     /// <summary>Tokens refill every 100 ms (or per token when slower); bursts stay within one refill.</summary>
     private static TokenBucketRateLimiter Build(double rate)
     {
@@ -129,8 +179,9 @@ public sealed class TransportRateLimiter : IAsyncDisposable
         {
             _limiter?.Dispose();
             _limiter = null;
+            _window?.Dispose();
+            _window = null;
         }
-        _window?.Dispose();
         return ValueTask.CompletedTask;
     }
 }

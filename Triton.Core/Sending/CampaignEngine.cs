@@ -24,7 +24,10 @@ public sealed class CampaignEngine(
     CampaignTransitions transitions,
     CampaignRunLog runs,
     CampaignProgressFeed progress,
-    IMailTransportFactory transports,
+    IMailTransports transports,
+    LeaseBook leases,
+    CampaignAutoPause autoPause,
+    StorageReserve reserve,
     TemplateCompiler compiler,
     TemplateCache templates,
     EngineIdentity identity,
@@ -83,6 +86,7 @@ public sealed class CampaignEngine(
         foreach (var pending in active.Where(c => c.State == CampaignState.Pending))
         {
             if (_options.MaxParallelCampaigns > 0 && running >= _options.MaxParallelCampaigns) break;
+            reserve.TryHold(); // given up when a disk filled; taken again once there is room
             if (!await transitions.MoveAsync(pending.Id, [CampaignState.Pending], CampaignState.Running, null, cancellationToken, pending.Generation))
                 continue;
             running++;
@@ -91,16 +95,19 @@ public sealed class CampaignEngine(
             logger.LogInformation("Campaign {CampaignId} started", pending.Id);
         }
 
+        await WritePausesAsync(cancellationToken);
+
         // Sessions whose campaign is no longer running (paused, stopped, finished elsewhere). A session
-        // halted by its own errors stays until its pause is written, so a fresh one cannot replace it.
+        // halted for a reason stays until its pause is written, so a fresh one cannot replace it.
         var stillRunning = await db.Campaigns.AsNoTracking()
             .Where(c => c.State == CampaignState.Running)
-            .Select(c => new { c.Id, c.Generation })
+            .Select(c => new { c.Id, c.Generation, c.TransportId })
             .ToListAsync(cancellationToken);
         foreach (var session in board.Sessions)
-            if ((session.IsHalted && !session.AwaitingPause) ||
+            if ((session.IsHalted && session.PendingPause is null) ||
                 !stillRunning.Any(c => c.Id == session.CampaignId && c.Generation == session.Generation))
                 await EndSessionAsync(session, cancellationToken);
+        await RefreshTransportsAsync(db, stillRunning.Select(c => c.TransportId).Distinct().ToList(), cancellationToken);
 
         foreach (var campaign in stillRunning)
         {
@@ -125,6 +132,51 @@ public sealed class CampaignEngine(
         }
     }
 
+    /// <summary>
+    /// Writes the pauses sessions asked for (send errors, a transport or storage failure) once the
+    /// messages they had started are recorded, so a paused campaign's counters show what caused it.
+    /// One the database refuses is tried again next round; on a full disk the storage reserve makes room.
+    /// </summary>
+    private async Task WritePausesAsync(CancellationToken cancellationToken)
+    {
+        foreach (var session in board.Sessions)
+        {
+            if (session.PendingPause is not { } reason || session.Unsettled > 0) continue;
+            try
+            {
+                await autoPause.PauseAsync(session, reason, cancellationToken);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                if (StorageFailure.IsOutOfSpace(exception)) reserve.Release();
+                logger.LogError(exception, "Pausing campaign {CampaignId} failed; trying again", session.CampaignId);
+            }
+        }
+    }
+
+    /// <summary>
+    /// An edited transport takes effect for running campaigns: the registry builds its new version
+    /// (the old one closes once its messages settle) and the prefetch follows the new rate.
+    /// </summary>
+    private async Task RefreshTransportsAsync(TritonDbContext db, List<int> transportIds, CancellationToken cancellationToken)
+    {
+        if (transportIds.Count == 0) return;
+        var rows = await db.Transports.AsNoTracking().Where(t => transportIds.Contains(t.Id)).ToListAsync(cancellationToken);
+        foreach (var row in rows)
+        {
+            try
+            {
+                transports.For(row);
+            }
+            catch (Exception exception)
+            {
+                logger.LogError(exception, "Transport {TransportId} could not be rebuilt after an edit", row.Id);
+                continue;
+            }
+            foreach (var session in board.Sessions.Where(s => s.TransportId == row.Id)) session.RatePerSecond = row.RatePerSecond;
+        }
+    }
+
     private async Task StartSessionAsync(int campaignId, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
@@ -138,7 +190,7 @@ public sealed class CampaignEngine(
         try
         {
             composer = await MessageComposer.CreateAsync(templates, compiler, db, campaign, null, cancellationToken);
-            mailTransport = transports.Create(transport);
+            mailTransport = transports.For(transport);
         }
         catch (Exception exception)
         {
@@ -151,7 +203,7 @@ public sealed class CampaignEngine(
 
         await deliveries.InitializeGenerationAsync(campaign.Id, campaign.Generation, campaign.ListId, cancellationToken);
         var session = new CampaignSession(campaign.Id, campaign.Generation, runId, campaign.ListId, campaign.Concurrency,
-            composer, campaign.SubjectMode, mailTransport);
+            composer, campaign.SubjectMode, mailTransport, transport.Id) { RatePerSecond = transport.RatePerSecond };
         session.Enqueuing = EnqueueAsync(session, session.Halted);
         board.Add(session);
     }
@@ -179,6 +231,7 @@ public sealed class CampaignEngine(
         session.Halt();
         board.Remove(session);
         var released = session.DrainBuffer();
+        leases.Release(released);
         try
         {
             await deliveries.ReleaseAsync(released, identity.Owner, cancellationToken);

@@ -10,7 +10,7 @@ namespace Triton.Core.Sending;
 /// in-flight count, and one cancellation source that halts it (pause, stop, shutdown).
 /// </summary>
 public sealed class CampaignSession(int campaignId, int generation, long runId, int listId, int concurrency,
-    MessageComposer composer, SubjectMode subjectMode, IMailTransport transport)
+    MessageComposer composer, SubjectMode subjectMode, IMailTransport transport, int transportId)
 {
     private readonly CancellationTokenSource _halt = new();
     private readonly ConcurrentQueue<ClaimedDelivery> _buffer = new();
@@ -28,6 +28,7 @@ public sealed class CampaignSession(int campaignId, int generation, long runId, 
     public SubjectMode SubjectMode { get; } = subjectMode;
     public SubjectPicker Subjects { get; } = composer.SubjectPicker();
     public IMailTransport Transport { get; } = transport;
+    public int TransportId { get; } = transportId;
 
     /// <summary>Cancelled when the campaign must not start another message.</summary>
     public CancellationToken Halted => _halt.Token;
@@ -46,19 +47,27 @@ public sealed class CampaignSession(int campaignId, int generation, long runId, 
 
     public void Halt() => _halt.Cancel();
 
-    /// <summary>
-    /// Halted by its own send errors, with the pause not yet written: the coordinator must not
-    /// replace this session with a fresh one (that would reset the error count) meanwhile.
-    /// </summary>
-    public bool AwaitingPause { get; private set; }
+    private string? _pauseReason;
 
-    public void HaltForErrors()
+    /// <summary>
+    /// Why the campaign must pause itself (send errors, a transport or storage failure), while that
+    /// pause is not yet written. The coordinator writes it (retrying while the database refuses) and
+    /// must not replace this session with a fresh one meanwhile.
+    /// </summary>
+    public string? PendingPause => Volatile.Read(ref _pauseReason);
+
+    /// <summary>Stops starting messages at once; the campaign pauses with the first reason given.</summary>
+    public void HaltFor(string reason)
     {
-        AwaitingPause = true;
+        Interlocked.CompareExchange(ref _pauseReason, reason, null);
         Halt();
     }
 
-    public void PauseWritten() => AwaitingPause = false;
+    /// <summary>The pause is written (or the campaign had already left Running).</summary>
+    public void PauseWritten() => Volatile.Write(ref _pauseReason, null);
+
+    /// <summary>The transport's configured rate (0: unlimited), which sizes the prefetch.</summary>
+    public double RatePerSecond { get; set; }
 
     public void AddClaimed(IReadOnlyList<ClaimedDelivery> jobs)
     {

@@ -18,13 +18,18 @@ public sealed class DeliveryAttempt(IOptions<SendingOptions> options, TimeProvid
     {
         var result = await AttemptAsync(session, job, cancellationToken);
         // Counted here, not when recorded, so the campaign halts within its concurrency of the limit.
-        if (result.IsError && session.AddErrors(1) >= _options.MaxSendErrors && _options.MaxSendErrors > 0)
-            session.HaltForErrors();
+        if (result.IsError && session.AddErrors(1) is var errors && errors >= _options.MaxSendErrors && _options.MaxSendErrors > 0)
+            session.HaltFor($"Paused after {errors} send errors (Sending:MaxSendErrors is {_options.MaxSendErrors}).");
+        // A transport or storage failure stops the whole campaign at once: every other message would meet it too.
+        if (result.PauseReason is { } reason) session.HaltFor(reason);
         return result;
     }
 
     private async Task<DeliveryResult> AttemptAsync(CampaignSession session, ClaimedDelivery job, CancellationToken cancellationToken)
     {
+        if (LeaseLapsed(job))
+            return Result(session, job, DeliveryStatus.Queued, job.Attempts, "Not sent: this process no longer held the job's lease.", null, 0, null, false);
+
         var subjectIndex = session.Subjects.Pick(job.PreviousSubjectIndex);
         OutgoingMessage message;
         try
@@ -74,6 +79,15 @@ public sealed class DeliveryAttempt(IOptions<SendingOptions> options, TimeProvid
                 pauseReason: "The transport failed: " + sent.Reply),
         };
     }
+
+    /// <summary>
+    /// Another process may own a job whose lease lapsed (renewals kept failing) or was taken over:
+    /// sending it here could send it twice. The margin covers the time to hand the message over.
+    /// </summary>
+    private bool LeaseLapsed(ClaimedDelivery job) =>
+        job.LeaseLost || job.LeaseUntil - time.GetUtcNow().ToUnixTimeMilliseconds() < LeaseMargin;
+
+    private long LeaseMargin => Math.Min(5_000, _options.LeaseSeconds * 1000L / 4);
 
     private long Backoff(int attempts) =>
         (long)(Math.Min(3600, _options.RetryBaseDelaySeconds * Math.Pow(2, attempts - 1)) * 1000);

@@ -12,6 +12,18 @@ public sealed class ClaimedDelivery
     public string? UserId { get; set; }
     public string Fields { get; set; } = "{}";
     public int? PreviousSubjectIndex { get; set; }
+
+    private long _leaseUntil;
+
+    /// <summary>Until when (Unix ms) this process's lease holds, as last claimed or renewed.</summary>
+    public long LeaseUntil
+    {
+        get => Volatile.Read(ref _leaseUntil);
+        set => Volatile.Write(ref _leaseUntil, value);
+    }
+
+    /// <summary>A renewal found the job no longer leased to this process: it must not be sent.</summary>
+    public bool LeaseLost { get; set; }
 }
 
 /// <summary>What became of one attempt, to be written by the result writer.</summary>

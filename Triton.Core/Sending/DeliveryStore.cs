@@ -113,11 +113,12 @@ public sealed class DeliveryStore(StoreExecutor store, SqlDialect dialect, TimeP
         store.InTransactionAsync(async (connection, transaction, ct) =>
         {
             var now = Now;
+            var until = now + (long)lease.TotalMilliseconds;
             var claimed = new List<ClaimedDelivery>(count);
             await using (var claim = Command(connection, transaction, dialect.ClaimSql))
             {
                 AddParameter(claim, "@owner", owner);
-                AddParameter(claim, "@until", now + (long)lease.TotalMilliseconds);
+                AddParameter(claim, "@until", until);
                 AddParameter(claim, "@campaign", campaignId);
                 AddParameter(claim, "@generation", generation);
                 AddParameter(claim, "@now", now);
@@ -127,6 +128,7 @@ public sealed class DeliveryStore(StoreExecutor store, SqlDialect dialect, TimeP
                     claimed.Add(new ClaimedDelivery
                     {
                         Id = reader.GetInt64(0), RecipientId = reader.GetInt64(1), Email = reader.GetString(2), Attempts = reader.GetInt32(3),
+                        LeaseUntil = until,
                     });
             }
             if (claimed.Count == 0) return claimed;
@@ -239,6 +241,29 @@ public sealed class DeliveryStore(StoreExecutor store, SqlDialect dialect, TimeP
             AddParameter(today, "@failed", day.Failed);
             AddParameter(today, "@bounced", day.Bounced);
             await today.ExecuteNonQueryAsync(ct);
+        }, cancellationToken);
+
+    /// <summary>
+    /// Extends this process's leases on the given queued jobs to <paramref name="until"/> (Unix ms), in
+    /// batches, and answers which ones it still held: a job missing from the answer was recorded
+    /// meanwhile, or its lease lapsed and another process claimed it.
+    /// </summary>
+    public Task<HashSet<long>> RenewAsync(IReadOnlyList<long> deliveryIds, string owner, long until, CancellationToken cancellationToken) =>
+        store.InTransactionAsync(async (connection, transaction, ct) =>
+        {
+            var renewed = new HashSet<long>();
+            foreach (var chunk in deliveryIds.Chunk(500))
+            {
+                await using var renew = connection.CreateCommand();
+                renew.Transaction = transaction;
+                renew.CommandText = "UPDATE deliveries SET lease_until = @until WHERE lease_owner = @owner AND status = 0 AND "
+                    + dialect.IdListCondition(renew, "id", chunk) + " RETURNING id";
+                AddParameter(renew, "@until", until);
+                AddParameter(renew, "@owner", owner);
+                await using var reader = await renew.ExecuteReaderAsync(ct);
+                while (await reader.ReadAsync(ct)) renewed.Add(reader.GetInt64(0));
+            }
+            return renewed;
         }, cancellationToken);
 
     /// <summary>Gives back leases of jobs that were claimed but not started (pause, shutdown).</summary>

@@ -15,6 +15,7 @@ public sealed class QueueProcessor(
     DeliveryStore deliveries,
     DeliveryAttempt attempt,
     ResultWriter writer,
+    LeaseBook leases,
     EngineIdentity identity,
     IOptions<SendingOptions> options)
 {
@@ -23,6 +24,8 @@ public sealed class QueueProcessor(
     public async Task<QueueProcessingResult> ProcessAsync(int batchSize, CancellationToken cancellationToken)
     {
         var remaining = Math.Clamp(batchSize, 1, MaxBatch);
+        // Results an earlier call could not record go in first; while the database refuses them, nothing new is sent.
+        await writer.RecordAsync([], cancellationToken);
         await engine.CoordinateAsync(cancellationToken);
         var lease = TimeSpan.FromSeconds(options.Value.LeaseSeconds);
         var results = new List<(CampaignSession Session, DeliveryResult Result)>();
@@ -31,8 +34,9 @@ public sealed class QueueProcessor(
         {
             var session = sessions[i];
             var share = (int)Math.Ceiling(remaining / (double)(sessions.Count - i));
-            var jobs = await deliveries.ClaimAsync(session.CampaignId, session.Generation, identity.Owner, share, lease,
+            var claimed = await deliveries.ClaimAsync(session.CampaignId, session.Generation, identity.Owner, share, lease,
                 session.SubjectMode == SubjectMode.Sequential, cancellationToken);
+            var jobs = claimed.Where(leases.TryHold).ToList();
             session.AddOutstanding(jobs.Count);
             foreach (var job in jobs)
                 results.Add((session, await attempt.ExecuteAsync(session, job, cancellationToken)));

@@ -2,18 +2,24 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Triton.Core.Campaigns;
+using Triton.Core.Data;
 
 namespace Triton.Core.Sending;
 
 /// <summary>
-/// Records results in batches (one transaction each) and applies what they imply: counters,
-/// MaxSendErrors auto-pause, a transport failure's pause.
+/// Records results in batches (one transaction each), moves the counters, and gives the jobs'
+/// leases up. A result is never dropped: a batch the database refuses is kept and written again
+/// until it goes in (or the process stops), while the workers wait behind the one-batch-deep
+/// queue; an unrecorded send would otherwise be sent again once its lease lapsed. A storage
+/// failure that outlasts the store's own retries halts every running campaign with the reason,
+/// and the coordinator pauses them once the database takes writes again.
 /// </summary>
 public sealed class ResultWriter(
     DeliveryStore deliveries,
     JobBoard board,
+    LeaseBook leases,
     EngineIdentity identity,
-    CampaignAutoPause autoPause,
+    StorageReserve reserve,
     CampaignProgressFeed progress,
     IOptions<SendingOptions> options,
     ILogger<ResultWriter> logger)
@@ -23,6 +29,12 @@ public sealed class ResultWriter(
     // results, which bounds what a crash can repeat (docs/SENDING.md).
     private readonly Channel<(CampaignSession Session, DeliveryResult Result)> _results =
         Channel.CreateBounded<(CampaignSession, DeliveryResult)>(new BoundedChannelOptions(Math.Max(1, options.Value.ResultBatchSize)) { SingleReader = true });
+
+    // Results of the cron path that the database refused; written first by the next call.
+    private readonly List<(CampaignSession Session, DeliveryResult Result)> _backlog = [];
+    private readonly SemaphoreSlim _backlogGate = new(1, 1);
+
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(5);
 
     public ValueTask WriteAsync(CampaignSession session, DeliveryResult result, CancellationToken cancellationToken) =>
         _results.Writer.WriteAsync((session, result), cancellationToken);
@@ -46,45 +58,103 @@ public sealed class ResultWriter(
                     try { if (!await reader.WaitToReadAsync(timeout.Token)) break; }
                     catch (OperationCanceledException) when (!stopping.IsCancellationRequested) { break; }
                 }
-                await RecordAsync(batch, CancellationToken.None);
+                await WriteUntilRecordedAsync(batch, stopping);
                 batch.Clear();
             }
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested) { }
         // Shutdown: record what was already sent, so a clean stop repeats nothing.
         while (reader.TryRead(out var item)) batch.Add(item);
-        if (batch.Count > 0) await RecordAsync(batch, CancellationToken.None);
+        if (batch.Count > 0) await TryRecordAsync(batch, CancellationToken.None);
     }
 
-    /// <summary>Records one batch and applies its consequences; the workers' writer and the cron endpoint both use it.</summary>
+    /// <summary>Writes the batch, retrying with backoff while the database refuses it, until it goes in or the process stops.</summary>
+    private async Task WriteUntilRecordedAsync(List<(CampaignSession Session, DeliveryResult Result)> batch, CancellationToken stopping)
+    {
+        var delay = TimeSpan.FromMilliseconds(100);
+        var failingSince = (long?)null;
+        while (true)
+        {
+            var failure = await TryRecordAsync(batch, CancellationToken.None);
+            if (failure is null) return;
+            failingSince ??= Environment.TickCount64;
+            HaltOnStorageFailure(failure, Environment.TickCount64 - failingSince.Value);
+            if (stopping.IsCancellationRequested)
+            {
+                // Unrecorded sends: their leases lapse and they are sent again, as after a crash (docs/SENDING.md).
+                logger.LogError("Stopping with {Count} delivery results unrecorded: the database refused them", batch.Count);
+                return;
+            }
+            try { await Task.Delay(delay, stopping); }
+            catch (OperationCanceledException) { }
+            delay = TimeSpan.FromTicks(Math.Min(MaxRetryDelay.Ticks, delay.Ticks * 2));
+        }
+    }
+
+    /// <summary>
+    /// Records the results of the cron path: the backlog the database refused earlier first, then
+    /// these. When the database refuses them they join the backlog and <see cref="StorageUnavailableException"/> says why.
+    /// </summary>
     public async Task RecordAsync(IReadOnlyList<(CampaignSession Session, DeliveryResult Result)> batch, CancellationToken cancellationToken)
     {
+        await _backlogGate.WaitAsync(cancellationToken);
+        try
+        {
+            _backlog.AddRange(batch);
+            if (_backlog.Count == 0) return;
+            var failure = await TryRecordAsync(_backlog, cancellationToken);
+            if (failure is null)
+            {
+                _backlog.Clear();
+                return;
+            }
+            HaltOnStorageFailure(failure, long.MaxValue);
+            throw new StorageUnavailableException(StorageFailure.Describe(failure) ?? failure.Message, failure);
+        }
+        finally
+        {
+            _backlogGate.Release();
+        }
+    }
+
+    /// <summary>Results the cron path holds because the database refused them.</summary>
+    public int Backlog => _backlog.Count;
+
+    /// <summary>One attempt at writing a batch; the failure, or null once it is recorded and applied.</summary>
+    private async Task<Exception?> TryRecordAsync(IReadOnlyList<(CampaignSession Session, DeliveryResult Result)> batch, CancellationToken cancellationToken)
+    {
+        var held = leases.Take(batch.Select(b => b.Result.DeliveryId));
         try
         {
             await deliveries.RecordAsync(batch.Select(b => b.Result).ToList(), identity.Owner, cancellationToken);
-            foreach (var group in batch.GroupBy(b => b.Session))
-            {
-                var session = group.Key;
-                session.Settled(group.Count());
-                board.RoomFreed();
-                progress.MarkChanged(session.CampaignId);
-                var pauseReason = group.Select(g => g.Result.PauseReason).FirstOrDefault(r => r is not null);
-                if (pauseReason is not null)
-                {
-                    await autoPause.PauseAsync(session, pauseReason, cancellationToken);
-                    continue;
-                }
-                var errors = session.Errors;
-                if (_options.MaxSendErrors > 0 && errors >= _options.MaxSendErrors)
-                    await autoPause.PauseAsync(session, $"Paused after {errors} send errors (Sending:MaxSendErrors is {_options.MaxSendErrors}).", cancellationToken);
-            }
         }
         catch (Exception exception)
         {
-            // The leases stay: the jobs go back to the queue when they expire, nothing is lost.
-            logger.LogError(exception, "Recording {Count} delivery results failed", batch.Count);
-            foreach (var group in batch.GroupBy(b => b.Session)) group.Key.Settled(group.Count());
-            board.RoomFreed();
+            leases.Restore(held);
+            if (cancellationToken.IsCancellationRequested) throw;
+            logger.LogError(exception, "Recording {Count} delivery results failed; they are kept and written again", batch.Count);
+            if (StorageFailure.IsOutOfSpace(exception)) reserve.Release();
+            return exception;
         }
+        // Written: the rows no longer name this process, so their room is free.
+        foreach (var group in batch.GroupBy(b => b.Session))
+        {
+            group.Key.Settled(group.Count());
+            progress.MarkChanged(group.Key.CampaignId);
+        }
+        board.RoomFreed();
+        return null;
+    }
+
+    /// <summary>
+    /// A full or read-only disk halts at once; a database server restarting or briefly unreachable
+    /// only once it lasts, so a short outage costs a gap in sending rather than a paused campaign.
+    /// </summary>
+    private void HaltOnStorageFailure(Exception failure, long failingForMilliseconds)
+    {
+        var reason = StorageFailure.Describe(failure);
+        if (reason is null) return;
+        if (StorageFailure.MayPass(failure) && failingForMilliseconds < 10_000) return;
+        foreach (var session in board.Sessions) session.HaltFor("Sending results cannot be recorded: " + reason);
     }
 }

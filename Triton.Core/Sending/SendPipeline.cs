@@ -14,6 +14,8 @@ public sealed class SendPipeline(
     DeliveryStore deliveries,
     DeliveryAttempt attempt,
     ResultWriter writer,
+    LeaseBook leases,
+    LeaseKeeper keeper,
     EngineIdentity identity,
     IOptions<SendingOptions> options,
     ILogger<SendPipeline> logger)
@@ -23,9 +25,9 @@ public sealed class SendPipeline(
     public Task RunAsync(CancellationToken stopping)
     {
         if (_options.Workers <= 0)
-            return Task.CompletedTask; // cron-driven mode: POST /api/cron/process-email-queue sends
+            return keeper.RunAsync(stopping); // cron-driven mode: POST /api/cron/process-email-queue sends
         ReserveThreads();
-        var tasks = new List<Task> { DispatchAsync(stopping), writer.RunAsync(stopping) };
+        var tasks = new List<Task> { DispatchAsync(stopping), writer.RunAsync(stopping), keeper.RunAsync(stopping) };
         for (var i = 0; i < _options.Workers; i++) tasks.Add(WorkAsync(stopping));
         return Task.WhenAll(tasks);
     }
@@ -60,6 +62,7 @@ public sealed class SendPipeline(
                 {
                     var jobs = await deliveries.ClaimAsync(session.CampaignId, session.Generation, identity.Owner, room, lease,
                         session.SubjectMode == Domain.SubjectMode.Sequential, stopping);
+                    jobs = Hold(jobs);
                     if (jobs.Count == 0) continue;
                     session.AddClaimed(jobs);
                     claimedAny = true;
@@ -81,8 +84,31 @@ public sealed class SendPipeline(
         }
     }
 
-    /// <summary>Jobs leased ahead per campaign: enough to keep its concurrency busy between claims.</summary>
-    private int Prefetch(CampaignSession session) => Math.Max(session.Concurrency * 2, _options.ClaimBatchSize);
+    /// <summary>
+    /// Puts claimed jobs in the lease book. A job this process already holds (its lease lapsed while
+    /// it waited here, and the claim took it again) stays with its first holder: one process, one copy.
+    /// </summary>
+    private List<ClaimedDelivery> Hold(List<ClaimedDelivery> jobs)
+    {
+        var held = new List<ClaimedDelivery>(jobs.Count);
+        foreach (var job in jobs)
+            if (leases.TryHold(job)) held.Add(job);
+            else logger.LogWarning("Delivery {DeliveryId} was claimed while this process still held it; kept once", job.Id);
+        return held;
+    }
+
+    /// <summary>
+    /// Jobs leased ahead per campaign: enough to keep its concurrency busy between claims, and on a
+    /// throttled transport no more than about two seconds of its rate, so a pause gives little back
+    /// and the lease keeper renews little.
+    /// </summary>
+    private int Prefetch(CampaignSession session)
+    {
+        var prefetch = Math.Max(session.Concurrency * 2, _options.ClaimBatchSize);
+        if (session.RatePerSecond > 0)
+            prefetch = Math.Min(prefetch, Math.Max(session.Concurrency, (int)Math.Ceiling(session.RatePerSecond * 2)));
+        return prefetch;
+    }
 
     private async Task WorkAsync(CancellationToken stopping)
     {
@@ -104,6 +130,8 @@ public sealed class SendPipeline(
             catch (Exception exception)
             {
                 logger.LogError(exception, "Delivery {DeliveryId} could not be processed; its lease will expire and it will be retried", job.Id);
+                leases.Release(job.Id);
+                session.Settled(1);
             }
             finally
             {

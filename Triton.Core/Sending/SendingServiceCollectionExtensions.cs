@@ -19,6 +19,9 @@ public static class SendingServiceCollectionExtensions
         services.AddSingleton<JobBoard>();
         services.AddSingleton<DeliveryAttempt>();
         services.AddSingleton<ResultWriter>();
+        services.AddSingleton<LeaseBook>();
+        services.AddSingleton<LeaseKeeper>();
+        services.AddSingleton<StorageReserve>();
         services.AddSingleton<SendPipeline>();
         services.AddSingleton<QueueProcessor>();
 

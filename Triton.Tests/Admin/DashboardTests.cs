@@ -30,6 +30,23 @@ public sealed partial class DashboardTests : IClassFixture<AdminApp>
         Assert.Equal("0", Counter(html, "bounced"));
     }
 
+    [Fact]
+    public async Task A_campaign_that_paused_itself_is_listed_with_its_reason()
+    {
+        var campaignId = await CampaignSeed.CreateCampaignAsync(app.Services, "Full disk", 3);
+        using (var scope = app.Services.CreateScope())
+            await scope.ServiceProvider.GetRequiredService<TritonDbContext>().Campaigns.Where(c => c.Id == campaignId)
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.State, CampaignState.Paused)
+                    .SetProperty(c => c.StateReason, "No space left on device: /data/pickup"));
+
+        using var client = app.CreateBrowserlessClient();
+        await AdminFormsTests.SignInAsync(client, AdminApp.AdminEmail, AdminApp.AdminPassword, "/");
+        var html = await client.GetStringAsync("/");
+        Assert.Contains("Paused by Triton", html);
+        Assert.Contains("No space left on device: /data/pickup", html);
+        Assert.Contains($"/campaigns/{campaignId}", html);
+    }
+
     private async Task<CampaignState> StateAsync(int campaignId)
     {
         using var scope = app.Services.CreateScope();

@@ -6,9 +6,15 @@ namespace Triton.Tests.Infrastructure;
 /// <summary>A real SQLite file in its own temp directory, deleted with the directory on dispose.</summary>
 public sealed class SqliteTestDatabase : TestDatabase
 {
-    public SqliteTestDatabase()
+    public SqliteTestDatabase() : this(System.IO.Directory.CreateTempSubdirectory("triton-sqlite-").FullName)
     {
-        Directory = System.IO.Directory.CreateTempSubdirectory("triton-sqlite-").FullName;
+    }
+
+    /// <summary>A database file in a folder of the test's choosing (a small file system, for instance).</summary>
+    public SqliteTestDatabase(string directory)
+    {
+        Directory = directory;
+        System.IO.Directory.CreateDirectory(directory);
         ConnectionString = $"Data Source={Path.Combine(Directory, "triton.db")}";
     }
 

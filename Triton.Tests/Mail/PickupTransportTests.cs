@@ -14,15 +14,15 @@ public sealed class PickupTransportTests : IDisposable
     private readonly string _data = Directory.CreateTempSubdirectory("triton-pickup-").FullName;
     private readonly MimeMessageWriter _writer = new(Options.Create(new MailOptions()), new FixedTimeProvider(DateTimeOffset.UnixEpoch));
 
-    private MailTransportFactory Factory() => new(Options.Create(new TritonOptions { DataDirectory = _data }), _writer,
+    private TransportRegistry Registry() => new(Options.Create(new TritonOptions { DataDirectory = _data }), _writer,
         new SmtpTransportBuilder(Options.Create(new MailOptions()), _writer, NullLoggerFactory.Instance, TimeProvider.System),
-        NullLogger<MailTransportFactory>.Instance);
+        NullLogger<TransportRegistry>.Instance);
 
     [Fact]
     public async Task Writes_one_eml_per_message_with_the_bytes_smtp_would_send_and_no_temp_files()
     {
-        await using var factory = Factory();
-        var transport = factory.Create(new Transport { Id = 1, Name = "pickup", Kind = TransportKind.Pickup });
+        await using var registry = Registry();
+        var transport = registry.For(new Transport { Id = 1, Name = "pickup", Kind = TransportKind.Pickup });
         var messages = Enumerable.Range(0, 20).Select(i => new OutgoingMessage
         {
             From = new("a@x.test"), To = new($"r{i}@x.test"), Subject = $"s{i}", Html = $"<p>{i}</p>", MessageId = $"m{i}@x.test",
@@ -45,22 +45,25 @@ public sealed class PickupTransportTests : IDisposable
     [Fact]
     public void Relative_directories_resolve_against_the_data_directory()
     {
-        var factory = Factory();
-        Assert.Equal(Path.Combine(_data, "out", "mail"), factory.ResolvePickupDirectory(new Transport { Name = "p", PickupDirectory = "out/mail" }));
+        var registry = Registry();
+        Assert.Equal(Path.Combine(_data, "out", "mail"), registry.ResolvePickupDirectory(new Transport { Name = "p", PickupDirectory = "out/mail" }));
         var absolute = Path.Combine(_data, "abs");
-        Assert.Equal(absolute, factory.ResolvePickupDirectory(new Transport { Name = "p", PickupDirectory = absolute }));
+        Assert.Equal(absolute, registry.ResolvePickupDirectory(new Transport { Name = "p", PickupDirectory = absolute }));
     }
 
     [Fact]
-    public async Task Factory_caches_per_row_and_replaces_when_the_row_changes()
+    public async Task Registry_shares_one_transport_per_row_and_builds_a_new_version_when_the_row_changes()
     {
-        await using var factory = Factory();
+        await using var registry = Registry();
         var row = new Transport { Id = 7, Name = "p", Kind = TransportKind.Pickup, UpdatedAt = DateTimeOffset.UnixEpoch };
-        var first = factory.Create(row);
-        Assert.Same(first, factory.Create(row));
+        var shared = registry.For(row);
+        var first = shared.Current;
+        Assert.Same(shared, registry.For(row));
+        Assert.Same(first, shared.Current);
         row.UpdatedAt = row.UpdatedAt.AddMinutes(1);
         row.PickupDirectory = "other";
-        var second = Assert.IsType<PickupTransport>(factory.Create(row));
+        Assert.Same(shared, registry.For(row));
+        var second = Assert.IsType<PickupTransport>(shared.Current);
         Assert.NotSame(first, second);
         Assert.Equal(Path.Combine(_data, "other"), second.Directory);
     }
@@ -68,7 +71,8 @@ public sealed class PickupTransportTests : IDisposable
     [Fact]
     public async Task Rate_limit_applies_to_pickup()
     {
-        await using var transport = new PickupTransport(Path.Combine(_data, "rl"), _writer, new TransportRateLimiter(10));
+        await using var limiter = new TransportRateLimiter(10);
+        var transport = new PickupTransport(Path.Combine(_data, "rl"), _writer, limiter);
         var watch = System.Diagnostics.Stopwatch.StartNew();
         for (var i = 0; i < 25; i++)
             await transport.SendAsync(new OutgoingMessage { From = new("a@x.test"), To = new("b@x.test"), Subject = "s", Text = "t", MessageId = $"r{i}@x.test" }, CancellationToken.None);

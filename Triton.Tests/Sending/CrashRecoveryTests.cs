@@ -45,9 +45,7 @@ public sealed class CrashRecoveryTests
 
             Assert.Equal(Recipients, done.Progress.Plan);
             Assert.Equal(Recipients, done.Progress.Sent);
-            var received = Directory.EnumerateFiles(Path.Combine(data, "pickup"), "*.eml")
-                .Select(f => File.ReadLines(f).First(l => l.StartsWith("To:", StringComparison.Ordinal))[3..].Trim().Trim('<', '>'))
-                .GroupBy(to => to).ToDictionary(g => g.Key, g => g.Count());
+            var received = TritonProcess.Received(Path.Combine(data, "pickup"));
             Assert.Equal(Recipients, received.Count); // nobody lost
             var repeated = received.Values.Sum(n => n - 1);
             // The documented window (docs/SENDING.md): messages being sent by the workers plus the
@@ -60,42 +58,13 @@ public sealed class CrashRecoveryTests
         }
     }
 
-    private static Process StartTriton(TestDatabase database, string data)
+    private static Process StartTriton(TestDatabase database, string data) => TritonProcess.Start(database, data, new Dictionary<string, string>
     {
-        var web = Path.Combine(AppContext.BaseDirectory, "Triton.Web.dll");
-        var start = new ProcessStartInfo("dotnet", [web, "--urls", "http://127.0.0.1:0"])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = data,
-        };
-        start.Environment["Triton__DataDirectory"] = data;
-        start.Environment["Database__Provider"] = database.Provider.ToString();
-        start.Environment["ConnectionStrings__Triton"] = database.ConnectionString;
-        start.Environment["Sending__LeaseSeconds"] = "2";
-        start.Environment["Sending__Workers"] = Workers.ToString();
-        start.Environment["Sending__ResultBatchSize"] = ResultBatch.ToString();
-        start.Environment["Sending__PollMilliseconds"] = "100";
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
-        var process = Process.Start(start) ?? throw new InvalidOperationException("Triton did not start.");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
+        ["Sending__LeaseSeconds"] = "2",
+        ["Sending__Workers"] = Workers.ToString(),
+        ["Sending__ResultBatchSize"] = ResultBatch.ToString(),
+    });
 
-    private static async Task<Campaign> WaitAsync(TestDatabase database, int id, Func<Campaign, bool> condition, Process process)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(90);
-        while (true)
-        {
-            var campaign = await EngineScenario.CampaignAsync(database, id);
-            if (condition(campaign)) return campaign;
-            if (process.HasExited) throw new InvalidOperationException($"Triton exited with code {process.ExitCode}.");
-            if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"Campaign is {campaign.State} with sent {campaign.Progress.Sent} of {campaign.Progress.Plan}.");
-            await Task.Delay(20);
-        }
-    }
+    private static Task<Campaign> WaitAsync(TestDatabase database, int id, Func<Campaign, bool> condition, Process process) =>
+        TritonProcess.WaitAsync(database, id, condition, process);
 }

@@ -174,7 +174,7 @@ public sealed class EngineScenario : IAsyncDisposable
         private readonly Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program> _built = scripted is null
             ? factory
             : factory.WithWebHostBuilder(b => b.ConfigureTestServices(services =>
-                services.Replace(ServiceDescriptor.Singleton<IMailTransportFactory>(new ScriptedTransportFactory(scripted)))));
+                services.Replace(ServiceDescriptor.Singleton<IMailTransports>(new ScriptedTransports(scripted)))));
 
         public TritonAppFactory Factory => factory;
         public IServiceProvider Services => _built.Services;

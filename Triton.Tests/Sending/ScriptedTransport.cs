@@ -9,8 +9,10 @@ namespace Triton.Tests.Sending;
 /// ("transient2" fails transiently twice then succeeds, "bounce" bounces, "reject" is refused,
 /// "authfail" fails the transport). Accepted messages are kept for inspection.
 /// </summary>
-public sealed class ScriptedTransport(TimeSpan delay = default) : IMailTransport
+public sealed class ScriptedTransport(TimeSpan delay = default) : IMailTransport, IAsyncDisposable
 {
+    private int _disposed;
+
     private readonly ConcurrentDictionary<string, int> _attempts = new();
 
     public ConcurrentQueue<OutgoingMessage> Accepted { get; } = new();
@@ -22,6 +24,8 @@ public sealed class ScriptedTransport(TimeSpan delay = default) : IMailTransport
 
     public async Task<SendResult> SendAsync(OutgoingMessage message, CancellationToken cancellationToken)
     {
+        // As a real transport would: a closed one cannot send (a fake that shrugged this off once hid a real bug).
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
         if (delay > TimeSpan.Zero) await Task.Delay(delay, cancellationToken);
         var address = message.To.Address;
         var attempt = _attempts.AddOrUpdate(address, 1, (_, n) => n + 1);
@@ -36,11 +40,16 @@ public sealed class ScriptedTransport(TimeSpan delay = default) : IMailTransport
         return SendResult.Accepted("250 2.0.0 queued", 250);
     }
 
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    /// <summary>Only its owner (the test) may close it; a second close is a bug in whoever did it.</summary>
+    public ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) throw new ObjectDisposedException(nameof(ScriptedTransport), "Disposed twice.");
+        return ValueTask.CompletedTask;
+    }
 }
 
 /// <summary>Hands every Transport row the same scripted transport.</summary>
-public sealed class ScriptedTransportFactory(ScriptedTransport transport) : IMailTransportFactory
+public sealed class ScriptedTransports(ScriptedTransport transport) : IMailTransports
 {
-    public IMailTransport Create(Transport row) => transport;
+    public IMailTransport For(Transport row) => transport;
 }

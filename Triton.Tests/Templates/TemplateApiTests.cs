@@ -12,23 +12,22 @@ namespace Triton.Tests.Templates;
 public sealed class TemplateApiTests : IAsyncLifetime
 {
     /// <summary>Records what the test-send endpoint hands to the transport (the SMTP transport is built elsewhere).</summary>
-    private sealed class RecordingTransports : IMailTransportFactory, IMailTransport
+    private sealed class RecordingTransports : IMailTransports, IMailTransport
     {
         public ConcurrentQueue<(Transport Transport, OutgoingMessage Message)> Sent { get; } = new();
         private Transport? _transport;
-        public IMailTransport Create(Transport transport) { _transport = transport; return this; }
+        public IMailTransport For(Transport transport) { _transport = transport; return this; }
         public Task<SendResult> SendAsync(OutgoingMessage message, CancellationToken cancellationToken)
         {
             Sent.Enqueue((_transport!, message));
             return Task.FromResult(SendResult.Accepted("250 ok", 250));
         }
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 
     private readonly RecordingTransports _transports = new();
     private readonly ContentApi _api;
 
-    public TemplateApiTests() => _api = new ContentApi(services => services.AddSingleton<IMailTransportFactory>(_transports));
+    public TemplateApiTests() => _api = new ContentApi(services => services.AddSingleton<IMailTransports>(_transports));
 
     public Task InitializeAsync() => _api.InitializeAsync();
     public Task DisposeAsync() => _api.DisposeAsync();

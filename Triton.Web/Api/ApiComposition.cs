@@ -24,6 +24,8 @@ public static class ApiComposition
         // Binding failures throw, so BadRequestProblemHandler can name the failing field.
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         services.AddExceptionHandler<BadRequestProblemHandler>();
+        // Before the conflict handler: a write refused by a full disk is not an edit conflict.
+        services.AddExceptionHandler<StorageProblemHandler>();
         services.AddExceptionHandler<ConflictProblemHandler>();
         services.AddScoped<IValidator<GroupInput>, GroupInputValidator>();
         services.AddScoped<IValidator<TransportInput>, TransportInputValidator>();

@@ -35,7 +35,16 @@ public sealed class ApiKeyAuthenticationHandler(
         if (apiKey.LastUsedAt is null || now - apiKey.LastUsedAt > TimeSpan.FromMinutes(1))
         {
             apiKey.LastUsedAt = now;
-            await db.SaveChangesAsync(Context.RequestAborted);
+            try
+            {
+                await db.SaveChangesAsync(Context.RequestAborted);
+            }
+            catch (DbUpdateException exception) when (StorageFailure.Is(exception))
+            {
+                // A full or read-only database must not turn every read into an error: the note of use waits.
+                Logger.LogWarning(exception, "Recording the use of API key {KeyId} failed", apiKey.Id);
+                db.ChangeTracker.Clear();
+            }
         }
 
         var identity = new ClaimsIdentity(

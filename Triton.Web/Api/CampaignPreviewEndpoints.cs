@@ -34,7 +34,7 @@ public static class CampaignPreviewEndpoints
     }
 
     private static async Task<IResult> TestAsync(int id, TestSendInput input, TritonDbContext db, TemplateCache cache, TemplateCompiler compiler,
-        IServiceProvider services, CancellationToken cancellationToken)
+        IMailTransports transports, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(input.Email) || !EmailAddresses.IsValid(input.Email.Trim()))
             return GroupReferences.Invalid("email", "A valid email address is required.");
@@ -43,11 +43,9 @@ public static class CampaignPreviewEndpoints
         var transportId = await db.Campaigns.Where(c => c.Id == id).Select(c => c.TransportId).FirstAsync(cancellationToken);
         var transport = await db.Transports.AsNoTracking().FirstOrDefaultAsync(t => t.Id == transportId, cancellationToken);
         if (transport is null) return GroupReferences.Invalid("transportId", "The campaign's transport does not exist.");
-        var factory = services.GetService<IMailTransportFactory>();
-        if (factory is null)
-            return TypedResults.Problem(title: "No mail transport is available on this server.", statusCode: StatusCodes.Status503ServiceUnavailable);
-        await using var mail = factory.Create(transport);
-        var result = await mail.SendAsync(message!, cancellationToken);
+        // The row's shared transport: a test message takes its turn under the same throttle as the
+        // campaigns on it, and the transport stays the registry's to close.
+        var result = await transports.For(transport).SendAsync(message!, cancellationToken);
         return result.Outcome == SendOutcome.Accepted
             ? TypedResults.Ok(new { outcome = result.Outcome, reply = result.Reply })
             : TypedResults.Problem(title: $"The test message was not accepted ({result.Outcome}).", detail: result.Reply, statusCode: StatusCodes.Status502BadGateway);

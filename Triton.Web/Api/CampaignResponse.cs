@@ -47,7 +47,7 @@ public sealed class CampaignReader(TritonDbContext db, ICampaignProgressFeed fee
         return new CampaignResponse(
             c.Id, c.Name, c.TemplateId, c.ListId, c.TransportId, c.Subjects, EnumNames.Name(c.SubjectMode),
             c.FromAddress, c.FromName, c.ScheduleAt, c.CustomHeaders, variables.RootElement.Clone(), c.TrackingCategoryId,
-            c.Group?.Name, c.Description, c.Concurrency, c.MaxStartDelayMinutes, c.State.ToString(), c.StateReason,
+            c.Group?.Name, c.Description, c.Concurrency, c.MaxStartDelayMinutes, c.State.ToString(), c.StateReason ?? live?.StateReason,
             c.Generation, progress, failures, c.CreatedAt, c.UpdatedAt);
     }
 }

@@ -44,7 +44,7 @@ public sealed class BenchHost : IAsyncDisposable
         builder.Services.AddTritonCore(builder.Configuration);
         builder.Services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(data, "keys")));
         builder.Services.AddSingleton<ISecretProtector, DataProtectionSecrets>();
-        if (instant) builder.Services.Replace(ServiceDescriptor.Singleton<IMailTransportFactory, InstantTransportFactory>());
+        if (instant) builder.Services.Replace(ServiceDescriptor.Singleton<IMailTransports, InstantTransports>());
         var host = builder.Build();
         await host.Services.PrepareTritonDatabaseAsync(CancellationToken.None);
         return new BenchHost(host, data);
@@ -137,10 +137,9 @@ public sealed class BenchHost : IAsyncDisposable
 }
 
 /// <summary>Accepts every message at once: measures the engine without any mail server behind it.</summary>
-public sealed class InstantTransportFactory : IMailTransportFactory, IMailTransport
+public sealed class InstantTransports : IMailTransports, IMailTransport
 {
     private static readonly Task<SendResult> Accepted = Task.FromResult(SendResult.Accepted("250 ok", 250));
-    public IMailTransport Create(Transport transport) => this;
+    public IMailTransport For(Transport transport) => this;
     public Task<SendResult> SendAsync(OutgoingMessage message, CancellationToken cancellationToken) => Accepted;
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }

@@ -61,7 +61,8 @@ public static class SmtpBench
     /// <summary>The transport as the engine builds it, fed the same rendered message from 2 x pool concurrent senders.</summary>
     private static async Task<double> TransportAloneAsync(BenchHost bench, Transport row, OutgoingMessage sample, int count, int pool)
     {
-        await using var transport = bench.Services.GetRequiredService<SmtpTransportBuilder>().Build(row);
+        await using var limiter = TransportRateLimiter.For(row);
+        await using var transport = bench.Services.GetRequiredService<SmtpTransportBuilder>().Build(row, limiter);
         await transport.SendAsync(To(sample, 0), CancellationToken.None); // connect once before timing
         Measure.ResetPeak();
         var next = -1;

@@ -1,3 +1,4 @@
+using Triton.Core.Data;
 using Triton.Core.Mail.Mime;
 
 namespace Triton.Core.Mail.Pickup;
@@ -33,19 +34,21 @@ public sealed class PickupTransport(string directory, MimeMessageWriter writer, 
             }
             catch
             {
-                File.Delete(temp);
+                try { File.Delete(temp); }
+                catch (IOException) { } // the write's own error is the one worth reporting
                 throw;
             }
             rateLimiter.Accepted();
             return SendResult.Accepted("Written to " + final);
         }
+        catch (Exception ex) when (StorageFailure.Describe(ex, Directory) is { } reason)
+        {
+            // The folder's fault, not the recipient's: no attempt is spent and the campaign pauses with the reason.
+            return new SendResult(SendOutcome.TransportFailure, reason);
+        }
         catch (IOException ex)
         {
             return new SendResult(SendOutcome.Transient, "Could not write the pickup file: " + ex.Message);
-        }
-        catch (UnauthorizedAccessException ex)
-        {
-            return new SendResult(SendOutcome.TransportFailure, "The pickup directory is not writable: " + ex.Message);
         }
     }
 
@@ -55,6 +58,4 @@ public sealed class PickupTransport(string directory, MimeMessageWriter writer, 
         var invalid = Path.GetInvalidFileNameChars();
         return string.Concat(messageId.Select(c => invalid.Contains(c) || c == '%' ? '_' : c));
     }
-
-    public ValueTask DisposeAsync() => rateLimiter.DisposeAsync();
 }

@@ -12,7 +12,7 @@ public sealed record SmtpPoolOptions(int MaxConnections, int MaxMessagesPerConne
 /// NOOP while it waits (so a server that dropped it is noticed before a message needs it), and replaced when it breaks;
 /// a message whose connection broke before the server could have taken it is tried once more on a fresh connection.
 /// </summary>
-public sealed class SmtpTransport : IMailTransport
+public sealed class SmtpTransport : IMailTransport, IAsyncDisposable
 {
     private readonly SmtpClientOptions _client;
     private readonly SmtpPoolOptions _pool;
@@ -245,7 +245,6 @@ public sealed class SmtpTransport : IMailTransport
             _idle.Clear();
         }
         foreach (var connection in idle) await CloseAsync(connection);
-        await _rateLimiter.DisposeAsync();
         _disposed.Dispose();
     }
 }
