@@ -24,10 +24,12 @@ public sealed class ConfigureForwardedHeaders(IOptions<ProxySettings> settings) 
 {
     public void Configure(ForwardedHeadersOptions options)
     {
-        options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
-        // Only the configured proxies: not even loopback is trusted by default.
+        // Only the configured proxies: not even loopback is trusted by default. With both lists empty
+        // ASP.NET Core would believe every sender, so then nothing is forwarded at all.
         options.KnownProxies.Clear();
         options.KnownIPNetworks.Clear();
+        var configured = settings.Value.KnownProxies.Concat(settings.Value.KnownNetworks).Any(p => !string.IsNullOrWhiteSpace(p));
+        options.ForwardedHeaders = configured ? ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto : ForwardedHeaders.None;
         // Walk the chain from the right while each hop is a known proxy; the first other address is the client.
         options.ForwardLimit = null;
         foreach (var proxy in settings.Value.KnownProxies.Where(p => !string.IsNullOrWhiteSpace(p)))
