@@ -22,6 +22,7 @@ public static class TritonServiceCollectionExtensions
         services.AddSingleton<TemplateChecker>();
         services.AddTritonMail(configuration);
         services.AddTritonSending(configuration);
+        services.AddSingleton<ApiKeyService>();
         services.AddSingleton<ApiKeyBootstrap>();
         services.AddSingleton<TemplateCache>();
         services.AddTritonLists();

@@ -2,6 +2,7 @@ using Triton.Core;
 using Triton.Core.Data;
 using Triton.Web;
 using Triton.Web.Admin;
+using Triton.Web.Security.KeyRing;
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 {
@@ -15,6 +16,7 @@ builder.Services.AddTritonWeb(builder.Configuration);
 
 var app = builder.Build();
 await app.Services.PrepareTritonDatabaseAsync(app.Lifetime.ApplicationStopping);
+await app.Services.PrepareTritonKeyRingAsync(app.Lifetime.ApplicationStopping);
 await app.Services.PrepareTritonAdminAsync(app.Lifetime.ApplicationStopping);
 app.UseTritonWeb();
 app.Run();

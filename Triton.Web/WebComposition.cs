@@ -3,6 +3,7 @@ using Triton.Core.Data;
 using Triton.Web.Admin;
 using Triton.Web.Api;
 using Triton.Web.Mail;
+using Triton.Web.Security;
 
 namespace Triton.Web;
 
@@ -12,18 +13,22 @@ public static class WebComposition
     public static IServiceCollection AddTritonWeb(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddProblemDetails();
-        services.AddTritonApi();
+        services.AddTritonApi(configuration);
         services.AddTritonAdmin();
-        services.AddTritonSecretProtection();
+        services.AddTritonSecurity(configuration);
+        services.AddTritonSecretProtection(configuration);
         return services;
     }
 
     public static WebApplication UseTritonWeb(this WebApplication app)
     {
+        app.UseTritonSecurity();
         app.UseExceptionHandler();
+        // Before authentication: the admin's scripts and styles are public.
         app.UseStaticFiles();
         app.UseStatusCodePages();
         app.UseRequestBodyLimit();
+        app.UseMiddleware<ApiAuthFailureLimitMiddleware>();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseTritonAdmin();
@@ -32,7 +37,8 @@ public static class WebComposition
         app.MapGet("/health", async (TritonDbContext db, CancellationToken cancellationToken) =>
             await db.Database.CanConnectAsync(cancellationToken)
                 ? Results.Ok(new { status = "healthy" })
-                : Results.Json(new { status = "database unreachable" }, statusCode: StatusCodes.Status503ServiceUnavailable));
+                : Results.Json(new { status = "database unreachable" }, statusCode: StatusCodes.Status503ServiceUnavailable))
+            .AllowAnonymous();
         return app;
     }
 }

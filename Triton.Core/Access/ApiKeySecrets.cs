@@ -8,6 +8,9 @@ public static class ApiKeySecrets
 {
     public const int PrefixLength = 8;
 
+    /// <summary>A key given by configuration must be at least this long (a generated key has 52 characters).</summary>
+    public const int MinimumLength = 32;
+
     public static string Generate() => "trk_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
 
     public static string Hash(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));

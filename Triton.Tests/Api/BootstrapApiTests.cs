@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Triton.Core;
 using Triton.Core.Data;
@@ -42,16 +43,18 @@ public sealed class BootstrapApiTests
         using var factory = new ApiFactory();
         _ = factory.Client();
         var dbFactory = factory.Services.GetRequiredService<IDbContextFactory<TritonDbContext>>();
-        var other = new ApiKeyBootstrap(dbFactory, Options.Create(new TritonOptions { Bootstrap = { ApiKey = "trk_another_key_abcdef" } }), TimeProvider.System);
+        var keys = new ApiKeyService(dbFactory, TimeProvider.System);
+        const string another = "trk_another_key_abcdef_0123456789abcdef";
+        var other = new ApiKeyBootstrap(keys, Options.Create(new TritonOptions { Bootstrap = { ApiKey = another } }), NullLogger<ApiKeyBootstrap>.Instance);
 
         Assert.False(await other.EnsureAsync(CancellationToken.None));
         Assert.Equal(ApiKeySecrets.Hash(ApiFactory.Key), (await factory.WithDbAsync(db => db.ApiKeys.SingleAsync())).Hash);
 
         await factory.WithDbAsync(db => db.ApiKeys.ExecuteDeleteAsync());
         Assert.True(await other.EnsureAsync(CancellationToken.None));
-        Assert.Equal(ApiKeySecrets.Hash("trk_another_key_abcdef"), (await factory.WithDbAsync(db => db.ApiKeys.SingleAsync())).Hash);
+        Assert.Equal(ApiKeySecrets.Hash(another), (await factory.WithDbAsync(db => db.ApiKeys.SingleAsync())).Hash);
 
-        var unset = new ApiKeyBootstrap(dbFactory, Options.Create(new TritonOptions()), TimeProvider.System);
+        var unset = new ApiKeyBootstrap(keys, Options.Create(new TritonOptions()), NullLogger<ApiKeyBootstrap>.Instance);
         await factory.WithDbAsync(db => db.ApiKeys.ExecuteDeleteAsync());
         Assert.False(await unset.EnsureAsync(CancellationToken.None));
         Assert.Equal(0, await factory.WithDbAsync(db => db.ApiKeys.CountAsync()));

@@ -58,7 +58,13 @@ public static class AdminComposition
                 .RequireRole(AdminRoles.Admin, AdminRoles.Editor))
             .AddPolicy(AdminRoles.CanAdminister, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme)
                 .RequireRole(AdminRoles.Admin));
+        // Every request re-reads the user's security stamp, so a role change, password reset or delete
+        // ends that user's sessions at their next request rather than within the default 30 minutes.
+        services.Configure<SecurityStampValidatorOptions>(options => options.ValidationInterval = TimeSpan.Zero);
+        services.AddSingleton<AccessLock>();
+        services.AddSingleton<SetupCode>();
         services.AddScoped<AdminBootstrap>();
+        services.AddScoped<UserAdministration>();
         services.AddRazorComponents();
         services.AddSignalR();
         services.AddHostedService<ProgressForwarder>();
@@ -79,6 +85,7 @@ public static class AdminComposition
         app.MapRazorComponents<App>();
         app.MapHub<ProgressHub>(ProgressHub.Path);
         app.MapAdminForms();
+        app.MapAccessAdmin();
         app.MapListAdmin();
         app.MapTemplatePreview();
         return app;

@@ -1,6 +1,8 @@
 using System.Text.Json.Serialization;
 using FluentValidation;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Policy;
 using Triton.Core.Campaigns;
 using Triton.Core.Groups;
 using Triton.Core.Mail;
@@ -11,14 +13,20 @@ public static class ApiComposition
 {
     public const string Policy = "Api";
 
-    public static IServiceCollection AddTritonApi(this IServiceCollection services)
+    public static IServiceCollection AddTritonApi(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        services.AddOptions<ApiAuthLimitOptions>().Bind(configuration.GetSection(ApiAuthLimitOptions.Section));
+        services.AddSingleton<ApiAuthFailureLimiter>();
+        // Only API keys open the API: a signed-in browser's cookie does not, so a page cannot be made to call it.
         services.AddAuthorizationBuilder()
             .AddPolicy(Policy, policy => policy
                 .AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName)
-                .RequireAuthenticatedUser());
+                .RequireAuthenticatedUser()
+                .AddRequirements(new ApiScopeRequirement()));
+        services.AddSingleton<IAuthorizationHandler, ApiScopeHandler>();
+        services.AddSingleton<IAuthorizationMiddlewareResultHandler, ApiForbiddenProblemHandler>();
         services.ConfigureHttpJsonOptions(options =>
             options.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         // Binding failures throw, so BadRequestProblemHandler can name the failing field.
@@ -36,7 +44,10 @@ public static class ApiComposition
         return services;
     }
 
-    /// <summary>Every resource maps its own group under /api; all of them need an API key.</summary>
+    /// <summary>
+    /// Every resource maps its own group under /api; all of them need an API key whose scope covers the
+    /// request (see <see cref="ApiScopes"/>).
+    /// </summary>
     public static RouteGroupBuilder MapTritonApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api").RequireAuthorization(Policy)

@@ -1,55 +1,58 @@
+using System.Globalization;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.EntityFrameworkCore;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
 using Triton.Core.Access;
-using Triton.Core.Data;
 
 namespace Triton.Web.Api;
 
-/// <summary>Authenticates "Authorization: Bearer &lt;api key&gt;" against the hashed keys.</summary>
+/// <summary>Authenticates "Authorization: Bearer &lt;api key&gt;" against the hashed keys; failures count against the client's address.</summary>
 public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    TritonDbContext db,
-    TimeProvider time) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    ApiKeyService keys,
+    ApiAuthFailureLimiter limiter) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
+        // An anonymous endpoint with its own secret (the cron endpoint) reads the header itself.
+        if (Context.GetEndpoint()?.Metadata.GetMetadata<IAllowAnonymous>() is not null)
+            return AuthenticateResult.NoResult();
         string? header = Request.Headers.Authorization;
         if (header is null || !header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
             return AuthenticateResult.NoResult();
-        var key = header["Bearer ".Length..].Trim();
-        if (key.Length == 0) return AuthenticateResult.Fail("Empty API key.");
-
-        var hash = ApiKeySecrets.Hash(key);
-        var apiKey = await db.ApiKeys.FirstOrDefaultAsync(k => k.Hash == hash, Context.RequestAborted);
-        if (apiKey is null) return AuthenticateResult.Fail("Unknown API key.");
-
-        var now = time.GetUtcNow();
-        // Record use at most once a minute: a busy client must not turn every request into a write.
-        if (apiKey.LastUsedAt is null || now - apiKey.LastUsedAt > TimeSpan.FromMinutes(1))
+        var presented = header["Bearer ".Length..].Trim();
+        var check = presented.Length == 0
+            ? new ApiKeyCheck(ApiKeyCheckStatus.Unknown, null)
+            : await keys.CheckAsync(presented, Context.RequestAborted);
+        if (check is not { Status: ApiKeyCheckStatus.Valid, Key: { } key })
         {
-            apiKey.LastUsedAt = now;
-            try
+            limiter.RecordFailure(Context.Connection.RemoteIpAddress);
+            return AuthenticateResult.Fail(check.Status switch
             {
-                await db.SaveChangesAsync(Context.RequestAborted);
-            }
-            catch (DbUpdateException exception) when (StorageFailure.Is(exception))
-            {
-                // A full or read-only database must not turn every read into an error: the note of use waits.
-                Logger.LogWarning(exception, "Recording the use of API key {KeyId} failed", apiKey.Id);
-                db.ChangeTracker.Clear();
-            }
+                ApiKeyCheckStatus.Revoked => "The API key was revoked.",
+                ApiKeyCheckStatus.Expired => "The API key has expired.",
+                _ => "Unknown API key.",
+            });
         }
 
         var identity = new ClaimsIdentity(
-            [new Claim(ClaimTypes.Name, $"api-key:{apiKey.Name}"), new Claim("api_key_id", apiKey.Id.ToString())],
-            SchemeName);
+        [
+            new Claim(ClaimTypes.Name, $"api-key:{key.Name}"),
+            new Claim("api_key_id", key.Id.ToString(CultureInfo.InvariantCulture)),
+            new Claim(ApiScopes.ClaimType, key.Scope.ToString()),
+        ], SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+    }
+
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        Response.Headers.WWWAuthenticate = "Bearer";
+        return base.HandleChallengeAsync(properties);
     }
 }

@@ -1,9 +1,10 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Triton.Core.Campaigns;
+using Triton.Core.Domain;
 
 namespace Triton.Web.Api;
 
-/// <summary>Run, pause, stop and retry-failed: POST without a body, answered with the campaign.</summary>
+/// <summary>Run, pause, stop and retry-failed: POST without a body, answered with the campaign; keys with the send scope may.</summary>
 public static class CampaignActionEndpoints
 {
     public static void MapCampaignActionEndpoints(this RouteGroupBuilder campaigns)
@@ -29,5 +30,5 @@ public static class CampaignActionEndpoints
                 CommandStatus.Conflict => ApiResults.Conflict(result.Reason ?? $"The campaign's state forbids {action}."),
                 _ => ApiResults.BadRequest(result.Reason ?? $"The campaign cannot {action}."),
             };
-        });
+        }).RequireApiScope(ApiScope.Send);
 }

@@ -21,8 +21,8 @@ public static class CampaignPreviewEndpoints
     public static RouteGroupBuilder MapCampaignPreviewEndpoints(this RouteGroupBuilder api)
     {
         var campaign = api.MapGroup("/campaigns/{id:int}");
-        campaign.MapPost("/preview", PreviewAsync);
-        campaign.MapPost("/test", TestAsync);
+        campaign.MapPost("/preview", PreviewAsync).RequireApiScope(Triton.Core.Domain.ApiScope.Send);
+        campaign.MapPost("/test", TestAsync).RequireApiScope(Triton.Core.Domain.ApiScope.Send);
         return api;
     }
 

@@ -16,17 +16,30 @@ public static class CronEndpoints
     public static IEndpointRouteBuilder MapCronEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/cron/process-email-queue", async Task<IResult> (
-            HttpRequest request, IOptions<TritonOptions> options, QueueProcessor processor, int? batchSize, CancellationToken cancellationToken) =>
+            HttpContext http, IOptions<TritonOptions> options, QueueProcessor processor, ApiAuthFailureLimiter limiter,
+            int? batchSize, CancellationToken cancellationToken) =>
         {
             var secret = options.Value.CronSecret;
             if (string.IsNullOrEmpty(secret)) return TypedResults.NotFound();
-            string? header = request.Headers.Authorization;
+            string? header = http.Request.Headers.Authorization;
             var presented = header is not null && header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : "";
-            if (!CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented), Encoding.UTF8.GetBytes(secret)))
+            if (!SecretEquals(presented, secret))
+            {
+                limiter.RecordFailure(http.Connection.RemoteIpAddress);
                 return TypedResults.Problem(title: "A valid cron secret is required.", statusCode: StatusCodes.Status401Unauthorized);
+            }
             var result = await processor.ProcessAsync(batchSize ?? QueueProcessor.MaxBatch, cancellationToken);
             return TypedResults.Ok(new { processed = result.Processed, sent = result.Sent, failed = result.Failed });
         }).AllowAnonymous();
         return app;
     }
+
+    /// <summary>
+    /// Compares in time independent of where the strings differ and of their lengths: both sides are
+    /// hashed to 32 bytes first (FixedTimeEquals returns at once on different lengths).
+    /// </summary>
+    internal static bool SecretEquals(string presented, string secret) =>
+        CryptographicOperations.FixedTimeEquals(
+            SHA256.HashData(Encoding.UTF8.GetBytes(presented)),
+            SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
 }

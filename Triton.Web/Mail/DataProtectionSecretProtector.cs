@@ -1,13 +1,10 @@
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.DataProtection.KeyManagement;
-using Microsoft.AspNetCore.DataProtection.Repositories;
-using Microsoft.Extensions.Options;
-using Triton.Core;
 using Triton.Core.Mail;
+using Triton.Web.Security.KeyRing;
 
 namespace Triton.Web.Mail;
 
-/// <summary>Encrypts transport passwords with ASP.NET Core Data Protection (key ring in &lt;DataDirectory&gt;/keys).</summary>
+/// <summary>Encrypts transport passwords with ASP.NET Core Data Protection (key ring in the database).</summary>
 public sealed class DataProtectionSecretProtector(IDataProtectionProvider provider) : ISecretProtector
 {
     private readonly IDataProtector _protector = provider.CreateProtector("Triton.Mail.TransportPassword");
@@ -19,16 +16,10 @@ public sealed class DataProtectionSecretProtector(IDataProtectionProvider provid
 
 public static class SecretProtectionServiceCollectionExtensions
 {
-    public static IServiceCollection AddTritonSecretProtection(this IServiceCollection services)
+    public static IServiceCollection AddTritonSecretProtection(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddDataProtection().SetApplicationName("Triton");
-        // The key ring follows Triton:DataDirectory, which is only known once options are bound.
-        services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp => new ConfigureOptions<KeyManagementOptions>(options =>
-        {
-            var directory = new DirectoryInfo(sp.GetRequiredService<IOptions<TritonOptions>>().Value.ResolveDataPath("keys"));
-            directory.Create();
-            options.XmlRepository = new FileSystemXmlRepository(directory, sp.GetRequiredService<ILoggerFactory>());
-        }));
+        // The key ring lives in the database (see docs/SECURITY.md), shared by every instance.
+        services.AddTritonKeyRing(configuration);
         services.AddSingleton<ISecretProtector, DataProtectionSecretProtector>();
         return services;
     }

@@ -32,3 +32,9 @@
         show('The server could not be reached; nothing was changed by this request.');
     });
 })();
+
+// Forms that ask first carry the question in data-confirm (no inline handlers: the CSP allows no inline script).
+document.addEventListener('submit', function (event) {
+    const question = event.target instanceof HTMLFormElement ? event.target.dataset.confirm : null;
+    if (question && !window.confirm(question)) event.preventDefault();
+}, true);

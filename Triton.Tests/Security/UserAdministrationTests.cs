@@ -1,0 +1,137 @@
+using System.Net;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
+using Triton.Tests.Admin;
+using Triton.Web.Access;
+
+namespace Triton.Tests.Security;
+
+/// <summary>Admins manage users through /users; each change ends the changed user's sessions at once.</summary>
+public sealed class UserAdministrationTests : IClassFixture<UserAdministrationTests.UsersApp>
+{
+    public sealed class UsersApp() : IDisposable
+    {
+        public SecurityApp App { get; } = new();
+        public void Dispose() => App.Dispose();
+    }
+
+    private readonly SecurityApp app;
+
+    public UserAdministrationTests(UsersApp fixture) => app = fixture.App;
+
+    [Fact]
+    public async Task A_role_change_takes_effect_and_ends_the_users_sessions()
+    {
+        var (email, password) = await app.CreateUserAsync(AdminRoles.Editor);
+        using var editor = await app.SignInAsync(email, password);
+        Assert.Equal(HttpStatusCode.OK, (await editor.GetAsync("/campaigns/new")).StatusCode);
+
+        using var admin = await app.SignedInAsync();
+        var changed = await PostAsync(admin, $"/users/{await IdOfAsync(email)}/role", new() { ["role"] = AdminRoles.Viewer });
+        Assert.Equal(HttpStatusCode.Redirect, changed.StatusCode);
+        Assert.Contains("notice=", AdminForm.Location(changed));
+
+        // The old session is over: back to the sign-in page, not a 403 with stale rights.
+        var after = await editor.GetAsync("/campaigns");
+        Assert.Equal(HttpStatusCode.Redirect, after.StatusCode);
+        Assert.StartsWith("/login", AdminForm.Location(after));
+        using var again = await app.SignInAsync(email, password);
+        Assert.Equal(HttpStatusCode.Forbidden, (await again.GetAsync("/campaigns/new")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await again.GetAsync("/campaigns")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_password_reset_ends_the_users_sessions_and_the_new_password_works()
+    {
+        var (email, password) = await app.CreateUserAsync(AdminRoles.Viewer);
+        using var viewer = await app.SignInAsync(email, password);
+        using var admin = await app.SignedInAsync();
+
+        var tooShort = await PostAsync(admin, $"/users/{await IdOfAsync(email)}/password", new() { ["password"] = "short" });
+        Assert.Contains("error=", AdminForm.Location(tooShort));
+        Assert.Equal(HttpStatusCode.OK, (await viewer.GetAsync("/campaigns")).StatusCode);
+
+        var reset = await PostAsync(admin, $"/users/{await IdOfAsync(email)}/password", new() { ["password"] = "A-New-Passw0rd-1" });
+        Assert.Contains("notice=", AdminForm.Location(reset));
+        Assert.Equal(HttpStatusCode.Redirect, (await viewer.GetAsync("/campaigns")).StatusCode);
+        using var signedIn = await app.SignInAsync(email, "A-New-Passw0rd-1");
+    }
+
+    [Fact]
+    public async Task An_admin_unlocks_a_locked_account()
+    {
+        var (email, password) = await app.CreateUserAsync(AdminRoles.Editor);
+        using (var client = app.Client())
+            for (var i = 0; i < 5; i++)
+                await AdminFormsTests.SignInAsync(client, email, "wrong-password", "/");
+        using (var locked = app.Client())
+            Assert.Contains("locked", await (await AdminFormsTests.SignInAsync(locked, email, password, "/")).Content.ReadAsStringAsync());
+
+        using var admin = await app.SignedInAsync();
+        Assert.Contains(email, await admin.GetStringAsync("/users"));
+        var unlocked = await PostAsync(admin, $"/users/{await IdOfAsync(email)}/unlock", []);
+        Assert.Contains("notice=", AdminForm.Location(unlocked));
+        using var signedIn = await app.SignInAsync(email, password);
+    }
+
+    [Fact]
+    public async Task Deleting_a_user_ends_their_sessions_and_admins_cannot_delete_or_demote_themselves_or_the_last_admin()
+    {
+        var (email, password) = await app.CreateUserAsync(AdminRoles.Viewer);
+        using var viewer = await app.SignInAsync(email, password);
+        using var admin = await app.SignedInAsync();
+        var deleted = await PostAsync(admin, $"/users/{await IdOfAsync(email)}/delete", []);
+        Assert.Contains("notice=", AdminForm.Location(deleted));
+        Assert.Equal(HttpStatusCode.Redirect, (await viewer.GetAsync("/campaigns")).StatusCode);
+        Assert.Null(await FindAsync(email));
+
+        var me = await IdOfAsync(SecurityApp.AdminEmail);
+        Assert.Contains("error=", AdminForm.Location(await PostAsync(admin, $"/users/{me}/delete", [])));
+        Assert.Contains("error=", AdminForm.Location(await PostAsync(admin, $"/users/{me}/role", new() { ["role"] = AdminRoles.Viewer })));
+        Assert.NotNull(await FindAsync(SecurityApp.AdminEmail));
+
+        // Another admin cannot remove the last other admin either, once only one would be left.
+        var (otherEmail, otherPassword) = await app.CreateUserAsync(AdminRoles.Admin);
+        using var other = await app.SignInAsync(otherEmail, otherPassword);
+        Assert.Contains("notice=", AdminForm.Location(await PostAsync(other, $"/users/{me}/role", new() { ["role"] = AdminRoles.Editor })));
+        using var stillAdmin = await app.SignInAsync(otherEmail, otherPassword);
+        using var scope = app.Services.CreateScope();
+        var admins = scope.ServiceProvider.GetRequiredService<UserAdministration>();
+        var principal = await scope.ServiceProvider.GetRequiredService<SignInManager<AdminUser>>().CreateUserPrincipalAsync((await FindAsync(SecurityApp.AdminEmail))!);
+        var refused = await admins.ChangeRoleAsync(principal, await IdOfAsync(otherEmail), AdminRoles.Viewer, default);
+        Assert.Equal(UserChangeStatus.Refused, refused.Status);
+        Assert.Contains("last admin", refused.Message);
+        // Put things back for the other tests of this class.
+        Assert.Equal(UserChangeStatus.Done, (await admins.ChangeRoleAsync(
+            await scope.ServiceProvider.GetRequiredService<SignInManager<AdminUser>>().CreateUserPrincipalAsync((await FindAsync(otherEmail))!),
+            me, AdminRoles.Admin, default)).Status);
+    }
+
+    [Fact]
+    public async Task Each_user_changes_their_own_password_and_their_other_sessions_end()
+    {
+        var (email, password) = await app.CreateUserAsync(AdminRoles.Viewer);
+        using var here = await app.SignInAsync(email, password);
+        using var elsewhere = await app.SignInAsync(email, password);
+
+        var wrong = await AdminForm.PostAsync(here, "/settings", "password", new() { ["Password.Current"] = "not-it-at-all", ["Password.New"] = "Changed-Passw0rd-2" });
+        Assert.Contains("current password is wrong", await wrong.Content.ReadAsStringAsync());
+
+        var changed = await AdminForm.PostAsync(here, "/settings", "password", new() { ["Password.Current"] = password, ["Password.New"] = "Changed-Passw0rd-2" });
+        Assert.Contains("Your password was changed", await changed.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, (await here.GetAsync("/settings")).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await elsewhere.GetAsync("/settings")).StatusCode);
+        using var signedIn = await app.SignInAsync(email, "Changed-Passw0rd-2");
+    }
+
+    private static Task<HttpResponseMessage> PostAsync(HttpClient client, string path, Dictionary<string, string> fields) =>
+        AdminForm.PostAsync(client, path, "", fields, tokenPage: "/users");
+
+    private async Task<AdminUser?> FindAsync(string email)
+    {
+        using var scope = app.Services.CreateScope();
+        return await scope.ServiceProvider.GetRequiredService<UserManager<AdminUser>>().FindByEmailAsync(email);
+    }
+
+    private async Task<string> IdOfAsync(string email) => (await FindAsync(email))?.Id ?? throw new InvalidOperationException($"No user {email}");
+}

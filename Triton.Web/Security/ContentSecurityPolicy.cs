@@ -1,0 +1,52 @@
+namespace Triton.Web.Security;
+
+/// <summary>
+/// The Content-Security-Policy sent with every response, as directives and their sources, so a part of
+/// the host can extend it (add a source to a directive) instead of rewriting the header.
+/// </summary>
+/// <remarks>
+/// The admin today: scripts and styles are files under wwwroot (htmx, SignalR, ace, pico), there is no
+/// inline script (confirmations are data-confirm attributes handled by admin.js), and the template
+/// preview is a sandboxed srcdoc frame, which inherits this policy: e-mail HTML carries inline styles and
+/// remote https images, hence style-src 'unsafe-inline' and img-src https:. ace and htmx also insert
+/// their own &lt;style&gt; elements.
+/// An interactive Blazor Server admin with MudBlazor would need: script-src 'self' for
+/// _framework/blazor.web.js and _content/MudBlazor/*.js (already allowed), connect-src for the
+/// WebSocket to /_blazor ('self' covers same-origin ws/wss in current browsers; add the wss://host
+/// origin for older ones), and style-src 'unsafe-inline' for MudBlazor's style attributes (already
+/// allowed). It needs no 'unsafe-eval'.
+/// </remarks>
+public sealed class ContentSecurityPolicy
+{
+    private readonly Dictionary<string, List<string>> directives = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Triton's admin policy.</summary>
+    public static ContentSecurityPolicy ForAdmin() => new ContentSecurityPolicy()
+        .Add("default-src", "'self'")
+        .Add("script-src", "'self'")
+        .Add("style-src", "'self'", "'unsafe-inline'")
+        .Add("img-src", "'self'", "data:", "https:")
+        .Add("font-src", "'self'", "data:")
+        .Add("connect-src", "'self'")
+        .Add("object-src", "'none'")
+        .Add("base-uri", "'self'")
+        .Add("form-action", "'self'")
+        .Add("frame-ancestors", "'none'");
+
+    /// <summary>Adds sources to a directive (creating it), keeping each source once.</summary>
+    public ContentSecurityPolicy Add(string directive, params string[] sources)
+    {
+        if (!directives.TryGetValue(directive, out var list))
+            directives[directive] = list = [];
+        foreach (var source in sources)
+            if (!list.Contains(source, StringComparer.Ordinal))
+                list.Add(source);
+        return this;
+    }
+
+    public IReadOnlyList<string> Sources(string directive) =>
+        directives.TryGetValue(directive, out var list) ? list : [];
+
+    public override string ToString() =>
+        string.Join("; ", directives.Select(d => d.Value.Count == 0 ? d.Key : $"{d.Key} {string.Join(' ', d.Value)}"));
+}
