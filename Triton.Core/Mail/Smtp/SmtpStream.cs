@@ -24,6 +24,9 @@ public sealed class SmtpStream(Stream inner) : IAsyncDisposable
 
     public bool IsEncrypted => _stream is SslStream;
 
+    /// <summary>Whether the peer got as far as showing a certificate in the last TLS handshake.</summary>
+    public bool PeerPresentedCertificate { get; private set; }
+
     public void Write(string text) => _pending.Write(Encoding.UTF8.GetBytes(text));
 
     public void Write(ReadOnlySpan<byte> bytes) => _pending.Write(bytes);
@@ -99,7 +102,10 @@ public sealed class SmtpStream(Stream inner) : IAsyncDisposable
         {
             TargetHost = host,
             RemoteCertificateValidationCallback = (_, certificate, chain, errors) =>
-                errors == SslPolicyErrors.None || (acceptSelfSigned && certificate is not null && IsOnlySelfSigned(errors, chain)),
+            {
+                PeerPresentedCertificate = certificate is not null;
+                return errors == SslPolicyErrors.None || (acceptSelfSigned && certificate is not null && IsOnlySelfSigned(errors, chain));
+            },
         }, cancellationToken);
         _stream = ssl;
     }
