@@ -1,14 +1,16 @@
 using FluentValidation;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Triton.Core.Data;
 using Triton.Core.Domain;
 using Triton.Core.Groups;
+using Triton.Core.Mail.Pickup;
 
 namespace Triton.Core.Mail;
 
 public sealed class TransportInputValidator : AbstractValidator<TransportInput>
 {
-    public TransportInputValidator(TritonDbContext db)
+    public TransportInputValidator(TritonDbContext db, IOptions<TritonOptions> triton)
     {
         RuleFor(t => t.Name).Cascade(CascadeMode.Stop)
             .NotEmpty()
@@ -34,8 +36,10 @@ public sealed class TransportInputValidator : AbstractValidator<TransportInput>
             .WithMessage($"'Security' must be one of: {EnumNames.List<TransportSecurity>()}.");
         RuleFor(t => t.Username).MaximumLength(255);
         RuleFor(t => t.Password).MaximumLength(1000);
-        RuleFor(t => t.PickupDirectory).MaximumLength(1000)
-            .Must(p => p is null || p.IndexOfAny(Path.GetInvalidPathChars()) < 0).WithMessage("'Pickup Directory' is not a valid path.");
+        RuleFor(t => t.PickupDirectory).Cascade(CascadeMode.Stop)
+            .MaximumLength(1000)
+            .Must(p => p is null || p.IndexOfAny(Path.GetInvalidPathChars()) < 0).WithMessage("'Pickup Directory' is not a valid path.")
+            .Must(p => PickupDirectories.TryResolve(triton.Value, p) is not null).WithMessage(PickupDirectories.Rule);
         RuleFor(t => t.MaxConnections).InclusiveBetween(1, 1000);
         RuleFor(t => t.MaxMessagesPerConnection).InclusiveBetween(1, 1_000_000);
         RuleFor(t => t.RatePerSecond).InclusiveBetween(0, 1_000_000);

@@ -73,11 +73,31 @@ public sealed class TransportApiTests(ApiFactory factory) : IClassFixture<ApiFac
     [Fact]
     public async Task Pickup_needs_no_host()
     {
-        var created = await client.PostAsync("/api/transports", Problems.Json(new { name = "drop-folder", kind = "pickup", pickupDirectory = "/tmp/pickup" }));
+        var created = await client.PostAsync("/api/transports", Problems.Json(new { name = "drop-folder", kind = "pickup", pickupDirectory = "drop-folder" }));
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var row = await RowAsync((await created.ReadJsonAsync()).GetProperty("id").GetInt32());
         Assert.Equal(TransportKind.Pickup, row.Kind);
         Assert.Null(row.Host);
+    }
+
+    [Fact]
+    public async Task Pickup_directories_outside_the_data_directory_are_refused_naming_the_field()
+    {
+        var data = factory.DataDirectory;
+        var before = await CountAsync();
+        foreach (var outside in new[] { "/tmp/pickup", "/etc", "..", "../elsewhere", "mail/../../elsewhere", data + "-sibling", Path.Combine(data, "..", "x") })
+        {
+            var response = await client.PostAsync("/api/transports", Problems.Json(new { name = "escape", kind = "pickup", pickupDirectory = outside }));
+            await response.AssertProblemAsync(HttpStatusCode.BadRequest, "pickupDirectory");
+        }
+        Assert.Equal(before, await CountAsync());
+
+        var inside = await client.PostAsync("/api/transports", Problems.Json(new { name = "inside", kind = "pickup", pickupDirectory = Path.Combine(data, "inside") }));
+        Assert.Equal(HttpStatusCode.Created, inside.StatusCode);
+        var id = (await inside.ReadJsonAsync()).GetProperty("id").GetInt32();
+        var moved = await client.PutAsync($"/api/transports/{id}", Problems.Json(new { name = "inside", kind = "pickup", pickupDirectory = "inside/../../out" }));
+        await moved.AssertProblemAsync(HttpStatusCode.BadRequest, "pickupDirectory");
+        Assert.Equal(Path.Combine(data, "inside"), (await RowAsync(id)).PickupDirectory);
     }
 
     [Theory]
