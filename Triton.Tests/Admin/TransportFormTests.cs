@@ -77,13 +77,25 @@ public sealed class TransportFormTests : IClassFixture<AdminApp>
         Assert.Matches("<option value=\"none\" selected", page);
         Assert.Matches("<option value=\"smtp\" selected", page);
 
-        var edited = await AdminForm.PostAsync(client, $"/transports/{saved.Id}", "transport", Smtp("Relay renamed", 2526));
+        var edited = await AdminForm.PostAsync(client, $"/transports/{saved.Id}", "transport", Smtp("Relay renamed", 2525));
         Assert.Equal(HttpStatusCode.Redirect, edited.StatusCode);
         await using (var db = app.Db())
         {
             var after = await db.Transports.AsNoTracking().SingleAsync(t => t.Id == saved.Id);
-            Assert.Equal(("Relay renamed", 2526), (after.Name, after.Port));
+            Assert.Equal(("Relay renamed", 2525), (after.Name, after.Port));
             Assert.Equal(saved.ProtectedPassword, after.ProtectedPassword);
+        }
+
+        // The stored password was entered for port 2525: another port needs it again, and nothing is saved.
+        var moved = await AdminForm.PostAsync(client, $"/transports/{saved.Id}", "transport", Smtp("Relay moved", 2526));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, moved.StatusCode);
+        var movedPage = await moved.Content.ReadAsStringAsync();
+        Assert.Contains("data-field-error=\"Password\"", movedPage);
+        Assert.Contains("Enter the password again", movedPage);
+        await using (var db = app.Db())
+        {
+            var after = await db.Transports.AsNoTracking().SingleAsync(t => t.Id == saved.Id);
+            Assert.Equal(("Relay renamed", 2525), (after.Name, after.Port));
         }
 
         var cleared = Smtp("Relay renamed", 2526);
