@@ -47,6 +47,7 @@ public sealed class SmtpReplyLimitTests : IAsyncLifetime
     [Theory]
     [InlineData(5_000, 10, "1000 lines")]   // thousands of short continuation lines
     [InlineData(200, 1_000, "64 KB")]       // few lines, each well under the line limit, far too many bytes together
+    [InlineData(1, 10_000, "4096 bytes")]   // one absurdly long line, even when it arrives whole
     public async Task An_oversized_ehlo_reply_is_a_protocol_failure_and_the_connection_is_dropped(int lines, int width, string limit)
     {
         _server.OnCommand = (_, line) => line.StartsWith("EHLO") ? new ServerAction.Reply(Reply("250", lines, width)) : null;

@@ -74,6 +74,8 @@ public sealed class SmtpStream(Stream inner) : IAsyncDisposable
             if (newline >= 0)
             {
                 var length = newline - _start;
+                // Checked here too: a long line that arrives whole with its newline never reaches the check below.
+                if (length > MaxLineLength) throw new SmtpProtocolException("The server sent a reply line longer than 4096 bytes.");
                 if (length > 0 && _buffer[newline - 1] == '\r') length--;
                 var line = Encoding.UTF8.GetString(_buffer, _start, length);
                 var consumed = newline + 1 - _start;
