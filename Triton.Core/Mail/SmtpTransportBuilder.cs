@@ -6,13 +6,13 @@ using Triton.Core.Mail.Smtp;
 
 namespace Triton.Core.Mail;
 
-/// <summary>Builds the SMTP client options and transport of one Transport row (password decrypted).</summary>
+/// <summary>Builds the SMTP client options and transport of one Transport row (password decrypted for its destination).</summary>
 public sealed class SmtpTransportBuilder(
     IOptions<MailOptions> options,
     MimeMessageWriter writer,
     ILoggerFactory loggerFactory,
     TimeProvider time,
-    ISecretProtector? secretProtector = null)
+    TransportPasswords? passwords = null)
 {
     public SmtpClientOptions ClientOptions(Transport transport)
     {
@@ -21,9 +21,10 @@ public sealed class SmtpTransportBuilder(
         string? password = null;
         if (!string.IsNullOrEmpty(transport.ProtectedPassword))
         {
-            if (secretProtector is null)
+            if (passwords is null)
                 throw new InvalidOperationException("No ISecretProtector is registered: the SMTP password cannot be decrypted.");
-            password = secretProtector.Unprotect(transport.ProtectedPassword);
+            // Opens only for the destination the password was entered for, whatever the row says now.
+            password = passwords.Reveal(transport.ProtectedPassword, SmtpDestination.Of(transport));
         }
         var mail = options.Value;
         return new SmtpClientOptions

@@ -74,7 +74,15 @@ public sealed class TransportConnectionTester(SmtpTransportBuilder smtpBuilder, 
     /// <summary>A pickup transport works when its folder can be created and written.</summary>
     private TransportConnectionReport TestPickup(Transport transport)
     {
-        var directory = transports.ResolvePickupDirectory(transport);
+        string directory;
+        try
+        {
+            directory = transports.ResolvePickupDirectory(transport);
+        }
+        catch (InvalidOperationException ex)
+        {
+            return new TransportConnectionReport { Success = false, FailureOutcome = SendOutcome.TransportFailure, Error = ex.Message };
+        }
         try
         {
             Directory.CreateDirectory(directory);

@@ -14,7 +14,10 @@ public sealed class TransportInput
     public string? Security { get; set; }
     public string? Username { get; set; }
 
-    /// <summary>Stored encrypted; an update without it keeps the stored one.</summary>
+    /// <summary>
+    /// Stored encrypted and bound to the host, port, username and security it was entered with. An update without it
+    /// keeps the stored one, only while those four stay the same; "" removes it.
+    /// </summary>
     public string? Password { get; set; }
     public string? PickupDirectory { get; set; }
     public int? MaxConnections { get; set; }

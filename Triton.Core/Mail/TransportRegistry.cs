@@ -78,13 +78,8 @@ public sealed class TransportRegistry(
         _ => throw new ArgumentOutOfRangeException(nameof(transport), transport.Kind, "Unknown transport kind."),
     };
 
-    /// <summary>Relative pickup paths live under the data directory; the default is &lt;data&gt;/pickup.</summary>
-    public string ResolvePickupDirectory(Transport transport)
-    {
-        var configured = transport.PickupDirectory;
-        if (string.IsNullOrWhiteSpace(configured)) return tritonOptions.Value.ResolveDataPath("pickup");
-        return Path.IsPathRooted(configured) ? Path.GetFullPath(configured) : tritonOptions.Value.ResolveDataPath(configured);
-    }
+    /// <summary>The row's pickup folder, inside the data directory (see <see cref="PickupDirectories"/>); throws when it is not.</summary>
+    public string ResolvePickupDirectory(Transport transport) => PickupDirectories.Resolve(tritonOptions.Value, transport.PickupDirectory);
 
     public async ValueTask DisposeAsync()
     {

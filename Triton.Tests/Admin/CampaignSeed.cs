@@ -1,4 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Triton.Core;
 using Triton.Core.Data;
 using Triton.Core.Domain;
 
@@ -14,7 +16,8 @@ internal static class CampaignSeed
         using var scope = services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<TritonDbContext>();
         var now = DateTimeOffset.UtcNow;
-        var pickup = Path.Combine(Path.GetTempPath(), "triton-pickup-" + Guid.NewGuid().ToString("N"));
+        // Pickup folders must be inside the app's data directory.
+        var pickup = scope.ServiceProvider.GetRequiredService<IOptions<TritonOptions>>().Value.ResolveDataPath("pickup-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(pickup);
         var template = new Template { Name = name + " template", Body = "<p>Hello {{email}}</p>", UpdatedAt = now };
         var list = new MailingList { Name = name + " list", CreatedAt = now };

@@ -77,13 +77,25 @@ public sealed class TransportFormTests : IClassFixture<AdminApp>
         Assert.Matches("<option value=\"none\" selected", page);
         Assert.Matches("<option value=\"smtp\" selected", page);
 
-        var edited = await AdminForm.PostAsync(client, $"/transports/{saved.Id}", "transport", Smtp("Relay renamed", 2526));
+        var edited = await AdminForm.PostAsync(client, $"/transports/{saved.Id}", "transport", Smtp("Relay renamed", 2525));
         Assert.Equal(HttpStatusCode.Redirect, edited.StatusCode);
         await using (var db = app.Db())
         {
             var after = await db.Transports.AsNoTracking().SingleAsync(t => t.Id == saved.Id);
-            Assert.Equal(("Relay renamed", 2526), (after.Name, after.Port));
+            Assert.Equal(("Relay renamed", 2525), (after.Name, after.Port));
             Assert.Equal(saved.ProtectedPassword, after.ProtectedPassword);
+        }
+
+        // The stored password was entered for port 2525: another port needs it again, and nothing is saved.
+        var moved = await AdminForm.PostAsync(client, $"/transports/{saved.Id}", "transport", Smtp("Relay moved", 2526));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, moved.StatusCode);
+        var movedPage = await moved.Content.ReadAsStringAsync();
+        Assert.Contains("data-field-error=\"Password\"", movedPage);
+        Assert.Contains("Enter the password again", movedPage);
+        await using (var db = app.Db())
+        {
+            var after = await db.Transports.AsNoTracking().SingleAsync(t => t.Id == saved.Id);
+            Assert.Equal(("Relay renamed", 2525), (after.Name, after.Port));
         }
 
         var cleared = Smtp("Relay renamed", 2526);
@@ -93,6 +105,9 @@ public sealed class TransportFormTests : IClassFixture<AdminApp>
             Assert.Null((await db.Transports.AsNoTracking().SingleAsync(t => t.Id == saved.Id)).ProtectedPassword);
     }
 
+    /// <summary>The form's fields as the Test connection button posts them.</summary>
+    private static Dictionary<string, string> Testing(Dictionary<string, string> fields) => new(fields) { ["Form.Action"] = "test" };
+
     [Fact]
     public async Task Test_connection_shows_what_the_server_advertised_after_authenticating()
     {
@@ -101,7 +116,7 @@ public sealed class TransportFormTests : IClassFixture<AdminApp>
         var created = await AdminForm.PostAsync(client, "/transports/new", "transport", Smtp("Scripted relay", server.Port, "relay-password"));
         var path = AdminForm.Location(created);
 
-        var tested = await AdminForm.PostAsync(client, path, "transport-test", []);
+        var tested = await AdminForm.PostAsync(client, path, "transport", Testing(Smtp("Scripted relay", server.Port)));
         var html = await tested.Content.ReadAsStringAsync();
         Assert.Equal(HttpStatusCode.OK, tested.StatusCode);
         Assert.Contains("data-connection-success=\"true\"", html);
@@ -109,6 +124,64 @@ public sealed class TransportFormTests : IClassFixture<AdminApp>
         Assert.Contains("SIZE 10000000", html);
         Assert.Contains("LOGIN, PLAIN", html);
         Assert.Matches(@"<dt>Authenticated</dt><dd>yes</dd>", html);
+    }
+
+    [Fact]
+    public async Task Test_connection_of_unsaved_values_sends_the_stored_password_only_where_it_was_entered_for()
+    {
+        await using var relay = new ScriptedSmtpServer { Username = "mailer", Password = "relay-password" };
+        await using var elsewhere = new ScriptedSmtpServer { Username = "mailer", Password = "relay-password" };
+        using var client = await AdminForm.SignedInAsync(app);
+        var created = await AdminForm.PostAsync(client, "/transports/new", "transport", Smtp("Unsaved test relay", relay.Port, "relay-password"));
+        var path = AdminForm.Location(created);
+
+        // Another port in the form, the password left blank: refused like a save, and nothing reaches that port.
+        var refused = await AdminForm.PostAsync(client, path, "transport", Testing(Smtp("Unsaved test relay", elsewhere.Port)));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+        var html = await refused.Content.ReadAsStringAsync();
+        Assert.Contains("data-field-error=\"Password\"", html);
+        Assert.Contains("Enter the password again", html);
+        Assert.DoesNotContain("data-connection-success", html);
+        Assert.Equal(0, elsewhere.SessionCount);
+
+        // With the password typed again the unsaved values are tested, and still not saved.
+        var retyped = await AdminForm.PostAsync(client, path, "transport", Testing(Smtp("Unsaved test relay", elsewhere.Port, "relay-password")));
+        Assert.Equal(HttpStatusCode.OK, retyped.StatusCode);
+        Assert.Contains("data-connection-success=\"true\"", await retyped.Content.ReadAsStringAsync());
+        Assert.Equal(1, elsewhere.SessionCount);
+        await using (var db = app.Db())
+            Assert.Equal(relay.Port, (await db.Transports.AsNoTracking().SingleAsync(t => t.Name == "Unsaved test relay")).Port);
+
+        // The saved destination with a blank password uses the stored one.
+        var same = await AdminForm.PostAsync(client, path, "transport", Testing(Smtp("Unsaved test relay", relay.Port)));
+        Assert.Matches(@"<dt>Authenticated</dt><dd>yes</dd>", await same.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Editor_sees_transports_read_only_and_forged_posts_answer_403()
+    {
+        await using var server = new ScriptedSmtpServer { Username = "mailer", Password = "relay-password" };
+        using var admin = await AdminForm.SignedInAsync(app);
+        var path = AdminForm.Location(await AdminForm.PostAsync(admin, "/transports/new", "transport", Smtp("Admins only", server.Port, "relay-password")));
+
+        using var editor = await AdminForm.SignedInAsync(app, AdminRoles.Editor);
+        var page = await editor.GetStringAsync(path);
+        Assert.Contains("<fieldset disabled", page);
+        Assert.DoesNotContain("Test connection", page);
+        Assert.DoesNotContain(">Save<", page);
+        Assert.DoesNotContain("/transports/new", await editor.GetStringAsync("/transports"));
+        Assert.Equal(HttpStatusCode.Forbidden, (await editor.GetAsync("/transports/new")).StatusCode);
+
+        var forgedSave = await AdminForm.PostAsync(editor, path, "transport", Smtp("Changed by an editor", server.Port));
+        Assert.Equal(HttpStatusCode.Forbidden, forgedSave.StatusCode);
+        var forgedTest = await AdminForm.PostAsync(editor, path, "transport", Testing(Smtp("Admins only", server.Port)));
+        Assert.Equal(HttpStatusCode.Forbidden, forgedTest.StatusCode);
+        Assert.DoesNotContain("data-connection-success", await forgedTest.Content.ReadAsStringAsync());
+        Assert.Equal(0, server.SessionCount);
+        var forgedNew = await AdminForm.PostAsync(editor, "/transports/new", "transport", Smtp("Created by an editor", server.Port), tokenPage: "/transports");
+        Assert.Equal(HttpStatusCode.Forbidden, forgedNew.StatusCode);
+        await using var db = app.Db();
+        Assert.False(await db.Transports.AnyAsync(t => t.Name == "Changed by an editor" || t.Name == "Created by an editor"));
     }
 
     [Fact]
@@ -120,10 +193,11 @@ public sealed class TransportFormTests : IClassFixture<AdminApp>
         listener.Stop();
         using var client = await AdminForm.SignedInAsync(app);
         var created = await AdminForm.PostAsync(client, "/transports/new", "transport", Smtp("Nobody home", closedPort));
-        var tested = await AdminForm.PostAsync(client, AdminForm.Location(created), "transport-test", []);
+        var tested = await AdminForm.PostAsync(client, AdminForm.Location(created), "transport", Testing(Smtp("Nobody home", closedPort)));
         var html = await tested.Content.ReadAsStringAsync();
         Assert.Contains("data-connection-success=\"false\"", html);
         Assert.Contains("The test failed", html);
+        Assert.Contains($"127.0.0.1:{closedPort} did not answer as an SMTP server.", html);
     }
 
     [Fact]
@@ -150,7 +224,7 @@ public sealed class TransportFormTests : IClassFixture<AdminApp>
             ["Form.Kind"] = "pickup",
         });
         Assert.Equal(HttpStatusCode.Forbidden, forged.StatusCode);
-        var forgedTest = await AdminForm.PostAsync(viewer, path, "transport-test", []);
+        var forgedTest = await AdminForm.PostAsync(viewer, path, "transport", Testing(new() { ["Form.Name"] = "Viewed pickup", ["Form.Kind"] = "pickup" }));
         Assert.Equal(HttpStatusCode.Forbidden, forgedTest.StatusCode);
         Assert.DoesNotContain("data-connection-success", await forgedTest.Content.ReadAsStringAsync());
         var forgedNew = await AdminForm.PostAsync(viewer, "/transports/new", "transport", new()
@@ -173,7 +247,12 @@ public sealed class TransportFormTests : IClassFixture<AdminApp>
             ["Form.Kind"] = "pickup",
             ["Form.PickupDirectory"] = "probe-pickup",
         });
-        var tested = await AdminForm.PostAsync(client, AdminForm.Location(created), "transport-test", []);
+        var tested = await AdminForm.PostAsync(client, AdminForm.Location(created), "transport", Testing(new()
+        {
+            ["Form.Name"] = "Pickup probe",
+            ["Form.Kind"] = "pickup",
+            ["Form.PickupDirectory"] = "probe-pickup",
+        }));
         var html = await tested.Content.ReadAsStringAsync();
         Assert.Contains("data-connection-success=\"true\"", html);
         Assert.Contains("is writable", html);

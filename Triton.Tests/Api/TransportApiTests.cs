@@ -41,8 +41,8 @@ public sealed class TransportApiTests(ApiFactory factory) : IClassFixture<ApiFac
         Assert.Equal(3600, body.GetProperty("windowSeconds").GetInt32());
         Assert.True(row.AcceptSelfSignedCertificate);
         Assert.NotEqual("s3cret", row.ProtectedPassword);
-        var secrets = factory.Services.GetRequiredService<ISecretProtector>();
-        Assert.Equal("s3cret", secrets.Unprotect(row.ProtectedPassword!));
+        var passwords = factory.Services.GetRequiredService<TransportPasswords>();
+        Assert.Equal("s3cret", passwords.Reveal(row.ProtectedPassword!, SmtpDestination.Of(row)));
 
         var read = await client.GetStringAsync($"/api/transports/{id}");
         Assert.DoesNotContain("s3cret", read);
@@ -56,28 +56,49 @@ public sealed class TransportApiTests(ApiFactory factory) : IClassFixture<ApiFac
     {
         var id = (await (await client.PostAsync("/api/transports", Problems.Json(Smtp("relay-keep")))).ReadJsonAsync()).GetProperty("id").GetInt32();
         var before = await RowAsync(id);
-        var updated = await client.PutAsync($"/api/transports/{id}", Problems.Json(new { name = "relay-keep", kind = "smtp", host = "other.example.org", port = 465, security = "tls" }));
+        // Same host, port, username and security: the stored password stays.
+        var updated = await client.PutAsync($"/api/transports/{id}", Problems.Json(Smtp("relay-kept", password: null)));
         Assert.Equal(HttpStatusCode.OK, updated.StatusCode);
         var after = await RowAsync(id);
         Assert.Equal(before.ProtectedPassword, after.ProtectedPassword);
-        Assert.Equal("other.example.org", after.Host);
-        Assert.Equal(TransportSecurity.Tls, after.Security);
+        Assert.Equal("relay-kept", after.Name);
         Assert.True(after.UpdatedAt > before.UpdatedAt);
 
-        var changed = await client.PutAsync($"/api/transports/{id}", Problems.Json(Smtp("relay-keep", "n3w")));
+        var changed = await client.PutAsync($"/api/transports/{id}", Problems.Json(Smtp("relay-kept", "n3w")));
         Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
-        var secrets = factory.Services.GetRequiredService<ISecretProtector>();
-        Assert.Equal("n3w", secrets.Unprotect((await RowAsync(id)).ProtectedPassword!));
+        var passwords = factory.Services.GetRequiredService<TransportPasswords>();
+        var row = await RowAsync(id);
+        Assert.Equal("n3w", passwords.Reveal(row.ProtectedPassword!, SmtpDestination.Of(row)));
     }
 
     [Fact]
     public async Task Pickup_needs_no_host()
     {
-        var created = await client.PostAsync("/api/transports", Problems.Json(new { name = "drop-folder", kind = "pickup", pickupDirectory = "/tmp/pickup" }));
+        var created = await client.PostAsync("/api/transports", Problems.Json(new { name = "drop-folder", kind = "pickup", pickupDirectory = "drop-folder" }));
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var row = await RowAsync((await created.ReadJsonAsync()).GetProperty("id").GetInt32());
         Assert.Equal(TransportKind.Pickup, row.Kind);
         Assert.Null(row.Host);
+    }
+
+    [Fact]
+    public async Task Pickup_directories_outside_the_data_directory_are_refused_naming_the_field()
+    {
+        var data = factory.DataDirectory;
+        var before = await CountAsync();
+        foreach (var outside in new[] { "/tmp/pickup", "/etc", "..", "../elsewhere", "mail/../../elsewhere", data + "-sibling", Path.Combine(data, "..", "x") })
+        {
+            var response = await client.PostAsync("/api/transports", Problems.Json(new { name = "escape", kind = "pickup", pickupDirectory = outside }));
+            await response.AssertProblemAsync(HttpStatusCode.BadRequest, "pickupDirectory");
+        }
+        Assert.Equal(before, await CountAsync());
+
+        var inside = await client.PostAsync("/api/transports", Problems.Json(new { name = "inside", kind = "pickup", pickupDirectory = Path.Combine(data, "inside") }));
+        Assert.Equal(HttpStatusCode.Created, inside.StatusCode);
+        var id = (await inside.ReadJsonAsync()).GetProperty("id").GetInt32();
+        var moved = await client.PutAsync($"/api/transports/{id}", Problems.Json(new { name = "inside", kind = "pickup", pickupDirectory = "inside/../../out" }));
+        await moved.AssertProblemAsync(HttpStatusCode.BadRequest, "pickupDirectory");
+        Assert.Equal(Path.Combine(data, "inside"), (await RowAsync(id)).PickupDirectory);
     }
 
     [Theory]

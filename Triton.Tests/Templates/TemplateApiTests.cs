@@ -80,7 +80,7 @@ public sealed class TemplateApiTests : IAsyncLifetime
     private async Task<int> CampaignAsync(int templateId, int listId, params string[] subjects) =>
         await _api.WithDbAsync(async db =>
         {
-            var transport = new Transport { Name = "pickup", Kind = TransportKind.Pickup, PickupDirectory = "/tmp" };
+            var transport = new Transport { Name = "pickup", Kind = TransportKind.Pickup, PickupDirectory = "template-test-pickup" };
             var category = new TrackingCategory { Name = "News" };
             db.AddRange(transport, category);
             await db.SaveChangesAsync();

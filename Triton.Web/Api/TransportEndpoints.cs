@@ -40,23 +40,23 @@ public static class TransportEndpoints
             return TypedResults.Ok(TransportResponse.From(transport, await GroupNameAsync(db, transport.GroupId, ct)));
         });
 
-        transports.MapPost("/", async (TransportInput input, TritonDbContext db, ISecretProtector secrets, TimeProvider time, CancellationToken ct) =>
+        transports.MapPost("/", async (TransportInput input, TritonDbContext db, TransportPasswords passwords, TimeProvider time, CancellationToken ct) =>
         {
             var transport = new Transport { Name = "" };
             var groupId = await GroupNames.FindAsync(db, GroupScope.Transport, input.Group, ct);
-            input.ApplyTo(transport, groupId, secrets, time.GetUtcNow());
+            input.ApplyTo(transport, groupId, passwords, time.GetUtcNow());
             db.Transports.Add(transport);
             await db.SaveChangesAsync(ct);
             return TypedResults.Created($"/api/transports/{transport.Id}", TransportResponse.From(transport, await GroupNameAsync(db, groupId, ct)));
         }).Validated<TransportInput>();
 
         transports.MapPut("/{id:int}", async Task<Results<Ok<TransportResponse>, ProblemHttpResult>> (
-            int id, TransportInput input, TritonDbContext db, ISecretProtector secrets, TimeProvider time, CancellationToken ct) =>
+            int id, TransportInput input, TritonDbContext db, TransportPasswords passwords, TimeProvider time, CancellationToken ct) =>
         {
             var transport = await db.Transports.FirstOrDefaultAsync(t => t.Id == id, ct);
             if (transport is null) return ApiResults.NotFound("transport");
             var groupId = await GroupNames.FindAsync(db, GroupScope.Transport, input.Group, ct);
-            input.ApplyTo(transport, groupId, secrets, time.GetUtcNow());
+            input.ApplyTo(transport, groupId, passwords, time.GetUtcNow());
             await db.SaveChangesAsync(ct);
             return TypedResults.Ok(TransportResponse.From(transport, await GroupNameAsync(db, groupId, ct)));
         }).Validated<TransportInput>();

@@ -55,7 +55,7 @@ public sealed class SmtpConnection : IAsyncDisposable
         catch (Exception ex) when (ex is SocketException or TimeoutException)
         {
             socket.Dispose();
-            throw new SmtpSessionException(new SendResult(SendOutcome.Transient, $"Cannot connect to {options.Host}:{options.Port}: {ex.Message}"), false);
+            throw NotAnSmtpServer(options, ex);
         }
 
         var connection = new SmtpConnection(options, new SmtpStream(new NetworkStream(socket, ownsSocket: true)));
@@ -85,9 +85,7 @@ public sealed class SmtpConnection : IAsyncDisposable
 
     private async Task OpenSessionAsync(CancellationToken cancellationToken)
     {
-        if (_options.Security == Domain.TransportSecurity.Tls)
-            await TlsAsync(cancellationToken);
-        Greeting = await ReadAsync(_options.ReplyTimeout, cancellationToken);
+        Greeting = await ReadGreetingAsync(cancellationToken);
         if (Greeting.Code != 220)
         {
             var result = Greeting.IsTransientNegative
@@ -113,6 +111,33 @@ public sealed class SmtpConnection : IAsyncDisposable
             await AuthenticateAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// The greeting (after the handshake of implicit TLS). Until a peer has greeted like an SMTP server, whatever goes
+    /// wrong (refused, silent, a banner of another protocol) gets one fixed answer that repeats none of the peer's
+    /// bytes: a connection test must not tell an SSH port from a closed one, nor show what another service says.
+    /// </summary>
+    private async Task<SmtpReply> ReadGreetingAsync(CancellationToken cancellationToken)
+    {
+        SmtpReply greeting;
+        try
+        {
+            if (_options.Security == Domain.TransportSecurity.Tls)
+                await TlsAsync(cancellationToken);
+            greeting = await ReadAsync(_options.ReplyTimeout, cancellationToken);
+        }
+        catch (Exception ex) when (ex is IOException or TimeoutException or AuthenticationException or SocketException)
+        {
+            throw NotAnSmtpServer(_options, ex);
+        }
+        // RFC 5321 greets with 220, or refuses with 421 or 554; other 4xx/5xx refusals are SMTP too, anything else is not.
+        if (greeting.Code != 220 && !greeting.IsTransientNegative && !greeting.IsPermanentNegative)
+            throw NotAnSmtpServer(_options, null);
+        return greeting;
+    }
+
+    private static SmtpSessionException NotAnSmtpServer(SmtpClientOptions options, Exception? cause) =>
+        new(new SendResult(SendOutcome.Transient, $"{options.Host}:{options.Port} did not answer as an SMTP server."), false, cause);
+
     private async Task TlsAsync(CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -125,8 +150,10 @@ public sealed class SmtpConnection : IAsyncDisposable
         {
             throw new TimeoutException("The TLS handshake timed out.");
         }
-        catch (AuthenticationException ex)
+        catch (AuthenticationException ex) when (Greeting is not null || _stream.PeerPresentedCertificate)
         {
+            // An SMTP server (it greeted, or showed a certificate on the implicit TLS port): say why TLS failed.
+            // Before that, the peer may not speak TLS or SMTP at all, and ReadGreetingAsync answers for it.
             throw Fail(SendOutcome.TransportFailure, $"TLS with {_options.Host} failed: {ex.Message}" +
                 (_options.AcceptSelfSignedCertificate ? "" : " (a self-signed certificate needs AcceptSelfSignedCertificate)"), null);
         }

@@ -4,7 +4,7 @@ namespace Triton.Core.Mail.Smtp;
 public sealed class SmtpProtocolException(string message) : IOException(message);
 
 /// <summary>A step of the session failed in a way already classified for the engine.</summary>
-public sealed class SmtpSessionException(SendResult result, bool connectionUsable) : Exception(result.Reply)
+public sealed class SmtpSessionException(SendResult result, bool connectionUsable, Exception? cause = null) : Exception(result.Reply, cause)
 {
     public SendResult Result { get; } = result;
 

@@ -11,6 +11,11 @@ namespace Triton.Core.Mail.Smtp;
 public sealed class SmtpStream(Stream inner) : IAsyncDisposable
 {
     private const int MaxLineLength = 4096;
+
+    // RFC 5321 allows 512 octets per reply line and real replies (EHLO's extension list) stay far below
+    // these; a peer that goes past them is broken or hostile, and must not make us buffer without end.
+    public const int MaxReplyLines = 1000;
+    public const int MaxReplyBytes = 64 * 1024;
     private Stream _stream = inner;
     private readonly byte[] _buffer = new byte[16384];
     private int _start;
@@ -18,6 +23,9 @@ public sealed class SmtpStream(Stream inner) : IAsyncDisposable
     private readonly MemoryStream _pending = new();
 
     public bool IsEncrypted => _stream is SslStream;
+
+    /// <summary>Whether the peer got as far as showing a certificate in the last TLS handshake.</summary>
+    public bool PeerPresentedCertificate { get; private set; }
 
     public void Write(string text) => _pending.Write(Encoding.UTF8.GetBytes(text));
 
@@ -31,14 +39,20 @@ public sealed class SmtpStream(Stream inner) : IAsyncDisposable
         _pending.SetLength(0);
     }
 
-    /// <summary>Reads "ddd-text" lines up to the final "ddd text" line.</summary>
+    /// <summary>Reads "ddd-text" lines up to the final "ddd text" line, at most MaxReplyLines lines and MaxReplyBytes bytes.</summary>
     public async Task<SmtpReply> ReadReplyAsync(CancellationToken cancellationToken)
     {
         var lines = new List<string>();
         int? code = null;
+        var bytes = 0;
         while (true)
         {
-            var line = await ReadLineAsync(cancellationToken);
+            if (lines.Count == MaxReplyLines)
+                throw new SmtpProtocolException($"The server's reply ran past {MaxReplyLines} lines.");
+            var (line, length) = await ReadLineAsync(cancellationToken);
+            bytes += length;
+            if (bytes > MaxReplyBytes)
+                throw new SmtpProtocolException($"The server's reply ran past {MaxReplyBytes / 1024} KB.");
             if (line.Length < 3 || !char.IsAsciiDigit(line[0]) || !char.IsAsciiDigit(line[1]) || !char.IsAsciiDigit(line[2])
                 || (line.Length > 3 && line[3] != ' ' && line[3] != '-'))
                 throw new SmtpProtocolException($"Unexpected reply line from the server: '{Shorten(line)}'.");
@@ -51,7 +65,8 @@ public sealed class SmtpStream(Stream inner) : IAsyncDisposable
         }
     }
 
-    private async Task<string> ReadLineAsync(CancellationToken cancellationToken)
+    /// <summary>One line without its CRLF, and the bytes it took on the wire.</summary>
+    private async Task<(string Line, int Bytes)> ReadLineAsync(CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -59,10 +74,13 @@ public sealed class SmtpStream(Stream inner) : IAsyncDisposable
             if (newline >= 0)
             {
                 var length = newline - _start;
+                // Checked here too: a long line that arrives whole with its newline never reaches the check below.
+                if (length > MaxLineLength) throw new SmtpProtocolException("The server sent a reply line longer than 4096 bytes.");
                 if (length > 0 && _buffer[newline - 1] == '\r') length--;
                 var line = Encoding.UTF8.GetString(_buffer, _start, length);
+                var consumed = newline + 1 - _start;
                 _start = newline + 1;
-                return line;
+                return (line, consumed);
             }
             if (_end - _start >= MaxLineLength) throw new SmtpProtocolException("The server sent a reply line longer than 4096 bytes.");
             if (_start > 0)
@@ -86,7 +104,10 @@ public sealed class SmtpStream(Stream inner) : IAsyncDisposable
         {
             TargetHost = host,
             RemoteCertificateValidationCallback = (_, certificate, chain, errors) =>
-                errors == SslPolicyErrors.None || (acceptSelfSigned && certificate is not null && IsOnlySelfSigned(errors, chain)),
+            {
+                PeerPresentedCertificate = certificate is not null;
+                return errors == SslPolicyErrors.None || (acceptSelfSigned && certificate is not null && IsOnlySelfSigned(errors, chain));
+            },
         }, cancellationToken);
         _stream = ssl;
     }

@@ -9,6 +9,12 @@ namespace Triton.Web.Components.Transports;
 /// </summary>
 public sealed class TransportFormModel
 {
+    /// <summary>The value of <see cref="Action"/> sent by the Test connection button.</summary>
+    public const string TestAction = "test";
+
+    /// <summary>Which button sent the form: <see cref="TestAction"/> tries the values without saving; anything else saves.</summary>
+    public string? Action { get; set; }
+
     public string? Name { get; set; }
     public string Kind { get; set; } = "smtp";
     public string? Group { get; set; }
