@@ -16,6 +16,7 @@ public static class TriggersServiceCollectionExtensions
         services.AddSingleton<TransactionalAttempt>();
         services.AddSingleton<EventIntake>();
         services.AddSingleton<MessageLog>();
+        services.AddSingleton<TriggerTester>();
         return services;
     }
 }

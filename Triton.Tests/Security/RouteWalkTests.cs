@@ -126,6 +126,8 @@ public sealed class RouteWalkTests : IClassFixture<RouteWalkTests.WalkApp>
         "GET  /api/triggers/{id:int}                       U U U U A A A",
         "PUT  /api/triggers/{id:int}                       U U U U F F A",
         "DELETE /api/triggers/{id:int}                     U U U U F F A",
+        "POST /api/triggers/{id:int}/preview               U U U U F A A",
+        "POST /api/triggers/{id:int}/test                  U U U U F A A",
         "GET  /api/groups                                  U U U U A A A",
         "POST /api/groups                                  U U U U F F A",
         "GET  /api/groups/{id:int}                         U U U U A A A",

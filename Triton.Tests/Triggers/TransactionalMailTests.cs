@@ -199,6 +199,28 @@ public abstract class TransactionalMailTests(DatabaseProvider provider)
     }
 
     [Fact]
+    public async Task A_trigger_previews_and_sends_a_test_with_its_contracts_test_values_any_overridden()
+    {
+        await using var setup = await StartAsync();
+        await CreateContractAndTriggerAsync(setup);
+        var trigger = (await setup.Api.GetFromJsonAsync<JsonElement>("/api/triggers"))[0].GetProperty("id").GetInt32();
+
+        var preview = await setup.Api.PostAsJsonAsync($"/api/triggers/{trigger}/preview", new { });
+        var body = await preview.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("Your code 123456", body.GetProperty("subject").GetString());
+        Assert.Contains("PasswordReset for test@example.com", body.GetProperty("html").GetString());
+        Assert.Contains("Oslo", body.GetProperty("html").GetString());
+
+        var test = await setup.Api.PostAsJsonAsync($"/api/triggers/{trigger}/test", new { email = "qa@example.com", variables = new { code = "override" } });
+        Assert.Equal(HttpStatusCode.OK, test.StatusCode);
+        var eml = await File.ReadAllTextAsync(Assert.Single(Directory.GetFiles(setup.Scenario.PickupDirectory, "*.eml")));
+        Assert.Contains("Subject: Your code override", eml);
+        Assert.Contains("qa@example.com", eml);
+        Assert.Equal(HttpStatusCode.BadRequest, (await setup.Api.PostAsJsonAsync($"/api/triggers/{trigger}/test", new { email = "nope" })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await setup.Api.PostAsJsonAsync("/api/triggers/999/preview", new { })).StatusCode);
+    }
+
+    [Fact]
     public async Task A_failed_message_can_be_retried_and_a_sent_one_cannot()
     {
         var scripted = new ScriptedTransport { ForceOutcome = SendOutcome.Rejected };

@@ -5,6 +5,8 @@ using Triton.Core.Triggers;
 
 namespace Triton.Web.Api;
 
+public sealed record TriggerTestInput(string? Email, JsonElement? Variables);
+
 public sealed record TriggerResponse(int Id, string Name, string Event, int TemplateId, int TransportId, IReadOnlyList<string> Subjects,
     string SubjectMode, string FromAddress, string? FromName, IReadOnlyDictionary<string, string> CustomHeaders, JsonElement CustomVariables,
     int? TrackingCategoryId, bool Active, string? Group, string? Description, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
@@ -35,6 +37,25 @@ public static class TriggerEndpoints
         });
         triggers.MapPut("/{id:int}", async (int id, TriggerInput input, TriggerService service, CancellationToken ct) =>
             (await service.SaveAsync(id, input, ct)).ToHttp("trigger", TriggerResponse.From));
+        triggers.MapPost("/{id:int}/preview", async (int id, TriggerTestInput input, TriggerTester tester, CancellationToken ct) =>
+        {
+            var result = await tester.RenderAsync(id, input.Email, input.Variables, ct);
+            if (result.Status != ServiceStatus.Saved) return result.ToHttp("trigger", r => r);
+            return result.Value!.Message is { } m
+                ? Results.Ok(new { subject = m.Subject, html = m.Html ?? "", text = m.Text ?? Triton.Core.Templates.MessageComposer.ToText(m.Html ?? "") })
+                : TypedResults.Problem(title: "The template failed to render.", detail: result.Value.Error, statusCode: StatusCodes.Status422UnprocessableEntity);
+        }).RequireApiScope(ApiScope.Send);
+        triggers.MapPost("/{id:int}/test", async (int id, TriggerTestInput input, TriggerTester tester, CancellationToken ct) =>
+        {
+            var result = await tester.SendAsync(id, input.Email, input.Variables, ct);
+            if (result.Status != ServiceStatus.Saved) return result.ToHttp("trigger", r => r.Rendering);
+            var (rendering, sent) = result.Value;
+            if (sent is not { } s)
+                return TypedResults.Problem(title: "The template failed to render.", detail: rendering.Error, statusCode: StatusCodes.Status422UnprocessableEntity);
+            return s.Outcome == Triton.Core.Mail.SendOutcome.Accepted
+                ? Results.Ok(new { outcome = EnumNames.Name(s.Outcome), reply = s.Reply })
+                : TypedResults.Problem(title: $"The test message was not accepted ({s.Outcome}).", detail: s.Reply, statusCode: StatusCodes.Status502BadGateway);
+        }).RequireApiScope(ApiScope.Send);
         triggers.MapDelete("/{id:int}", async (int id, TriggerService service, CancellationToken ct) =>
         {
             var result = await service.DeleteAsync(id, ct);
