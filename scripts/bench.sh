@@ -40,7 +40,7 @@ BENCH=bench/Triton.Bench/bin/Release/net10.0/Triton.Bench.dll
 mkdir -p artifacts
 LOG="artifacts/bench-$(date -u +%Y%m%dT%H%M%SZ).log"
 scenarios=("$@")
-[ ${#scenarios[@]} -gt 0 ] || scenarios=(engine render smtp csv web)
+[ ${#scenarios[@]} -gt 0 ] || scenarios=(engine render smtp csv web events)
 
 run() {
   { echo; echo "\$ dotnet $BENCH $*"; echo "uptime before: $(uptime)"; } | tee -a "$LOG"
