@@ -6,6 +6,7 @@ using Triton.Core.Lists;
 using Triton.Core.Mail;
 using Triton.Core.Sending;
 using Triton.Core.Templates;
+using Triton.Core.Triggers;
 
 namespace Triton.Core;
 
@@ -26,6 +27,7 @@ public static class TritonServiceCollectionExtensions
         services.AddSingleton<ApiKeyBootstrap>();
         services.AddSingleton<TemplateCache>();
         services.AddTritonLists();
+        services.AddTritonTriggers();
         return services;
     }
 }

@@ -19,6 +19,7 @@ log() { echo "bench.sh: $*" >&2; }
 : "${BENCH_SMTP:=20000 8 1000}"             # messages, pool size, System.Net.Mail messages
 : "${BENCH_CSV:=1000000}"                   # CSV rows
 : "${BENCH_WEB:=100000 50}"                 # recipients per campaign, SignalR clients
+: "${BENCH_EVENTS:=20000 100000}"           # events posted, recipients of the campaign sending meanwhile
 
 # --- system packages -------------------------------------------------------------------------
 . scripts/install-packages.sh
@@ -39,7 +40,7 @@ BENCH=bench/Triton.Bench/bin/Release/net10.0/Triton.Bench.dll
 mkdir -p artifacts
 LOG="artifacts/bench-$(date -u +%Y%m%dT%H%M%SZ).log"
 scenarios=("$@")
-[ ${#scenarios[@]} -gt 0 ] || scenarios=(engine render smtp csv web)
+[ ${#scenarios[@]} -gt 0 ] || scenarios=(engine render smtp csv web events)
 
 run() {
   { echo; echo "\$ dotnet $BENCH $*"; echo "uptime before: $(uptime)"; } | tee -a "$LOG"
@@ -59,6 +60,7 @@ for scenario in "${scenarios[@]}"; do
     smtp) run smtp $BENCH_SMTP ;;
     csv) run csv $BENCH_CSV ;;
     web) run web $BENCH_WEB ;;
+    events) run events $BENCH_EVENTS ;;
     *) log "unknown scenario $scenario (engine, render, smtp, csv, web)"; exit 2 ;;
   esac
 done

@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace Triton.Core.Campaigns;
 
 /// <summary>A campaign as the API and the admin form submit it.</summary>
-public sealed class CampaignInput
+public sealed class CampaignInput : IMessageSettings
 {
     public string? Name { get; set; }
     public int? TemplateId { get; set; }

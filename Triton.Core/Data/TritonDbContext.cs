@@ -17,6 +17,9 @@ public sealed class TritonDbContext(DbContextOptions<TritonDbContext> options) :
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<TrackingCategory> TrackingCategories => Set<TrackingCategory>();
     public DbSet<SendingDay> SendingDays => Set<SendingDay>();
+    public DbSet<EventContract> EventContracts => Set<EventContract>();
+    public DbSet<Trigger> Triggers => Set<Trigger>();
+    public DbSet<TransactionalMessage> Messages => Set<TransactionalMessage>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Triton.Core.Triggers;
 
 namespace Triton.Core.Sending;
 
@@ -16,6 +17,8 @@ public sealed class SendPipeline(
     ResultWriter writer,
     LeaseBook leases,
     LeaseKeeper keeper,
+    TransactionalQueue transactional,
+    TransactionalAttempt transactionalAttempt,
     EngineIdentity identity,
     IOptions<SendingOptions> options,
     ILogger<SendPipeline> logger)
@@ -27,7 +30,7 @@ public sealed class SendPipeline(
         if (_options.Workers <= 0)
             return keeper.RunAsync(stopping); // cron-driven mode: POST /api/cron/process-email-queue sends
         ReserveThreads();
-        var tasks = new List<Task> { DispatchAsync(stopping), writer.RunAsync(stopping), keeper.RunAsync(stopping) };
+        var tasks = new List<Task> { DispatchAsync(stopping), writer.RunAsync(stopping), keeper.RunAsync(stopping), transactional.RunAsync(stopping) };
         for (var i = 0; i < _options.Workers; i++) tasks.Add(WorkAsync(stopping));
         return Task.WhenAll(tasks);
     }
@@ -114,6 +117,18 @@ public sealed class SendPipeline(
     {
         while (!stopping.IsCancellationRequested)
         {
+            // Transactional mail first: a password reset never waits behind a campaign's queue.
+            if (transactional.TryTake(out var message))
+            {
+                try { await transactionalAttempt.ExecuteAsync(message, stopping); }
+                catch (OperationCanceledException) when (stopping.IsCancellationRequested) { return; }
+                catch (Exception exception)
+                {
+                    logger.LogError(exception, "Message {MessageId} could not be processed; its lease will expire and it will be retried", message.MessageId);
+                }
+                finally { transactional.Done(); }
+                continue;
+            }
             if (!board.TryTake(out var session, out var job))
             {
                 try { await board.WaitAsync(stopping); }

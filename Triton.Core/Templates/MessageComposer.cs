@@ -7,14 +7,27 @@ using Triton.Core.Mail;
 
 namespace Triton.Core.Templates;
 
+/// <summary>What a campaign or a trigger says about its messages, as the composer needs it.</summary>
+public sealed record MessageSource(
+    int TemplateId, IReadOnlyList<string> Subjects, SubjectMode SubjectMode, string FromAddress, string? FromName,
+    IReadOnlyDictionary<string, string> CustomHeaders, string CustomVariables, int? TrackingCategoryId, string Kind)
+{
+    public static MessageSource Of(Campaign c) =>
+        new(c.TemplateId, c.Subjects, c.SubjectMode, c.FromAddress, c.FromName, c.CustomHeaders, c.CustomVariables, c.TrackingCategoryId, "campaign");
+
+    public static MessageSource Of(Trigger t) =>
+        new(t.TemplateId, t.Subjects, t.SubjectMode, t.FromAddress, t.FromName, t.CustomHeaders, t.CustomVariables, t.TrackingCategoryId, "trigger");
+}
+
 /// <summary>
-/// Turns one campaign plus one recipient into an <see cref="OutgoingMessage"/>: the engine, the
-/// preview and the test send all build messages here. Made once per run (template compiled, campaign
-/// variables parsed, subjects compiled), then <see cref="Compose"/> runs per recipient from any thread.
+/// Turns one campaign (or trigger) plus one recipient into an <see cref="OutgoingMessage"/>: the
+/// engine, the transactional sender, the preview and the test send all build messages here. Made
+/// once per run (template compiled, variables parsed, subjects compiled), then <see cref="Compose"/>
+/// runs per recipient from any thread.
 /// </summary>
 public sealed partial class MessageComposer
 {
-    private readonly Campaign _campaign;
+    private readonly MessageSource _source;
     private readonly CompiledTemplate _body;
     private readonly CompiledTemplate? _text;
     private readonly CompiledTemplate[] _subjects;
@@ -22,30 +35,36 @@ public sealed partial class MessageComposer
     private readonly MailAddress _from;
     private readonly KeyValuePair<string, string>[] _headers;
 
-    private MessageComposer(Campaign campaign, CompiledTemplate body, CompiledTemplate? text, CompiledTemplate[] subjects, RenderContextBuilder context)
+    private MessageComposer(MessageSource source, CompiledTemplate body, CompiledTemplate? text, CompiledTemplate[] subjects, RenderContextBuilder context)
     {
-        _campaign = campaign;
+        _source = source;
         _body = body;
         _text = text;
         _subjects = subjects;
         _context = context;
-        _from = new MailAddress(campaign.FromAddress, campaign.FromName);
-        _headers = [.. campaign.CustomHeaders];
+        _from = new MailAddress(source.FromAddress, source.FromName);
+        _headers = [.. source.CustomHeaders];
     }
 
     /// <summary>Prepares a campaign's messages; throws <see cref="TemplateCompileException"/> when the template or a subject does not compile.</summary>
     /// <param name="overrides">Variables laid over the campaign's (preview and test sends).</param>
-    public static async Task<MessageComposer> CreateAsync(
+    public static Task<MessageComposer> CreateAsync(
         TemplateCache cache, TemplateCompiler compiler, TritonDbContext db, Campaign campaign,
+        IReadOnlyDictionary<string, object?>? overrides, CancellationToken cancellationToken) =>
+        CreateAsync(cache, compiler, db, MessageSource.Of(campaign), overrides, cancellationToken);
+
+    /// <summary>Prepares the messages of a campaign or a trigger.</summary>
+    public static async Task<MessageComposer> CreateAsync(
+        TemplateCache cache, TemplateCompiler compiler, TritonDbContext db, MessageSource source,
         IReadOnlyDictionary<string, object?>? overrides, CancellationToken cancellationToken)
     {
-        var body = await cache.GetAsync(db, campaign.TemplateId, cancellationToken);
-        var text = await cache.GetTextAsync(db, campaign.TemplateId, cancellationToken);
+        var body = await cache.GetAsync(db, source.TemplateId, cancellationToken);
+        var text = await cache.GetTextAsync(db, source.TemplateId, cancellationToken);
         string? categoryName = null;
-        if (campaign.TrackingCategoryId is { } categoryId)
+        if (source.TrackingCategoryId is { } categoryId)
             categoryName = await db.TrackingCategories.Where(c => c.Id == categoryId).Select(c => c.Name).FirstOrDefaultAsync(cancellationToken);
-        if (campaign.Subjects.Count == 0) throw new TemplateCompileException("The campaign has no subject.", 1, 1);
-        var subjects = campaign.Subjects.Select((subject, index) =>
+        if (source.Subjects.Count == 0) throw new TemplateCompileException($"The {source.Kind} has no subject.", 1, 1);
+        var subjects = source.Subjects.Select((subject, index) =>
         {
             try { return compiler.Compile(subject); }
             catch (TemplateCompileException exception)
@@ -53,18 +72,22 @@ public sealed partial class MessageComposer
                 throw new TemplateCompileException($"Subject {index + 1}: {exception.Message}", exception.Line, exception.Column, exception);
             }
         }).ToArray();
-        var context = new RenderContextBuilder(campaign.CustomVariables, campaign.TrackingCategoryId, categoryName);
+        var context = new RenderContextBuilder(source.CustomVariables, source.TrackingCategoryId, categoryName);
         if (overrides is { Count: > 0 }) context = context.With(overrides);
-        return new MessageComposer(campaign, body, text, subjects, context);
+        return new MessageComposer(source, body, text, subjects, context);
     }
 
-    public SubjectPicker SubjectPicker(Random? random = null) => new(_campaign.SubjectMode, _subjects.Length, random);
+    public SubjectPicker SubjectPicker(Random? random = null) => new(_source.SubjectMode, _subjects.Length, random);
 
     /// <summary>Renders one recipient's message; throws <see cref="TemplateRenderException"/> with the reason on failure.</summary>
     /// <param name="to">Where the message goes when not to the recipient rendered (test sends).</param>
-    public OutgoingMessage Compose(string email, string? userId, string? fieldsJson, int subjectIndex, string? to = null)
+    /// <param name="extra">Values laid over everything else (a trigger's event name and variables).</param>
+    public OutgoingMessage Compose(string email, string? userId, string? fieldsJson, int subjectIndex, string? to = null,
+        IReadOnlyDictionary<string, object?>? extra = null)
     {
         var context = _context.Build(email, userId, fieldsJson);
+        if (extra is not null)
+            foreach (var (key, value) in extra) context[key] = value;
         var subject = _subjects[Math.Clamp(subjectIndex, 0, _subjects.Length - 1)].Render(context);
         // Handlebars escapes for HTML; a subject is plain text, so undo the entity escaping there.
         subject = WebUtility.HtmlDecode(subject).ReplaceLineEndings(" ").Trim();

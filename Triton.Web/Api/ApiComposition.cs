@@ -62,6 +62,9 @@ public static class ApiComposition
         api.MapListEndpoints();
         api.MapRecipientEndpoints();
         api.MapCampaignPreviewEndpoints();
+        api.MapContractEndpoints();
+        api.MapTriggerEndpoints();
+        api.MapEventEndpoints();
         return api;
     }
 }

@@ -21,6 +21,9 @@ switch (scenario)
     case "web":
         await WebBench.RunAsync(Arg(1, 200_000), Arg(2, 50));
         break;
+    case "events":
+        await EventsBench.RunAsync(Arg(1, 20_000), Arg(2, 100_000));
+        break;
     default:
         Console.WriteLine("""
             usage: dotnet bench/Triton.Bench/bin/Release/net10.0/Triton.Bench.dll SCENARIO [ARGS]
@@ -29,6 +32,7 @@ switch (scenario)
               smtp   [messages=100000] [pool=8] [System.Net.Mail messages=2000]
               csv    [rows=1000000]
               web    [recipients=200000] [hub clients=50]
+              events [events=20000] [campaign recipients=100000]
             """);
         return 1;
 }

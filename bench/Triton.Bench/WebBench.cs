@@ -93,7 +93,7 @@ public static partial class WebBench
         }
     }
 
-    private static async Task WaitHealthyAsync(HttpClient api, Process server)
+    internal static async Task WaitHealthyAsync(HttpClient api, Process server)
     {
         for (var attempt = 0; attempt < 600; attempt++)
         {
@@ -109,7 +109,7 @@ public static partial class WebBench
     }
 
     /// <summary>A list imported through the API from CSV and the short newsletter template (setup, not measured).</summary>
-    private static async Task<(int List, int Template)> SeedAsync(HttpClient api, int recipients, string data)
+    internal static async Task<(int List, int Template)> SeedAsync(HttpClient api, int recipients, string data)
     {
         var list = await PostAsync(api, "/api/lists", new { name = "Web bench list", columns = Newsletter.Columns });
         var csv = Path.Combine(data, "seed.csv");
@@ -130,14 +130,14 @@ public static partial class WebBench
         return (list, template);
     }
 
-    private static Task<int> CreateCampaignAsync(HttpClient api, string name, int list, int template, int transport) =>
+    internal static Task<int> CreateCampaignAsync(HttpClient api, string name, int list, int template, int transport) =>
         PostAsync(api, "/api/campaigns", new
         {
             name, templateId = template, listId = list, transportId = transport, subjects = new[] { "Hello {{first_name}}" },
             fromAddress = "news@triton.test", customVariables = new { greeting = "welcome" },
         });
 
-    private static async Task<int> PostAsync(HttpClient api, string path, object body)
+    internal static async Task<int> PostAsync(HttpClient api, string path, object body)
     {
         var response = await api.PostAsJsonAsync(path, body);
         var text = await response.Content.ReadAsStringAsync();

@@ -1,0 +1,139 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Triton.Core.Data;
+using Triton.Core.Domain;
+using Triton.Core.Mail;
+using Triton.Core.Sending;
+using Triton.Core.Templates;
+
+namespace Triton.Core.Triggers;
+
+/// <summary>
+/// Renders and sends one transactional message through its trigger's shared transport (the same
+/// throttle and connections as campaigns on it) and records what became of it, with the retries and
+/// backoff of campaign deliveries. A record the database refuses is written again until it goes in.
+/// </summary>
+public sealed class TransactionalAttempt(
+    IDbContextFactory<TritonDbContext> contexts,
+    TemplateCache templates,
+    TemplateCompiler compiler,
+    IMailTransports transports,
+    EngineIdentity identity,
+    TimeProvider time,
+    IOptions<SendingOptions> options,
+    ILogger<TransactionalAttempt> logger)
+{
+    private static readonly string[] Reserved = ["email", "user_id", "tracking_category_id", "tracking_category_name", "dc_name"];
+    private readonly SendingOptions _options = options.Value;
+    private readonly ConcurrentDictionary<int, (DateTimeOffset UpdatedAt, MessageComposer Composer)> _composers = new();
+
+    public async Task ExecuteAsync(ClaimedMessage message, CancellationToken cancellationToken)
+    {
+        var outcome = await AttemptAsync(message, cancellationToken);
+        if (outcome is not null) await RecordAsync(message, outcome, cancellationToken);
+    }
+
+    private sealed record Outcome(MessageStatus Status, int Attempts, string? Reply, int? Code, long NotBefore, bool Sent);
+
+    private async Task<Outcome?> AttemptAsync(ClaimedMessage message, CancellationToken cancellationToken)
+    {
+        // Another process may own a message whose lease lapsed: sending it here could send it twice.
+        if (message.LeaseUntil - time.GetUtcNow().ToUnixTimeMilliseconds() < Math.Min(5_000, _options.LeaseSeconds * 250L)) return null;
+
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var trigger = await db.Triggers.AsNoTracking().FirstAsync(t => t.Id == message.TriggerId, cancellationToken);
+        var transportRow = await db.Transports.AsNoTracking().FirstAsync(t => t.Id == trigger.TransportId, cancellationToken);
+        var attempts = message.Attempts + 1;
+        OutgoingMessage outgoing;
+        try
+        {
+            var composer = await ComposerAsync(db, trigger, cancellationToken);
+            outgoing = composer.Compose(message.Email, message.UserId, message.Fields, composer.SubjectPicker().Pick(null), extra: Extra(message));
+        }
+        catch (Exception exception) when (exception is TemplateCompileException or TemplateRenderException)
+        {
+            return new Outcome(MessageStatus.Failed, attempts, "Template error: " + exception.Message, null, 0, false);
+        }
+
+        SendResult sent;
+        try
+        {
+            sent = await transports.For(transportRow).SendAsync(outgoing, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested) { throw; }
+        catch (Exception exception)
+        {
+            logger.LogWarning(exception, "Transport failed for message {MessageId}", message.MessageId);
+            sent = new SendResult(SendOutcome.Transient, exception.Message);
+        }
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        return sent.Outcome switch
+        {
+            SendOutcome.Accepted => new Outcome(MessageStatus.Sent, attempts, sent.Reply, sent.Code, 0, true),
+            SendOutcome.Bounced => new Outcome(MessageStatus.Bounced, attempts, sent.Reply, sent.Code, 0, false),
+            SendOutcome.Rejected => new Outcome(MessageStatus.Failed, attempts, sent.Reply, sent.Code, 0, false),
+            SendOutcome.Transient when attempts >= _options.MaxAttempts => new Outcome(MessageStatus.Failed, attempts, sent.Reply, sent.Code, 0, false),
+            SendOutcome.Transient => new Outcome(MessageStatus.Queued, attempts, sent.Reply, sent.Code, now + Backoff(attempts), false),
+            SendOutcome.Deferred => new Outcome(MessageStatus.Queued, message.Attempts, sent.Reply, sent.Code, now + 1000, false),
+            // The transport (or Triton's own folder) cannot work: nobody's attempt is spent; it waits for the fix.
+            _ => new Outcome(MessageStatus.Queued, message.Attempts, sent.Reply, sent.Code, now + 30_000, false),
+        };
+    }
+
+    /// <summary>The event's name and variables over the trigger's variables; the recipient's own fields stay as they are.</summary>
+    private static Dictionary<string, object?> Extra(ClaimedMessage message)
+    {
+        var extra = new Dictionary<string, object?>(StringComparer.Ordinal) { ["dc_name"] = message.EventName };
+        using var variables = JsonDocument.Parse(message.Variables);
+        foreach (var property in variables.RootElement.EnumerateObject())
+            if (!Reserved.Contains(property.Name)) extra[property.Name] = JsonValues.ToPlain(property.Value);
+        return extra;
+    }
+
+    private async Task<MessageComposer> ComposerAsync(TritonDbContext db, Trigger trigger, CancellationToken cancellationToken)
+    {
+        if (_composers.TryGetValue(trigger.Id, out var cached) && cached.UpdatedAt == trigger.UpdatedAt) return cached.Composer;
+        var composer = await MessageComposer.CreateAsync(templates, compiler, db, MessageSource.Of(trigger), null, cancellationToken);
+        _composers[trigger.Id] = (trigger.UpdatedAt, composer);
+        return composer;
+    }
+
+    private long Backoff(int attempts) =>
+        (long)(Math.Min(3600, _options.RetryBaseDelaySeconds * Math.Pow(2, attempts - 1)) * 1000);
+
+    private async Task RecordAsync(ClaimedMessage message, Outcome outcome, CancellationToken cancellationToken)
+    {
+        var delay = TimeSpan.FromMilliseconds(100);
+        while (true)
+        {
+            try
+            {
+                await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+                var now = time.GetUtcNow();
+                var reply = outcome.Reply is { Length: > 1000 } longReply ? longReply[..1000] : outcome.Reply;
+                await db.Messages.Where(m => m.Id == message.Id && m.LeaseOwner == identity.Owner && m.Status == MessageStatus.Queued)
+                    .ExecuteUpdateAsync(s => s
+                        .SetProperty(m => m.Status, outcome.Status)
+                        .SetProperty(m => m.Attempts, outcome.Attempts)
+                        .SetProperty(m => m.LastReply, reply)
+                        .SetProperty(m => m.ReplyCode, outcome.Code)
+                        .SetProperty(m => m.NotBefore, outcome.NotBefore)
+                        .SetProperty(m => m.SentAt, outcome.Sent ? now : null)
+                        .SetProperty(m => m.UpdatedAt, now)
+                        .SetProperty(m => m.LeaseOwner, (string?)null)
+                        .SetProperty(m => m.LeaseUntil, 0L), cancellationToken);
+                return;
+            }
+            catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+            {
+                // Never dropped: an unrecorded send would go out again once its lease lapsed.
+                logger.LogError(exception, "Recording message {MessageId} failed; writing it again", message.MessageId);
+                await Task.Delay(delay, cancellationToken);
+                delay = TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(5).Ticks, delay.Ticks * 2));
+            }
+        }
+    }
+}

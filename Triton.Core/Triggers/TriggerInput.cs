@@ -1,0 +1,23 @@
+using System.Text.Json;
+using Triton.Core.Campaigns;
+
+namespace Triton.Core.Triggers;
+
+/// <summary>A trigger as the API and the admin submit it; <see cref="Event"/> names its contract.</summary>
+public sealed class TriggerInput : IMessageSettings
+{
+    public string? Name { get; set; }
+    public string? Event { get; set; }
+    public int? TemplateId { get; set; }
+    public int? TransportId { get; set; }
+    public List<string>? Subjects { get; set; }
+    public string? SubjectMode { get; set; }
+    public string? FromAddress { get; set; }
+    public string? FromName { get; set; }
+    public Dictionary<string, string>? CustomHeaders { get; set; }
+    public JsonElement? CustomVariables { get; set; }
+    public int? TrackingCategoryId { get; set; }
+    public bool? Active { get; set; }
+    public string? Group { get; set; }
+    public string? Description { get; set; }
+}

@@ -1,0 +1,245 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Triton.Core.Campaigns;
+using Triton.Core.Data;
+using Triton.Core.Domain;
+using Triton.Core.Mail;
+using Triton.Tests.Sending;
+
+namespace Triton.Tests.Triggers;
+
+/// <summary>Contracts, triggers, the events API, sending ahead of campaigns and the message log, on a real database.</summary>
+public abstract class TransactionalMailTests(DatabaseProvider provider)
+{
+    private sealed record Setup(EngineScenario Scenario, HttpClient Api, int TemplateId, int TransportId) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            Api.Dispose();
+            await Scenario.DisposeAsync();
+        }
+    }
+
+    private async Task<Setup> StartAsync(double ratePerSecond = 0, ScriptedTransport? scripted = null)
+    {
+        var scenario = await EngineScenario.StartAsync(provider, new() { ["Sending:RetryBaseDelaySeconds"] = "0.05" }, scripted);
+        var api = scenario.CreateApiClient();
+        var template = await Created(await api.PostAsJsonAsync("/api/templates", new
+        {
+            name = "Reset", body = "<p>{{dc_name}} for {{email}} ({{first_name}}): code {{code}}, {{order.city}}, {{sender}}</p>",
+        }));
+        var transport = await Created(await api.PostAsJsonAsync("/api/transports", new { name = "Pickup", kind = "pickup", pickupDirectory = "pickup", ratePerSecond }));
+        return new Setup(scenario, api, template.GetProperty("id").GetInt32(), transport.GetProperty("id").GetInt32());
+    }
+
+    private static async Task<JsonElement> Created(HttpResponseMessage response)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.Created, $"{response.StatusCode}: {body}");
+        return JsonDocument.Parse(body).RootElement.Clone();
+    }
+
+    private static async Task CreateContractAndTriggerAsync(Setup setup, bool strict = true, string eventName = "PasswordReset")
+    {
+        await Created(await setup.Api.PostAsJsonAsync("/api/contracts", new
+        {
+            name = eventName, strict,
+            variables = new object[]
+            {
+                new { name = "code", testValue = "123456", description = "the reset code" },
+                new { name = "order", testValue = new { city = "Oslo" }, required = false },
+            },
+        }));
+        await Created(await setup.Api.PostAsJsonAsync("/api/triggers", new
+        {
+            name = eventName + " mail", @event = eventName, templateId = setup.TemplateId, transportId = setup.TransportId,
+            subjects = new[] { "Your code {{code}}" }, fromAddress = "noreply@example.com", active = true,
+            customVariables = new { sender = "Triton", code = "overridden by the event" },
+        }));
+    }
+
+    private static Task<HttpResponseMessage> PostEventAsync(HttpClient api, string eventName, object body, string? key = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/api/events/{eventName}") { Content = JsonContent.Create(body) };
+        if (key is not null) request.Headers.Add("Idempotency-Key", key);
+        return api.SendAsync(request);
+    }
+
+    private static async Task<JsonElement> WaitForMessageAsync(HttpClient api, string messageId, string status, int seconds = 30)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (true)
+        {
+            var message = await api.GetFromJsonAsync<JsonElement>($"/api/messages/{messageId}");
+            if (message.GetProperty("status").GetString() == status) return message;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Message {messageId} is {message}");
+            await Task.Delay(25);
+        }
+    }
+
+    [Fact]
+    public async Task An_event_is_sent_through_its_trigger_and_found_in_the_log()
+    {
+        await using var setup = await StartAsync();
+        await CreateContractAndTriggerAsync(setup);
+
+        var response = await PostEventAsync(setup.Api, "PasswordReset", new
+        {
+            recipient = new { email = "ada@example.com", user_id = "u1", first_name = "Ada" },
+            variables = new { code = "987654", order = new { city = "Bergen" } },
+        });
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var answer = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("queued", answer.GetProperty("status").GetString());
+        var id = answer.GetProperty("messageId").GetString()!;
+
+        var sent = await WaitForMessageAsync(setup.Api, id, "sent");
+        Assert.Equal(1, sent.GetProperty("attempts").GetInt32());
+        var file = Assert.Single(Directory.GetFiles(setup.Scenario.PickupDirectory, "*.eml"));
+        var eml = await File.ReadAllTextAsync(file);
+        Assert.Contains("Subject: Your code 987654", eml);
+        Assert.Contains("PasswordReset for ada@example.com (Ada): code 987654, Bergen, Triton", eml);
+
+        var log = await setup.Api.GetFromJsonAsync<JsonElement>("/api/messages?email=ada@example.com&event=PasswordReset&status=sent");
+        Assert.Equal(id, Assert.Single(log.GetProperty("items").EnumerateArray()).GetProperty("messageId").GetString());
+        Assert.Empty((await setup.Api.GetFromJsonAsync<JsonElement>("/api/messages?status=failed")).GetProperty("items").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task Bad_events_are_refused_before_anything_is_stored()
+    {
+        await using var setup = await StartAsync();
+        await CreateContractAndTriggerAsync(setup);
+
+        var mistyped = await PostEventAsync(setup.Api, "PasswordReset", new { recipient = new { email = "nope" }, variables = new { code = 5, order = new { city = 5 } } });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, mistyped.StatusCode);
+        var errors = (await mistyped.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        Assert.True(errors.TryGetProperty("recipient.email", out _));
+        Assert.True(errors.TryGetProperty("variables.code", out _));
+        Assert.True(errors.TryGetProperty("variables.order.city", out _));
+
+        var missing = await PostEventAsync(setup.Api, "PasswordReset", new { recipient = new { email = "a@example.com" }, variables = new { } });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, missing.StatusCode);
+        Assert.Contains("variables.code", await missing.Content.ReadAsStringAsync());
+
+        Assert.Equal(HttpStatusCode.NotFound, (await PostEventAsync(setup.Api, "NoSuchEvent", new { recipient = new { email = "a@example.com" } })).StatusCode);
+        var log = await setup.Api.GetFromJsonAsync<JsonElement>("/api/messages");
+        Assert.Empty(log.GetProperty("items").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task One_active_trigger_per_event()
+    {
+        await using var setup = await StartAsync();
+        await CreateContractAndTriggerAsync(setup);
+        var second = await setup.Api.PostAsJsonAsync("/api/triggers", new
+        {
+            name = "Second", @event = "PasswordReset", templateId = setup.TemplateId, transportId = setup.TransportId,
+            subjects = new[] { "S" }, fromAddress = "noreply@example.com", active = true,
+        });
+        Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);
+        var inactive = await setup.Api.PostAsJsonAsync("/api/triggers", new
+        {
+            name = "Second", @event = "PasswordReset", templateId = setup.TemplateId, transportId = setup.TransportId,
+            subjects = new[] { "S" }, fromAddress = "noreply@example.com", active = false,
+        });
+        Assert.Equal(HttpStatusCode.Created, inactive.StatusCode);
+        var unknown = await setup.Api.PostAsJsonAsync("/api/triggers", new
+        {
+            name = "Third", @event = "NoContract", templateId = setup.TemplateId, transportId = setup.TransportId,
+            subjects = new[] { "S" }, fromAddress = "noreply@example.com",
+        });
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+        Assert.Contains("\"event\"", await unknown.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task The_same_idempotency_key_answers_the_first_answer_and_sends_once_even_when_calls_race()
+    {
+        await using var setup = await StartAsync();
+        await CreateContractAndTriggerAsync(setup);
+        var body = new { recipient = new { email = "grace@example.com" }, variables = new { code = "1" } };
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 12).Select(async _ =>
+        {
+            var response = await PostEventAsync(setup.Api, "PasswordReset", body, key: "reset-grace-1");
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+            return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("messageId").GetString();
+        }));
+        var id = Assert.Single(answers.Distinct());
+        await WaitForMessageAsync(setup.Api, id!, "sent");
+        var again = await (await PostEventAsync(setup.Api, "PasswordReset", body, key: "reset-grace-1")).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(id, again.GetProperty("messageId").GetString());
+        Assert.Equal("sent", again.GetProperty("status").GetString());
+        await Task.Delay(300);
+        Assert.Single(Directory.GetFiles(setup.Scenario.PickupDirectory, "*.eml"));
+        var other = await (await PostEventAsync(setup.Api, "PasswordReset", body, key: "reset-grace-2")).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.NotEqual(id, other.GetProperty("messageId").GetString());
+    }
+
+    [Fact]
+    public async Task A_transactional_message_goes_out_ahead_of_a_running_campaign_on_the_same_transport()
+    {
+        await using var setup = await StartAsync(ratePerSecond: 20);
+        await CreateContractAndTriggerAsync(setup);
+        var campaign = await setup.Scenario.CreateCampaignAsync(EngineScenario.Addresses(200), concurrency: 4,
+            configure: c => c.TransportId = setup.TransportId);
+        await setup.Scenario.Commands.RunAsync(campaign, default);
+        await setup.Scenario.WaitForAsync(campaign, c => c.Progress.Sent >= 10);
+
+        var response = await PostEventAsync(setup.Api, "PasswordReset", new { recipient = new { email = "urgent@example.com" }, variables = new { code = "2" } });
+        var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("messageId").GetString()!;
+        await WaitForMessageAsync(setup.Api, id, "sent");
+
+        // 200 recipients at 20/s take ten seconds; the event's message did not wait for them.
+        var during = await setup.Scenario.CampaignAsync(campaign);
+        Assert.Equal(CampaignState.Running, during.State);
+        Assert.True(during.Progress.Sent < 150, $"the message went out only after {during.Progress.Sent} campaign messages");
+    }
+
+    [Fact]
+    public async Task A_trigger_previews_and_sends_a_test_with_its_contracts_test_values_any_overridden()
+    {
+        await using var setup = await StartAsync();
+        await CreateContractAndTriggerAsync(setup);
+        var trigger = (await setup.Api.GetFromJsonAsync<JsonElement>("/api/triggers"))[0].GetProperty("id").GetInt32();
+
+        var preview = await setup.Api.PostAsJsonAsync($"/api/triggers/{trigger}/preview", new { });
+        var body = await preview.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("Your code 123456", body.GetProperty("subject").GetString());
+        Assert.Contains("PasswordReset for test@example.com", body.GetProperty("html").GetString());
+        Assert.Contains("Oslo", body.GetProperty("html").GetString());
+
+        var test = await setup.Api.PostAsJsonAsync($"/api/triggers/{trigger}/test", new { email = "qa@example.com", variables = new { code = "override" } });
+        Assert.Equal(HttpStatusCode.OK, test.StatusCode);
+        var eml = await File.ReadAllTextAsync(Assert.Single(Directory.GetFiles(setup.Scenario.PickupDirectory, "*.eml")));
+        Assert.Contains("Subject: Your code override", eml);
+        Assert.Contains("qa@example.com", eml);
+        Assert.Equal(HttpStatusCode.BadRequest, (await setup.Api.PostAsJsonAsync($"/api/triggers/{trigger}/test", new { email = "nope" })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await setup.Api.PostAsJsonAsync("/api/triggers/999/preview", new { })).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_failed_message_can_be_retried_and_a_sent_one_cannot()
+    {
+        var scripted = new ScriptedTransport { ForceOutcome = SendOutcome.Rejected };
+        await using var setup = await StartAsync(scripted: scripted);
+        await CreateContractAndTriggerAsync(setup);
+        var response = await PostEventAsync(setup.Api, "PasswordReset", new { recipient = new { email = "linus@example.com" }, variables = new { code = "3" } });
+        var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("messageId").GetString()!;
+        var failed = await WaitForMessageAsync(setup.Api, id, "failed");
+        Assert.Contains("forced by the test", failed.GetProperty("lastReply").GetString());
+
+        scripted.ForceOutcome = null;
+        Assert.Equal(HttpStatusCode.Accepted, (await setup.Api.PostAsync($"/api/messages/{id}/retry", null)).StatusCode);
+        await WaitForMessageAsync(setup.Api, id, "sent");
+        Assert.Equal(HttpStatusCode.Conflict, (await setup.Api.PostAsync($"/api/messages/{id}/retry", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await setup.Api.PostAsync("/api/messages/msg_nope/retry", null)).StatusCode);
+    }
+}
+
+public sealed class SqliteTransactionalMailTests() : TransactionalMailTests(DatabaseProvider.Sqlite);
+
+[Collection("postgres")]
+public sealed class PostgresTransactionalMailTests() : TransactionalMailTests(DatabaseProvider.Postgres);
