@@ -27,7 +27,7 @@ public static class TritonServiceCollectionExtensions
         services.AddSingleton<ApiKeyBootstrap>();
         services.AddSingleton<TemplateCache>();
         services.AddTritonLists();
-        services.AddTritonTriggers();
+        services.AddTritonTriggers(configuration);
         return services;
     }
 }

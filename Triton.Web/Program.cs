@@ -18,8 +18,14 @@ var app = builder.Build();
 await app.Services.PrepareTritonDatabaseAsync(app.Lifetime.ApplicationStopping);
 await app.Services.PrepareTritonKeyRingAsync(app.Lifetime.ApplicationStopping);
 await app.Services.PrepareTritonAdminAsync(app.Lifetime.ApplicationStopping);
+
+// `dotnet Triton.Web.dll autotest [--no-email]`: test every active trigger once, exit 1 on failures.
+if (args.FirstOrDefault() == "autotest")
+    return await AutotestCommand.RunAsync(app.Services, email: !args.Contains("--no-email"), Console.Out);
+
 app.UseTritonWeb();
 app.Run();
+return 0;
 
 /// <summary>Visible to WebApplicationFactory in the tests.</summary>
 public partial class Program;

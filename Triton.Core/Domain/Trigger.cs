@@ -27,6 +27,10 @@ public sealed class Trigger
     /// <summary>The contract's id while active, null otherwise: a unique index keeps one active trigger per event.</summary>
     public int? ActiveContractId { get; set; }
 
+    /// <summary>When the trigger was last rendered with its contract's test values, and the error if it failed.</summary>
+    public DateTimeOffset? LastTestAt { get; set; }
+    public string? LastTestError { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 }

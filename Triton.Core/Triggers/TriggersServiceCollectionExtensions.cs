@@ -1,4 +1,5 @@
 using FluentValidation;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Triton.Core.Triggers;
@@ -6,8 +7,12 @@ namespace Triton.Core.Triggers;
 public static class TriggersServiceCollectionExtensions
 {
     /// <summary>Event contracts, triggers, the events intake, the transactional sender and the message log.</summary>
-    public static IServiceCollection AddTritonTriggers(this IServiceCollection services)
+    public static IServiceCollection AddTritonTriggers(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddOptions<TriggerOptions>().Bind(configuration.GetSection(TriggerOptions.Section));
+        services.AddSingleton<TriggerAutotest>();
+        services.AddTransient<TriggerAutotestJob>();
+        services.AddHostedService<TriggerAutotestSchedule>();
         services.AddSingleton<IValidator<ContractInput>, ContractInputValidator>();
         services.AddScoped<IValidator<TriggerInput>, TriggerInputValidator>();
         services.AddSingleton<EventContractService>();

@@ -65,6 +65,7 @@ public static class AdminComposition
         services.AddSingleton<SetupCode>();
         services.AddScoped<AdminBootstrap>();
         services.AddScoped<UserAdministration>();
+        services.AddSingleton<Triton.Core.Triggers.IAdminNotifier, AdminMailNotifier>();
         services.AddRazorComponents();
         services.AddSignalR();
         services.AddHostedService<ProgressForwarder>();

@@ -45,6 +45,8 @@ public sealed class TransactionalMail : Migration
                 from_address = table.Column<string>(nullable: false),
                 from_name = table.Column<string>(nullable: true),
                 group_id = table.Column<int?>(nullable: true),
+                last_test_at = table.Column<DateTimeOffset?>(nullable: true),
+                last_test_error = table.Column<string>(nullable: true),
                 name = table.Column<string>(maxLength: 200, nullable: false),
                 subject_mode = table.Column<int>(nullable: false),
                 subjects = table.Column<string>(nullable: false),

@@ -1,0 +1,16 @@
+namespace Triton.Core.Triggers;
+
+/// <summary>The "Triggers" section of appsettings.json.</summary>
+public sealed class TriggerOptions
+{
+    public const string Section = "Triggers";
+
+    /// <summary>When the daily trigger test runs: a Quartz cron expression in server time; empty turns it off.</summary>
+    public string AutotestCron { get; set; } = "0 0 6 * * ?";
+
+    /// <summary>The transport (by name) that emails admins the failures; empty: the first active trigger's.</summary>
+    public string? NotifyTransport { get; set; }
+
+    /// <summary>The sender of those emails; empty: the first active trigger's from address.</summary>
+    public string? NotifyFrom { get; set; }
+}
