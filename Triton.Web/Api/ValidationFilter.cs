@@ -1,4 +1,5 @@
 using FluentValidation;
+using Triton.Core;
 using Triton.Core.Data;
 
 namespace Triton.Web.Api;
@@ -20,23 +21,7 @@ public static class ValidationFilter
             int? editedId = int.TryParse(context.HttpContext.GetRouteValue("id") as string, out var id) ? id : null;
             var result = await validator.ValidateAsync(EditedEntity.For(argument, editedId), context.HttpContext.RequestAborted);
             if (result.IsValid) return await next(context);
-            var errors = result.Errors
-                .GroupBy(e => ToCamelCase(e.PropertyName))
-                .ToDictionary(g => g.Key, g => g.Select(e => e.ErrorMessage).ToArray());
+            var errors = ValidationErrors.Of(result);
             return TypedResults.ValidationProblem(errors);
         });
-
-    /// <summary>"CustomHeaders['X-Id']" to "customHeaders['X-Id']": property names only, never dictionary keys.</summary>
-    private static string ToCamelCase(string path)
-    {
-        var chars = path.ToCharArray();
-        var depth = 0;
-        for (var i = 0; i < chars.Length; i++)
-        {
-            if (chars[i] == '[') depth++;
-            else if (chars[i] == ']') depth--;
-            else if (depth == 0 && (i == 0 || chars[i - 1] == '.')) chars[i] = char.ToLowerInvariant(chars[i]);
-        }
-        return new string(chars);
-    }
 }

@@ -1,6 +1,4 @@
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Triton.Core.Domain;
 
@@ -21,14 +19,8 @@ public sealed class CampaignConfiguration : IEntityTypeConfiguration<Campaign>
         builder.HasOne<TrackingCategory>().WithMany().HasForeignKey(c => c.TrackingCategoryId).OnDelete(DeleteBehavior.SetNull);
 
         // JSON text on both providers, so the schema is the same everywhere.
-        builder.Property(c => c.Subjects).HasConversion(
-            v => JsonSerializer.Serialize(v, JsonSerializerOptions.Default),
-            v => JsonSerializer.Deserialize<List<string>>(v, JsonSerializerOptions.Default) ?? new List<string>(),
-            new ValueComparer<List<string>>((a, b) => a!.SequenceEqual(b!), v => v.Aggregate(0, (h, s) => HashCode.Combine(h, s)), v => v.ToList()));
-        builder.Property(c => c.CustomHeaders).HasConversion(
-            v => JsonSerializer.Serialize(v, JsonSerializerOptions.Default),
-            v => JsonSerializer.Deserialize<Dictionary<string, string>>(v, JsonSerializerOptions.Default) ?? new Dictionary<string, string>(),
-            new ValueComparer<Dictionary<string, string>>((a, b) => a!.Count == b!.Count && !a.Except(b).Any(), v => v.Count, v => new Dictionary<string, string>(v)));
+        builder.Property(c => c.Subjects).AsJson();
+        builder.Property(c => c.CustomHeaders).AsJson();
 
         builder.OwnsOne(c => c.Progress, p =>
         {

@@ -1,6 +1,4 @@
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Triton.Core.Domain;
 
@@ -19,13 +17,7 @@ public sealed class TriggerConfiguration : IEntityTypeConfiguration<Trigger>
         builder.HasOne<Template>().WithMany().HasForeignKey(t => t.TemplateId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<Transport>().WithMany().HasForeignKey(t => t.TransportId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<TrackingCategory>().WithMany().HasForeignKey(t => t.TrackingCategoryId).OnDelete(DeleteBehavior.SetNull);
-        builder.Property(t => t.Subjects).HasConversion(
-            v => JsonSerializer.Serialize(v, JsonSerializerOptions.Default),
-            v => JsonSerializer.Deserialize<List<string>>(v, JsonSerializerOptions.Default) ?? new List<string>(),
-            new ValueComparer<List<string>>((a, b) => a!.SequenceEqual(b!), v => v.Aggregate(0, (h, s) => HashCode.Combine(h, s)), v => v.ToList()));
-        builder.Property(t => t.CustomHeaders).HasConversion(
-            v => JsonSerializer.Serialize(v, JsonSerializerOptions.Default),
-            v => JsonSerializer.Deserialize<Dictionary<string, string>>(v, JsonSerializerOptions.Default) ?? new Dictionary<string, string>(),
-            new ValueComparer<Dictionary<string, string>>((a, b) => a!.Count == b!.Count && !a.Except(b).Any(), v => v.Count, v => new Dictionary<string, string>(v)));
+        builder.Property(t => t.Subjects).AsJson();
+        builder.Property(t => t.CustomHeaders).AsJson();
     }
 }
