@@ -11,6 +11,7 @@ public static class MailServiceCollectionExtensions
     {
         services.AddOptions<MailOptions>().Bind(configuration.GetSection(MailOptions.Section));
         services.AddSingleton<MimeMessageWriter>();
+        services.AddSingleton<MimeMessageBuilder>();
         services.AddSingleton<TransportPasswords>();
         services.AddSingleton<SmtpTransportBuilder>();
         services.AddSingleton<TransportRegistry>();

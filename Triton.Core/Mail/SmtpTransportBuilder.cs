@@ -9,6 +9,7 @@ namespace Triton.Core.Mail;
 /// <summary>Builds the SMTP client options and transport of one Transport row (password decrypted for its destination).</summary>
 public sealed class SmtpTransportBuilder(
     IOptions<MailOptions> options,
+    MimeMessageBuilder builder,
     MimeMessageWriter writer,
     ILoggerFactory loggerFactory,
     TimeProvider time,
@@ -48,8 +49,19 @@ public sealed class SmtpTransportBuilder(
         new SmtpTransport(
             ClientOptions(transport),
             new SmtpPoolOptions(transport.MaxConnections, transport.MaxMessagesPerConnection, options.Value.IdleTimeout),
-            writer,
+            builder,
+            null,
             rateLimiter,
             loggerFactory.CreateLogger<SmtpTransport>(),
+            time);
+
+    /// <summary>The hand-written client of earlier versions, kept only to be measured beside MailKit in the benchmark.</summary>
+    public HandWrittenSmtpTransport BuildHandWritten(Transport transport, TransportRateLimiter rateLimiter) =>
+        new HandWrittenSmtpTransport(
+            ClientOptions(transport),
+            new SmtpPoolOptions(transport.MaxConnections, transport.MaxMessagesPerConnection, options.Value.IdleTimeout),
+            writer,
+            rateLimiter,
+            loggerFactory.CreateLogger<HandWrittenSmtpTransport>(),
             time);
 }
