@@ -17,6 +17,7 @@ public static class MailServiceCollectionExtensions
         services.AddSingleton<TransportRegistry>();
         services.AddSingleton<IMailTransports>(sp => sp.GetRequiredService<TransportRegistry>());
         services.AddSingleton<TransportConnectionTester>();
+        services.AddSingleton<Dkim.TransportDkimKeys>();
         return services;
     }
 }

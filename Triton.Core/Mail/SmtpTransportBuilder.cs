@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Triton.Core.Domain;
+using Triton.Core.Mail.Dkim;
 using Triton.Core.Mail.Mime;
 using Triton.Core.Mail.Smtp;
 
@@ -44,13 +45,31 @@ public sealed class SmtpTransportBuilder(
         };
     }
 
+    /// <summary>The row's DKIM signer; null unless its domain, selector and key are all set.</summary>
+    /// <exception cref="InvalidOperationException">The stored key cannot be decrypted or parsed.</exception>
+    public MessageSigner? Signer(Transport transport)
+    {
+        if (string.IsNullOrEmpty(transport.DkimDomain) || string.IsNullOrEmpty(transport.DkimSelector) || string.IsNullOrEmpty(transport.ProtectedDkimPrivateKey))
+            return null;
+        if (passwords is null)
+            throw new InvalidOperationException("No ISecretProtector is registered: the DKIM key cannot be decrypted.");
+        try
+        {
+            return new MessageSigner(transport.DkimDomain, transport.DkimSelector, passwords.RevealDkimKey(transport.ProtectedDkimPrivateKey));
+        }
+        catch (Exception ex) when (ex is System.Security.Cryptography.CryptographicException or FormatException)
+        {
+            throw new InvalidOperationException($"Transport '{transport.Name}': the stored DKIM key cannot be used ({ex.Message}).", ex);
+        }
+    }
+
     /// <summary>The transport of a row, paced by <paramref name="rateLimiter"/>, which the caller owns.</summary>
     public SmtpTransport Build(Transport transport, TransportRateLimiter rateLimiter) =>
         new SmtpTransport(
             ClientOptions(transport),
             new SmtpPoolOptions(transport.MaxConnections, transport.MaxMessagesPerConnection, options.Value.IdleTimeout),
             builder,
-            null,
+            Signer(transport),
             rateLimiter,
             loggerFactory.CreateLogger<SmtpTransport>(),
             time);

@@ -73,7 +73,7 @@ public sealed class TransportRegistry(
 
     private IMailTransport Build(Transport transport, TransportRateLimiter limiter) => transport.Kind switch
     {
-        TransportKind.Pickup => new PickupTransport(ResolvePickupDirectory(transport), builder, limiter),
+        TransportKind.Pickup => new PickupTransport(ResolvePickupDirectory(transport), builder, smtpBuilder.Signer(transport), limiter),
         TransportKind.Smtp => smtpBuilder.Build(transport, limiter),
         _ => throw new ArgumentOutOfRangeException(nameof(transport), transport.Kind, "Unknown transport kind."),
     };

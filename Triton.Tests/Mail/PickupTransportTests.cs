@@ -72,7 +72,7 @@ public sealed class PickupTransportTests : IDisposable
     public async Task Rate_limit_applies_to_pickup()
     {
         await using var limiter = new TransportRateLimiter(10);
-        var transport = new PickupTransport(Path.Combine(_data, "rl"), _writer, limiter);
+        var transport = new PickupTransport(Path.Combine(_data, "rl"), _writer, null, limiter);
         var watch = System.Diagnostics.Stopwatch.StartNew();
         for (var i = 0; i < 25; i++)
             await transport.SendAsync(new OutgoingMessage { From = new("a@x.test"), To = new("b@x.test"), Subject = "s", Text = "t", MessageId = $"r{i}@x.test" }, CancellationToken.None);

@@ -34,7 +34,8 @@ public sealed class MessageSigner
         var headers = new List<string>(Signed.Length);
         foreach (var name in Signed)
         {
-            if (message.Headers.Contains(name)) headers.Add(name);
+            // Content-Type is the body's header (MimeKit writes it from the body entity), always present.
+            if (message.Headers.Contains(name) || name == "Content-Type") headers.Add(name);
         }
         _signer.Sign(PreparedMessage.WireFormat, message, headers);
     }

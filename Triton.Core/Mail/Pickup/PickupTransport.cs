@@ -1,10 +1,11 @@
 using Triton.Core.Data;
+using Triton.Core.Mail.Dkim;
 using Triton.Core.Mail.Mime;
 
 namespace Triton.Core.Mail.Pickup;
 
 /// <summary>Writes each message as one .eml file (the bytes SMTP would send), atomically: temp file, then rename.</summary>
-public sealed class PickupTransport(string directory, MimeMessageBuilder builder, TransportRateLimiter rateLimiter) : IMailTransport
+public sealed class PickupTransport(string directory, MimeMessageBuilder builder, MessageSigner? signer, TransportRateLimiter rateLimiter) : IMailTransport
 {
     public string Directory { get; } = directory;
 
@@ -16,7 +17,7 @@ public sealed class PickupTransport(string directory, MimeMessageBuilder builder
         PreparedMessage rendered;
         try
         {
-            rendered = builder.Build(message);
+            rendered = builder.Build(message, signer);
         }
         catch (InvalidHeaderException ex)
         {
