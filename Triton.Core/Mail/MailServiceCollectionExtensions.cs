@@ -6,11 +6,10 @@ namespace Triton.Core.Mail;
 
 public static class MailServiceCollectionExtensions
 {
-    /// <summary>MIME writer, transports and the registry that owns them. The host must register an <see cref="ISecretProtector"/>.</summary>
+    /// <summary>MIME builder, transports and the registry that owns them. The host must register an <see cref="ISecretProtector"/>.</summary>
     public static IServiceCollection AddTritonMail(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<MailOptions>().Bind(configuration.GetSection(MailOptions.Section));
-        services.AddSingleton<MimeMessageWriter>();
         services.AddSingleton<MimeMessageBuilder>();
         services.AddSingleton<TransportPasswords>();
         services.AddSingleton<SmtpTransportBuilder>();

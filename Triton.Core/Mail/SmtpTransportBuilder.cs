@@ -11,7 +11,6 @@ namespace Triton.Core.Mail;
 public sealed class SmtpTransportBuilder(
     IOptions<MailOptions> options,
     MimeMessageBuilder builder,
-    MimeMessageWriter writer,
     ILoggerFactory loggerFactory,
     TimeProvider time,
     TransportPasswords? passwords = null)
@@ -72,15 +71,5 @@ public sealed class SmtpTransportBuilder(
             Signer(transport),
             rateLimiter,
             loggerFactory.CreateLogger<SmtpTransport>(),
-            time);
-
-    /// <summary>The hand-written client of earlier versions, kept only to be measured beside MailKit in the benchmark.</summary>
-    public HandWrittenSmtpTransport BuildHandWritten(Transport transport, TransportRateLimiter rateLimiter) =>
-        new HandWrittenSmtpTransport(
-            ClientOptions(transport),
-            new SmtpPoolOptions(transport.MaxConnections, transport.MaxMessagesPerConnection, options.Value.IdleTimeout),
-            writer,
-            rateLimiter,
-            loggerFactory.CreateLogger<HandWrittenSmtpTransport>(),
             time);
 }

@@ -16,7 +16,6 @@ public static class MailParts
     public static SmtpTransportBuilder SmtpBuilder(MailOptions? options = null)
     {
         var mail = Options.Create(options ?? new MailOptions());
-        return new SmtpTransportBuilder(mail, Builder(options), new MimeMessageWriter(mail, new FixedTimeProvider(Now)),
-            NullLoggerFactory.Instance, TimeProvider.System);
+        return new SmtpTransportBuilder(mail, Builder(options), NullLoggerFactory.Instance, TimeProvider.System);
     }
 }

@@ -15,9 +15,6 @@ switch (scenario)
     case "smtp":
         await SmtpBench.RunAsync(Arg(1, 100_000), Arg(2, 8), Arg(3, 2_000));
         break;
-    case "smtp-transports":
-        await SmtpBench.CompareTransportsAsync(Arg(1, 20_000), Arg(2, 8));
-        break;
     case "csv":
         await CsvBench.RunAsync(Arg(1, 1_000_000));
         break;
@@ -30,7 +27,6 @@ switch (scenario)
               engine [recipients=1000000] [instant|pickup]
               render [renders=100000]
               smtp   [messages=100000] [pool=8] [System.Net.Mail messages=2000]
-              smtp-transports [messages=20000] [pool=8]   MailKit beside the hand-written client
               csv    [rows=1000000]
               web    [recipients=200000] [hub clients=50]
             """);

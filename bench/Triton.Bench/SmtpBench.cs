@@ -58,40 +58,6 @@ public static class SmtpBench
         return composer.Compose(email, user, fields, 0);
     }
 
-    /// <summary>
-    /// MailKit's transport and the hand-written one it replaces, alone, alternating for three rounds against the same
-    /// sink with the same message (the campaign's rendering of one recipient), so both see the same machine.
-    /// </summary>
-    public static async Task CompareTransportsAsync(int count, int pool)
-    {
-        await using var sink = await SmtpSink.StartAsync();
-        var row = new Transport
-        {
-            Name = "Sink", Kind = TransportKind.Smtp, Host = "127.0.0.1", Port = sink.Port, Security = TransportSecurity.None,
-            MaxConnections = pool, MaxMessagesPerConnection = 1000,
-        };
-        await using var bench = await BenchHost.CreateAsync(instant: false);
-        var (listId, templateId, transportId) = await bench.CreateContentAsync(Newsletter.Markup(), row);
-        await bench.SeedRecipientsAsync(listId, 1);
-        var campaignId = await bench.CreateCampaignAsync("sample", listId, templateId, transportId, Newsletter.Subject, Newsletter.Variables(), concurrency: 2 * pool);
-        var sample = await SampleAsync(bench, campaignId);
-        var builder = bench.Services.GetRequiredService<SmtpTransportBuilder>();
-        var mailKit = new List<double>();
-        var handWritten = new List<double>();
-        for (var round = 1; round <= 3; round++)
-        {
-            await using (var limiter = TransportRateLimiter.For(row))
-            await using (var transport = builder.BuildHandWritten(row, limiter))
-                handWritten.Add(await SendAloneAsync(transport, sample, count, pool, $"round {round}: hand-written SmtpTransport (pool {pool}), messages"));
-            await using (var limiter = TransportRateLimiter.For(row))
-            await using (var transport = builder.Build(row, limiter))
-                mailKit.Add(await SendAloneAsync(transport, sample, count, pool, $"round {round}: MailKit SmtpTransport (pool {pool}), messages"));
-        }
-        Measure.Ratio("MailKit / hand-written, median rates", Median(mailKit), Median(handWritten));
-    }
-
-    private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
-
     /// <summary>The transport as the engine builds it, fed the same rendered message from 2 x pool concurrent senders.</summary>
     private static async Task<double> TransportAloneAsync(BenchHost bench, Transport row, OutgoingMessage sample, int count, int pool)
     {

@@ -8,9 +8,11 @@ using MailKit.Security;
 using Triton.Core.Mail.Mime;
 using static Triton.Core.Mail.Smtp.SmtpReplyClassifier;
 using MailKitAuthenticationException = MailKit.Security.AuthenticationException;
-using MailKitProtocolException = MailKit.Net.Smtp.SmtpProtocolException;
 
 namespace Triton.Core.Mail.Smtp;
+
+/// <summary>The result of one send on a session; SafeToRetry when it failed before the server could have taken the message.</summary>
+public readonly record struct SmtpSendAttempt(SendResult Result, bool SafeToRetry);
 
 /// <summary>
 /// One SMTP session on MailKit's <see cref="SmtpClient"/>, over a socket Triton connects itself with TCP_NODELAY (MailKit's
@@ -214,7 +216,7 @@ public sealed class SmtpSession : IAsyncDisposable
             IsUsable = false;
             throw;
         }
-        catch (Exception ex) when (ex is IOException or MailKitProtocolException or TimeoutException or SocketException or ObjectDisposedException
+        catch (Exception ex) when (ex is IOException or SmtpProtocolException or TimeoutException or SocketException or ObjectDisposedException
                                        or OperationCanceledException or ServiceNotConnectedException)
         {
             IsUsable = false;
@@ -247,7 +249,7 @@ public sealed class SmtpSession : IAsyncDisposable
         {
             await _client.NoOpAsync(cancellationToken);
         }
-        catch (Exception ex) when (ex is IOException or MailKitProtocolException or SmtpCommandException or TimeoutException or SocketException
+        catch (Exception ex) when (ex is IOException or SmtpProtocolException or SmtpCommandException or TimeoutException or SocketException
                                        or ServiceNotConnectedException or ObjectDisposedException)
         {
             IsUsable = false;
@@ -264,7 +266,7 @@ public sealed class SmtpSession : IAsyncDisposable
         {
             await _client.DisconnectAsync(quit: true, cancellationToken);
         }
-        catch (Exception ex) when (ex is IOException or MailKitProtocolException or SmtpCommandException or TimeoutException or SocketException
+        catch (Exception ex) when (ex is IOException or SmtpProtocolException or SmtpCommandException or TimeoutException or SocketException
                                        or ObjectDisposedException or OperationCanceledException)
         {
         }
