@@ -34,6 +34,13 @@ public sealed class Transport
     public int WindowMessages { get; set; }
     public int WindowSeconds { get; set; }
 
+    /// <summary>DKIM: messages are signed when the domain, the selector and the key are all set.</summary>
+    public string? DkimDomain { get; set; }
+    public string? DkimSelector { get; set; }
+
+    /// <summary>The DKIM private key (PEM), encrypted at rest; never returned by the API.</summary>
+    public string? ProtectedDkimPrivateKey { get; set; }
+
     public bool AcceptSelfSignedCertificate { get; set; }
     public bool AllowAuthWithoutTls { get; set; }
 

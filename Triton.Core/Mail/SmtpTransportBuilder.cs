@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Triton.Core.Domain;
+using Triton.Core.Mail.Dkim;
 using Triton.Core.Mail.Mime;
 using Triton.Core.Mail.Smtp;
 
@@ -9,7 +10,7 @@ namespace Triton.Core.Mail;
 /// <summary>Builds the SMTP client options and transport of one Transport row (password decrypted for its destination).</summary>
 public sealed class SmtpTransportBuilder(
     IOptions<MailOptions> options,
-    MimeMessageWriter writer,
+    MimeMessageBuilder builder,
     ILoggerFactory loggerFactory,
     TimeProvider time,
     TransportPasswords? passwords = null)
@@ -43,12 +44,31 @@ public sealed class SmtpTransportBuilder(
         };
     }
 
+    /// <summary>The row's DKIM signer; null unless its domain, selector and key are all set.</summary>
+    /// <exception cref="InvalidOperationException">The stored key cannot be decrypted or parsed.</exception>
+    public MessageSigner? Signer(Transport transport)
+    {
+        if (string.IsNullOrEmpty(transport.DkimDomain) || string.IsNullOrEmpty(transport.DkimSelector) || string.IsNullOrEmpty(transport.ProtectedDkimPrivateKey))
+            return null;
+        if (passwords is null)
+            throw new InvalidOperationException("No ISecretProtector is registered: the DKIM key cannot be decrypted.");
+        try
+        {
+            return new MessageSigner(transport.DkimDomain, transport.DkimSelector, passwords.RevealDkimKey(transport.ProtectedDkimPrivateKey));
+        }
+        catch (Exception ex) when (ex is System.Security.Cryptography.CryptographicException or FormatException)
+        {
+            throw new InvalidOperationException($"Transport '{transport.Name}': the stored DKIM key cannot be used ({ex.Message}).", ex);
+        }
+    }
+
     /// <summary>The transport of a row, paced by <paramref name="rateLimiter"/>, which the caller owns.</summary>
     public SmtpTransport Build(Transport transport, TransportRateLimiter rateLimiter) =>
         new SmtpTransport(
             ClientOptions(transport),
             new SmtpPoolOptions(transport.MaxConnections, transport.MaxMessagesPerConnection, options.Value.IdleTimeout),
-            writer,
+            builder,
+            Signer(transport),
             rateLimiter,
             loggerFactory.CreateLogger<SmtpTransport>(),
             time);

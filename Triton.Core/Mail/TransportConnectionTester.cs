@@ -40,7 +40,7 @@ public sealed class TransportConnectionTester(SmtpTransportBuilder smtpBuilder, 
 
         try
         {
-            await using var connection = await SmtpConnection.ConnectAsync(options, cancellationToken);
+            await using var connection = await SmtpSession.ConnectAsync(options, cancellationToken);
             var report = Report(connection.Greeting, connection.Capabilities, connection.IsEncrypted) with
             {
                 Success = true,

@@ -27,6 +27,14 @@ public sealed class TransportInput
     /// <summary>A sliding-window quota: at most WindowMessages in any WindowSeconds; 0 or omitted turns it off.</summary>
     public int? WindowMessages { get; set; }
     public int? WindowSeconds { get; set; }
+    /// <summary>The domain messages are signed for (d=); signing needs the domain, the selector and a key.</summary>
+    public string? DkimDomain { get; set; }
+
+    /// <summary>The DKIM selector (s=): the key is published at selector._domainkey.domain.</summary>
+    public string? DkimSelector { get; set; }
+
+    /// <summary>An RSA private key in PEM, stored encrypted. Write-only: omitted keeps the stored key, "" removes it.</summary>
+    public string? DkimPrivateKey { get; set; }
     public bool? AcceptSelfSignedCertificate { get; set; }
     public bool? AllowAuthWithoutTls { get; set; }
     public string? Group { get; set; }

@@ -25,6 +25,10 @@ public static class TransportInputMapping
         {
             transport.ProtectedPassword = input.Password.Length == 0 ? null : passwords.Protect(input.Password, SmtpDestination.Of(transport));
         }
+        transport.DkimDomain = string.IsNullOrWhiteSpace(input.DkimDomain) ? null : input.DkimDomain.Trim().ToLowerInvariant();
+        transport.DkimSelector = string.IsNullOrWhiteSpace(input.DkimSelector) ? null : input.DkimSelector.Trim();
+        if (input.DkimPrivateKey is not null)
+            transport.ProtectedDkimPrivateKey = input.DkimPrivateKey.Trim().Length == 0 ? null : passwords.ProtectDkimKey(input.DkimPrivateKey.Trim());
         transport.PickupDirectory = string.IsNullOrWhiteSpace(input.PickupDirectory) ? null : input.PickupDirectory.Trim();
         transport.MaxConnections = input.MaxConnections ?? 4;
         transport.MaxMessagesPerConnection = input.MaxMessagesPerConnection ?? 1000;

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Triton.Core.Data;
 using Triton.Core.Domain;
 using Triton.Core.Groups;
+using Triton.Core.Mail.Dkim;
 using Triton.Core.Mail.Pickup;
 
 namespace Triton.Core.Mail;
@@ -44,6 +45,13 @@ public sealed class TransportInputValidator : AbstractValidator<TransportInput>
             .MaximumLength(1000)
             .Must(p => p is null || p.IndexOfAny(Path.GetInvalidPathChars()) < 0).WithMessage("'Pickup Directory' is not a valid path.")
             .Must(p => PickupDirectories.TryResolve(triton.Value, p) is not null).WithMessage(PickupDirectories.Rule);
+        RuleFor(t => t.DkimDomain).MaximumLength(253)
+            .Must(d => d is null || DkimNames.IsDomain(d.Trim())).WithMessage("'Dkim Domain' must be a domain name such as example.com.");
+        RuleFor(t => t.DkimSelector).MaximumLength(63)
+            .Must(s => s is null || DkimNames.IsSelector(s.Trim())).WithMessage("'Dkim Selector' must be letters, digits, '-', '_' or '.'.");
+        RuleFor(t => t.DkimPrivateKey).Cascade(CascadeMode.Stop)
+            .MaximumLength(16_000)
+            .Must(DkimNames.IsUsableKey).WithMessage("'Dkim Private Key' is not an RSA private key in PEM form (at least 1024 bits).");
         RuleFor(t => t.MaxConnections).InclusiveBetween(1, 1000);
         RuleFor(t => t.MaxMessagesPerConnection).InclusiveBetween(1, 1_000_000);
         RuleFor(t => t.RatePerSecond).InclusiveBetween(0, 1_000_000);

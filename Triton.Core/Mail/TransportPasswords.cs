@@ -23,6 +23,17 @@ public sealed class TransportPasswords(ISecretProtector protector)
         public SmtpDestination Destination => new(Host, Port, Username, Security);
     }
 
+    /// <summary>A DKIM private key (PEM) at rest. It signs only for the domain in the signature, so it is not bound.</summary>
+    public string ProtectDkimKey(string privateKeyPem) => DkimPrefix + protector.Protect(privateKeyPem);
+
+    /// <exception cref="CryptographicException">It cannot be decrypted (another key ring, a damaged value).</exception>
+    public string RevealDkimKey(string stored) =>
+        stored.StartsWith(DkimPrefix, StringComparison.Ordinal)
+            ? protector.Unprotect(stored[DkimPrefix.Length..])
+            : throw new CryptographicException("The stored value is not a DKIM key.");
+
+    private const string DkimPrefix = "dkim:";
+
     public string Protect(string password, SmtpDestination destination) =>
         BoundPrefix + protector.Protect(JsonSerializer.Serialize(
             new Sealed(destination.Host, destination.Port, destination.Username, destination.Security, password), Json));

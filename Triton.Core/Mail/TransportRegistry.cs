@@ -16,7 +16,7 @@ namespace Triton.Core.Mail;
 /// </summary>
 public sealed class TransportRegistry(
     IOptions<TritonOptions> tritonOptions,
-    MimeMessageWriter writer,
+    MimeMessageBuilder builder,
     SmtpTransportBuilder smtpBuilder,
     ILogger<TransportRegistry> logger) : IMailTransports, IAsyncDisposable
 {
@@ -73,7 +73,7 @@ public sealed class TransportRegistry(
 
     private IMailTransport Build(Transport transport, TransportRateLimiter limiter) => transport.Kind switch
     {
-        TransportKind.Pickup => new PickupTransport(ResolvePickupDirectory(transport), writer, limiter),
+        TransportKind.Pickup => new PickupTransport(ResolvePickupDirectory(transport), builder, smtpBuilder.Signer(transport), limiter),
         TransportKind.Smtp => smtpBuilder.Build(transport, limiter),
         _ => throw new ArgumentOutOfRangeException(nameof(transport), transport.Kind, "Unknown transport kind."),
     };

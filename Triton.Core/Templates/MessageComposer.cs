@@ -101,27 +101,4 @@ public sealed partial class MessageComposer
             Headers = _headers,
         };
     }
-
-    /// <summary>A readable plain-text version of HTML, for previews.</summary>
-    public static string ToText(string html)
-    {
-        var text = Invisible().Replace(html, "");
-        text = Breaks().Replace(text, "\n");
-        text = Tags().Replace(text, "");
-        text = WebUtility.HtmlDecode(text);
-        text = BlankLines().Replace(text, "\n\n");
-        return string.Join('\n', text.Split('\n').Select(l => l.Trim())).Trim();
-    }
-
-    [GeneratedRegex(@"<(style|script|head)[^>]*>.*?</\1>", RegexOptions.Singleline | RegexOptions.IgnoreCase)]
-    private static partial Regex Invisible();
-
-    [GeneratedRegex(@"<br\s*/?>|</(p|div|h[1-6]|li|tr|table)>", RegexOptions.IgnoreCase)]
-    private static partial Regex Breaks();
-
-    [GeneratedRegex(@"<[^>]+>")]
-    private static partial Regex Tags();
-
-    [GeneratedRegex(@"\n\s*\n\s*(\n\s*)+")]
-    private static partial Regex BlankLines();
 }

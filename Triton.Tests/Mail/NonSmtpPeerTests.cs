@@ -21,9 +21,8 @@ public sealed class NonSmtpPeerTests
 
     private static TransportConnectionTester Tester()
     {
-        var writer = new MimeMessageWriter(Options.Create(Mail), new FixedTimeProvider(DateTimeOffset.UnixEpoch));
-        var builder = new SmtpTransportBuilder(Options.Create(Mail), writer, NullLoggerFactory.Instance, TimeProvider.System);
-        var factory = new TransportRegistry(Options.Create(new TritonOptions()), writer, builder, NullLogger<TransportRegistry>.Instance);
+        var builder = MailParts.SmtpBuilder(Mail);
+        var factory = new TransportRegistry(Options.Create(new TritonOptions()), MailParts.Builder(Mail), builder, NullLogger<TransportRegistry>.Instance);
         return new TransportConnectionTester(builder, factory);
     }
 

@@ -16,12 +16,12 @@ public sealed class PickupConfinementTests : IDisposable
 {
     private readonly string _data = Directory.CreateTempSubdirectory("triton-confined-").FullName;
     private readonly string _outside = Directory.CreateTempSubdirectory("triton-outside-").FullName;
-    private readonly MimeMessageWriter _writer = new(Options.Create(new MailOptions()), new FixedTimeProvider(DateTimeOffset.UnixEpoch));
+    private readonly MimeMessageBuilder _writer = MailParts.Builder();
 
     private TritonOptions Triton => new() { DataDirectory = _data };
 
     private TransportRegistry Factory() => new(Options.Create(Triton), _writer,
-        new SmtpTransportBuilder(Options.Create(new MailOptions()), _writer, NullLoggerFactory.Instance, TimeProvider.System),
+        MailParts.SmtpBuilder(),
         NullLogger<TransportRegistry>.Instance);
 
     [Fact]
@@ -55,7 +55,7 @@ public sealed class PickupConfinementTests : IDisposable
         Assert.Contains("inside the data directory", refused.Message);
 
         var tester = new TransportConnectionTester(
-            new SmtpTransportBuilder(Options.Create(new MailOptions()), _writer, NullLoggerFactory.Instance, TimeProvider.System), factory);
+            MailParts.SmtpBuilder(), factory);
         var report = await tester.TestAsync(row, CancellationToken.None);
         Assert.False(report.Success);
         Assert.Contains("inside the data directory", report.Error);

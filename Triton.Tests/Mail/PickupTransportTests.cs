@@ -12,10 +12,10 @@ namespace Triton.Tests.Mail;
 public sealed class PickupTransportTests : IDisposable
 {
     private readonly string _data = Directory.CreateTempSubdirectory("triton-pickup-").FullName;
-    private readonly MimeMessageWriter _writer = new(Options.Create(new MailOptions()), new FixedTimeProvider(DateTimeOffset.UnixEpoch));
+    private readonly MimeMessageBuilder _writer = MailParts.Builder();
 
     private TransportRegistry Registry() => new(Options.Create(new TritonOptions { DataDirectory = _data }), _writer,
-        new SmtpTransportBuilder(Options.Create(new MailOptions()), _writer, NullLoggerFactory.Instance, TimeProvider.System),
+        MailParts.SmtpBuilder(),
         NullLogger<TransportRegistry>.Instance);
 
     [Fact]
@@ -38,7 +38,7 @@ public sealed class PickupTransportTests : IDisposable
         foreach (var message in messages)
         {
             var bytes = await File.ReadAllBytesAsync(Path.Combine(directory, message.MessageId + ".eml"));
-            Assert.Equal(_writer.Render(message).Bytes, bytes);
+            Assert.Equal(_writer.Build(message).ToBytes(), bytes);
         }
     }
 
@@ -72,7 +72,7 @@ public sealed class PickupTransportTests : IDisposable
     public async Task Rate_limit_applies_to_pickup()
     {
         await using var limiter = new TransportRateLimiter(10);
-        var transport = new PickupTransport(Path.Combine(_data, "rl"), _writer, limiter);
+        var transport = new PickupTransport(Path.Combine(_data, "rl"), _writer, null, limiter);
         var watch = System.Diagnostics.Stopwatch.StartNew();
         for (var i = 0; i < 25; i++)
             await transport.SendAsync(new OutgoingMessage { From = new("a@x.test"), To = new("b@x.test"), Subject = "s", Text = "t", MessageId = $"r{i}@x.test" }, CancellationToken.None);

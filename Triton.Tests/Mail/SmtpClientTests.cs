@@ -13,7 +13,7 @@ namespace Triton.Tests.Mail;
 public sealed class SmtpClientTests : IAsyncLifetime
 {
     private readonly ScriptedSmtpServer _server = new();
-    private static readonly MimeMessageWriter Writer = new(Options.Create(new MailOptions()), new FixedTimeProvider(DateTimeOffset.UnixEpoch));
+    private static readonly MimeMessageBuilder Writer = MailParts.Builder();
 
     private SmtpClientOptions Client(Action<SmtpClientOptions>? _ = null) => new()
     {
@@ -28,7 +28,7 @@ public sealed class SmtpClientTests : IAsyncLifetime
 
     private SmtpTransport Transport(SmtpClientOptions? client = null, int maxConnections = 2, int perConnection = 100, double rate = 0,
         TimeSpan? idleTimeout = null) =>
-        new(client ?? Client(), new SmtpPoolOptions(maxConnections, perConnection, idleTimeout ?? TimeSpan.FromSeconds(30)), Writer,
+        new(client ?? Client(), new SmtpPoolOptions(maxConnections, perConnection, idleTimeout ?? TimeSpan.FromSeconds(30)), Writer, null,
             new TransportRateLimiter(rate), NullLogger<SmtpTransport>.Instance, TimeProvider.System);
 
     private static OutgoingMessage Message(string to = "rcpt@x.test", string id = "id1@x.test") =>
@@ -46,7 +46,8 @@ public sealed class SmtpClientTests : IAsyncLifetime
     [Fact]
     public async Task Pipelined_session_sends_exactly_these_bytes()
     {
-        var rendered = Writer.Render(Message());
+        var rendered = Writer.Build(Message());
+        var bytes = rendered.ToBytes();
         await using (var transport = Transport())
         {
             var result = await transport.SendAsync(Message(), CancellationToken.None);
@@ -56,12 +57,12 @@ public sealed class SmtpClientTests : IAsyncLifetime
         await Eventually(() => _server.Transcript(1).EndsWith("QUIT\r\n"));
 
         var expected = "EHLO client.test\r\n" +
-            $"MAIL FROM:<sender@x.test> SIZE={rendered.Bytes.Length}\r\nRCPT TO:<rcpt@x.test>\r\nDATA\r\n" +
-            Encoding.ASCII.GetString(DotStuffing.Apply(rendered.Bytes)) + ".\r\n" +
+            $"MAIL FROM:<sender@x.test> SIZE={bytes.Length}\r\nRCPT TO:<rcpt@x.test>\r\nDATA\r\n" +
+            Encoding.ASCII.GetString(bytes).Replace("\r\n.", "\r\n..") + ".\r\n" +
             "QUIT\r\n";
         Assert.Equal(expected, _server.Transcript(1));
         var received = Assert.Single(_server.Messages);
-        Assert.Equal(rendered.Bytes, received.Content);
+        Assert.Equal(bytes, received.Content);
     }
 
     [Fact]
@@ -246,7 +247,9 @@ public sealed class SmtpClientTests : IAsyncLifetime
         Assert.Equal(SendOutcome.Accepted, (await utf8.SendAsync(Message("jörg@x.test", "2@x.test"), CancellationToken.None)).Outcome);
         var received = _server.Messages.Single();
         Assert.Equal("jörg@x.test", received.Recipients.Single());
-        Assert.EndsWith(" BODY=8BITMIME SMTPUTF8", received.MailCommand);
+        // The body parts stay 7-bit (quoted-printable); only the headers carry UTF-8, which SMTPUTF8 covers (RFC 6531).
+        Assert.EndsWith(" SMTPUTF8", received.MailCommand);
+        Assert.Contains("To: jörg@x.test\r\n", Encoding.UTF8.GetString(received.Content));
     }
 
     [Fact]

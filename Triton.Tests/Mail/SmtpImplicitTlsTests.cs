@@ -14,7 +14,7 @@ namespace Triton.Tests.Mail;
 /// <summary>Implicit TLS (Security = Tls, port 465 style) against the scripted server wrapped in TLS with a self-signed certificate.</summary>
 public sealed class SmtpImplicitTlsTests : IAsyncLifetime
 {
-    private static readonly MimeMessageWriter Writer = new(Options.Create(new MailOptions()), new FixedTimeProvider(DateTimeOffset.UnixEpoch));
+    private static readonly MimeMessageBuilder Writer = MailParts.Builder();
     private readonly X509Certificate2 _certificate = SelfSigned();
     private readonly ScriptedSmtpServer _server = new() { Username = "user", Password = "secret" };
 
@@ -47,7 +47,7 @@ public sealed class SmtpImplicitTlsTests : IAsyncLifetime
                 ReplyTimeout = TimeSpan.FromSeconds(5),
                 DataTimeout = TimeSpan.FromSeconds(5),
             },
-            new SmtpPoolOptions(1, 100, TimeSpan.FromSeconds(30)), Writer, new TransportRateLimiter(0),
+            new SmtpPoolOptions(1, 100, TimeSpan.FromSeconds(30)), Writer, null, new TransportRateLimiter(0),
             NullLogger<SmtpTransport>.Instance, TimeProvider.System);
 
     private static OutgoingMessage Message(string id) =>

@@ -12,7 +12,7 @@ namespace Triton.Tests.Mail;
 /// <summary>A server whose replies never end (or end far too late) is cut off and dropped, not buffered.</summary>
 public sealed class SmtpReplyLimitTests : IAsyncLifetime
 {
-    private static readonly MimeMessageWriter Writer = new(Options.Create(new MailOptions()), new FixedTimeProvider(DateTimeOffset.UnixEpoch));
+    private static readonly MimeMessageBuilder Writer = MailParts.Builder();
     private readonly ScriptedSmtpServer _server = new();
 
     private SmtpTransport Transport() =>
@@ -26,7 +26,7 @@ public sealed class SmtpReplyLimitTests : IAsyncLifetime
                 ReplyTimeout = TimeSpan.FromSeconds(10),
                 DataTimeout = TimeSpan.FromSeconds(10),
             },
-            new SmtpPoolOptions(1, 100, TimeSpan.FromSeconds(30)), Writer, new TransportRateLimiter(0),
+            new SmtpPoolOptions(1, 100, TimeSpan.FromSeconds(30)), Writer, null, new TransportRateLimiter(0),
             NullLogger<SmtpTransport>.Instance, TimeProvider.System);
 
     private static OutgoingMessage Message() =>

@@ -156,6 +156,7 @@ public sealed class RouteWalkTests : IClassFixture<RouteWalkTests.WalkApp>
         "PUT  /api/transports/{id:int}                     U U U U F F A",
         "DELETE /api/transports/{id:int}                   U U U U F F A",
         "POST /api/transports/{id:int}/test-connection     U U U U F F A",
+        "POST /api/transports/{id:int}/dkim-key            U U U U F F A",
     ];
 
     private const string AnyMethod = "*";

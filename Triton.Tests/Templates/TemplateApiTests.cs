@@ -155,6 +155,12 @@ public sealed class TemplateApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, updated);
         var derived = await (await _api.Client.PostAsJsonAsync($"/api/campaigns/{campaignId}/preview", new { })).Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("Hi Tom <3", derived.GetProperty("text").GetString());
+
+        // The preview shows the text part the message is sent with: links keep their address.
+        await SaveAsync(new { name = "texted", body = "<p>Read <a href=\"https://x.test/a\">this</a>.</p>" }, template.GetProperty("id").GetInt32());
+        var linked = await (await _api.Client.PostAsJsonAsync($"/api/campaigns/{campaignId}/preview", new { })).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("Read this (https://x.test/a).", linked.GetProperty("text").GetString());
+        Assert.Equal(Triton.Core.Mail.Mime.HtmlToText.Convert("<p>Read <a href=\"https://x.test/a\">this</a>.</p>"), linked.GetProperty("text").GetString());
     }
 
     [Fact]

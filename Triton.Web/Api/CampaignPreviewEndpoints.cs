@@ -30,7 +30,7 @@ public static class CampaignPreviewEndpoints
     {
         var (message, problem) = await ComposeAsync(id, input.Variables, input.AsRecipient, null, input.SubjectIndex ?? 0, db, cache, compiler, cancellationToken);
         if (problem is not null) return problem;
-        return TypedResults.Ok(new PreviewView(message!.Subject, message.Html ?? "", message.Text ?? MessageComposer.ToText(message.Html ?? "")));
+        return TypedResults.Ok(new PreviewView(message!.Subject, message.Html ?? "", Triton.Core.Mail.Mime.MimeMessageBuilder.TextOf(message!)));
     }
 
     private static async Task<IResult> TestAsync(int id, TestSendInput input, TritonDbContext db, TemplateCache cache, TemplateCompiler compiler,

@@ -7,17 +7,17 @@ using Triton.Core.Mail;
 
 namespace Triton.Web.Api;
 
-/// <summary>A transport as the API shows it: never the password, only whether one is set.</summary>
+/// <summary>A transport as the API shows it: never the password or the DKIM key, only whether one is set.</summary>
 public sealed record TransportResponse(
     int Id, string Name, string Kind, string? Host, int Port, string Security, string? Username, bool HasPassword,
     string? PickupDirectory, int MaxConnections, int MaxMessagesPerConnection, double RatePerSecond,
-    int WindowMessages, int WindowSeconds,
+    int WindowMessages, int WindowSeconds, string? DkimDomain, string? DkimSelector, bool HasDkimPrivateKey,
     bool AcceptSelfSignedCertificate, bool AllowAuthWithoutTls, string? Group, DateTimeOffset UpdatedAt)
 {
     public static TransportResponse From(Transport t, string? group) => new(
         t.Id, t.Name, EnumNames.Name(t.Kind), t.Host, t.Port, EnumNames.Name(t.Security), t.Username, t.ProtectedPassword is not null,
         t.PickupDirectory, t.MaxConnections, t.MaxMessagesPerConnection, t.RatePerSecond, t.WindowMessages, t.WindowSeconds,
-        t.AcceptSelfSignedCertificate, t.AllowAuthWithoutTls, group, t.UpdatedAt);
+        t.DkimDomain, t.DkimSelector, t.ProtectedDkimPrivateKey is not null, t.AcceptSelfSignedCertificate, t.AllowAuthWithoutTls, group, t.UpdatedAt);
 }
 
 public static class TransportEndpoints

@@ -44,7 +44,7 @@ public static class TriggerEndpoints
             var result = await tester.RenderAsync(id, input.Email, input.Variables, ct);
             if (result.Status != ServiceStatus.Saved) return result.ToHttp("trigger", r => r);
             return result.Value!.Message is { } m
-                ? Results.Ok(new { subject = m.Subject, html = m.Html ?? "", text = m.Text ?? Triton.Core.Templates.MessageComposer.ToText(m.Html ?? "") })
+                ? Results.Ok(new { subject = m.Subject, html = m.Html ?? "", text = Triton.Core.Mail.Mime.MimeMessageBuilder.TextOf(m) })
                 : TypedResults.Problem(title: "The template failed to render.", detail: result.Value.Error, statusCode: StatusCodes.Status422UnprocessableEntity);
         }).RequireApiScope(ApiScope.Send);
         triggers.MapPost("/{id:int}/test", async (int id, TriggerTestInput input, TriggerTester tester, CancellationToken ct) =>

@@ -33,10 +33,10 @@ public static class SmtpBench
 
         // The message the other senders repeat: the campaign's own rendering of one recipient.
         var sample = await SampleAsync(bench, campaignId);
-        var mime = bench.Services.GetRequiredService<MimeMessageWriter>().Render(sample);
-        Console.WriteLine($"message: {sample.Html!.Length} chars of HTML; {mime.Bytes.Length} bytes as MIME (text + HTML, quoted-printable)");
+        var mime = bench.Services.GetRequiredService<MimeMessageBuilder>().Build(sample).ToBytes();
+        Console.WriteLine($"message: {sample.Html!.Length} chars of HTML; {mime.Length} bytes as MIME (text + HTML, quoted-printable)");
 
-        MimeAlone(bench.Services.GetRequiredService<MimeMessageWriter>(), sample, Math.Min(count, 20_000));
+        MimeAlone(bench.Services.GetRequiredService<MimeMessageBuilder>(), sample, Math.Min(count, 20_000));
         var transportRate = await TransportAloneAsync(bench, transportRow, sample, count, pool);
         var nodeRate = await NodemailerAsync(sink.Port, sample, count, pool);
         var systemNetMailRate = await SystemNetMailAsync(sink.Port, sample, systemNetMailCount, pool);
@@ -63,6 +63,11 @@ public static class SmtpBench
     {
         await using var limiter = TransportRateLimiter.For(row);
         await using var transport = bench.Services.GetRequiredService<SmtpTransportBuilder>().Build(row, limiter);
+        return await SendAloneAsync(transport, sample, count, pool, $"triton SmtpTransport alone (pool {pool}, MIME writing included), messages");
+    }
+
+    private static async Task<double> SendAloneAsync(IMailTransport transport, OutgoingMessage sample, int count, int pool, string label)
+    {
         await transport.SendAsync(To(sample, 0), CancellationToken.None); // connect once before timing
         Measure.ResetPeak();
         var next = -1;
@@ -81,19 +86,19 @@ public static class SmtpBench
         watch.Stop();
         cpu = Measure.CpuTime() - cpu;
         if (failed > 0) Console.WriteLine($"  {failed} not accepted");
-        return Measure.Report($"triton SmtpTransport alone (pool {pool}, MIME writing included), messages", count - failed, watch.Elapsed, cpu);
+        return Measure.Report(label, count - failed, watch.Elapsed, cpu);
     }
 
     /// <summary>Where the transport's CPU goes: the text part derived from the HTML, and the whole MIME rendering, on one thread.</summary>
-    private static void MimeAlone(MimeMessageWriter writer, OutgoingMessage sample, int count)
+    private static void MimeAlone(MimeMessageBuilder writer, OutgoingMessage sample, int count)
     {
-        for (var i = 0; i < 200; i++) writer.Render(To(sample, i));
+        for (var i = 0; i < 200; i++) writer.Build(To(sample, i)).ToBytes();
         var watch = Stopwatch.StartNew();
         for (var i = 0; i < count; i++) HtmlToText.Convert(sample.Html!);
         Measure.Report("  alone: HtmlToText.Convert (the text part) on one thread, messages", count, watch.Elapsed);
         watch.Restart();
-        for (var i = 0; i < count; i++) writer.Render(To(sample, i));
-        Measure.Report("  alone: MimeMessageWriter.Render (text derived + both parts encoded) on one thread, messages", count, watch.Elapsed);
+        for (var i = 0; i < count; i++) writer.Build(To(sample, i)).ToBytes();
+        Measure.Report("  alone: MimeMessageBuilder.Build + ToBytes (text derived, both parts encoded, written) on one thread, messages", count, watch.Elapsed);
     }
 
     private static OutgoingMessage To(OutgoingMessage sample, int i) => new()

@@ -6,7 +6,7 @@ public static class HeaderRules
     /// <summary>Headers the writer owns; a custom header must not duplicate them.</summary>
     private static readonly HashSet<string> Reserved = new(StringComparer.OrdinalIgnoreCase)
     {
-        "From", "To", "Subject", "Date", "Message-ID", "MIME-Version", "Content-Type", "Content-Transfer-Encoding",
+        "From", "To", "Subject", "Date", "Message-ID", "MIME-Version", "Content-Type", "Content-Transfer-Encoding", "DKIM-Signature",
     };
 
     /// <summary>field-name = 1*ftext; ftext = %d33-57 / %d59-126 (printable ASCII except colon).</summary>

@@ -1,10 +1,11 @@
 using Triton.Core.Data;
+using Triton.Core.Mail.Dkim;
 using Triton.Core.Mail.Mime;
 
 namespace Triton.Core.Mail.Pickup;
 
 /// <summary>Writes each message as one .eml file (the bytes SMTP would send), atomically: temp file, then rename.</summary>
-public sealed class PickupTransport(string directory, MimeMessageWriter writer, TransportRateLimiter rateLimiter) : IMailTransport
+public sealed class PickupTransport(string directory, MimeMessageBuilder builder, MessageSigner? signer, TransportRateLimiter rateLimiter) : IMailTransport
 {
     public string Directory { get; } = directory;
 
@@ -13,7 +14,15 @@ public sealed class PickupTransport(string directory, MimeMessageWriter writer, 
 
     public async Task<SendResult> SendUnlessHaltedAsync(OutgoingMessage message, CancellationToken halted, CancellationToken cancellationToken)
     {
-        var rendered = writer.Render(message);
+        PreparedMessage rendered;
+        try
+        {
+            rendered = builder.Build(message, signer);
+        }
+        catch (InvalidHeaderException ex)
+        {
+            return new SendResult(SendOutcome.Rejected, ex.Message);
+        }
         using (var waiting = CancellationTokenSource.CreateLinkedTokenSource(halted, cancellationToken))
             await rateLimiter.WaitAsync(waiting.Token);
         try
@@ -27,7 +36,7 @@ public sealed class PickupTransport(string directory, MimeMessageWriter writer, 
             {
                 await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 16384, FileOptions.Asynchronous))
                 {
-                    await file.WriteAsync(rendered.Bytes, cancellationToken);
+                    await rendered.WriteToAsync(file, cancellationToken);
                     await file.FlushAsync(cancellationToken);
                 }
                 File.Move(temp, final, overwrite: false);

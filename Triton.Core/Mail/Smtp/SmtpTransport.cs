@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Triton.Core.Mail.Dkim;
 using Triton.Core.Mail.Mime;
 
 namespace Triton.Core.Mail.Smtp;
@@ -7,7 +8,7 @@ namespace Triton.Core.Mail.Smtp;
 public sealed record SmtpPoolOptions(int MaxConnections, int MaxMessagesPerConnection, TimeSpan IdleTimeout);
 
 /// <summary>
-/// Sends through a pool of up to MaxConnections persistent SMTP connections shared by every user of the transport.
+/// Sends through a pool of up to MaxConnections persistent SMTP sessions (MailKit, see <see cref="SmtpSession"/>) shared by every user of the transport.
 /// A connection is retired after MaxMessagesPerConnection, closed after IdleTimeout unused, kept alive and checked with
 /// NOOP while it waits (so a server that dropped it is noticed before a message needs it), and replaced when it breaks;
 /// a message whose connection broke before the server could have taken it is tried once more on a fresh connection.
@@ -16,24 +17,26 @@ public sealed class SmtpTransport : IMailTransport, IAsyncDisposable
 {
     private readonly SmtpClientOptions _client;
     private readonly SmtpPoolOptions _pool;
-    private readonly MimeMessageWriter _writer;
+    private readonly MimeMessageBuilder _builder;
+    private readonly MessageSigner? _signer;
     private readonly TransportRateLimiter _rateLimiter;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly SemaphoreSlim _slots;
-    private readonly Stack<(SmtpConnection Connection, DateTimeOffset LastUsed)> _idle = new();
+    private readonly Stack<(SmtpSession Connection, DateTimeOffset LastUsed)> _idle = new();
     private readonly Lock _gate = new();
     private readonly ITimer _sweeper;
     private readonly TimeSpan _sweepEvery;
     private int _sweeping;
     private readonly CancellationTokenSource _disposed = new();
 
-    public SmtpTransport(SmtpClientOptions client, SmtpPoolOptions pool, MimeMessageWriter writer, TransportRateLimiter rateLimiter,
+    public SmtpTransport(SmtpClientOptions client, SmtpPoolOptions pool, MimeMessageBuilder builder, MessageSigner? signer, TransportRateLimiter rateLimiter,
         ILogger<SmtpTransport> logger, TimeProvider time)
     {
         _client = client;
         _pool = pool with { MaxConnections = Math.Max(1, pool.MaxConnections), MaxMessagesPerConnection = Math.Max(1, pool.MaxMessagesPerConnection) };
-        _writer = writer;
+        _builder = builder;
+        _signer = signer;
         _rateLimiter = rateLimiter;
         _logger = logger;
         _time = time;
@@ -60,10 +63,11 @@ public sealed class SmtpTransport : IMailTransport, IAsyncDisposable
 
     public async Task<SendResult> SendUnlessHaltedAsync(OutgoingMessage message, CancellationToken halted, CancellationToken cancellationToken)
     {
-        RenderedMessage rendered;
+        PreparedMessage rendered;
         try
         {
-            rendered = _writer.Render(message);
+            // Built (and signed) once, before waiting for a connection: a retry sends the same bytes.
+            rendered = _builder.Build(message, _signer);
         }
         catch (InvalidHeaderException ex)
         {
@@ -88,7 +92,7 @@ public sealed class SmtpTransport : IMailTransport, IAsyncDisposable
         }
     }
 
-    private async Task<SendResult> SendWithRetryAsync(RenderedMessage rendered, CancellationToken cancellationToken)
+    private async Task<SendResult> SendWithRetryAsync(PreparedMessage rendered, CancellationToken cancellationToken)
     {
         for (var attempt = 0; ; attempt++)
         {
@@ -98,7 +102,7 @@ public sealed class SmtpTransport : IMailTransport, IAsyncDisposable
             {
                 try
                 {
-                    connection = await SmtpConnection.ConnectAsync(_client, cancellationToken);
+                    connection = await SmtpSession.ConnectAsync(_client, cancellationToken);
                 }
                 catch (SmtpSessionException ex)
                 {
@@ -127,7 +131,7 @@ public sealed class SmtpTransport : IMailTransport, IAsyncDisposable
         }
     }
 
-    private SmtpConnection? TakeIdle()
+    private SmtpSession? TakeIdle()
     {
         lock (_gate)
         {
@@ -141,7 +145,7 @@ public sealed class SmtpTransport : IMailTransport, IAsyncDisposable
         return null;
     }
 
-    private async Task ReturnAsync(SmtpConnection connection)
+    private async Task ReturnAsync(SmtpSession connection)
     {
         if (connection.IsUsable && connection.MessagesSent < _pool.MaxMessagesPerConnection && !_disposed.IsCancellationRequested)
         {
@@ -154,7 +158,7 @@ public sealed class SmtpTransport : IMailTransport, IAsyncDisposable
         await CloseAsync(connection);
     }
 
-    private async Task CloseAsync(SmtpConnection connection)
+    private async Task CloseAsync(SmtpSession connection)
     {
         try
         {
@@ -179,8 +183,8 @@ public sealed class SmtpTransport : IMailTransport, IAsyncDisposable
         if (Interlocked.Exchange(ref _sweeping, 1) == 1) return;
         try
         {
-            var expired = new List<SmtpConnection>();
-            var probe = new List<(SmtpConnection Connection, DateTimeOffset LastUsed)>();
+            var expired = new List<SmtpSession>();
+            var probe = new List<(SmtpSession Connection, DateTimeOffset LastUsed)>();
             var now = _time.GetUtcNow();
             lock (_gate)
             {
@@ -238,7 +242,7 @@ public sealed class SmtpTransport : IMailTransport, IAsyncDisposable
         if (_disposed.IsCancellationRequested) return;
         _disposed.Cancel();
         await _sweeper.DisposeAsync();
-        List<SmtpConnection> idle;
+        List<SmtpSession> idle;
         lock (_gate)
         {
             idle = _idle.Select(e => e.Connection).ToList();

@@ -12,6 +12,9 @@ public sealed class TransportFormModel
     /// <summary>The value of <see cref="Action"/> sent by the Test connection button.</summary>
     public const string TestAction = "test";
 
+    /// <summary>The value of <see cref="Action"/> sent by the Generate key button.</summary>
+    public const string DkimKeyAction = "dkim-key";
+
     /// <summary>Which button sent the form: <see cref="TestAction"/> tries the values without saving; anything else saves.</summary>
     public string? Action { get; set; }
 
@@ -34,6 +37,12 @@ public sealed class TransportFormModel
     public int? WindowSeconds { get; set; } = 0;
     public bool AcceptSelfSignedCertificate { get; set; }
     public bool AllowAuthWithoutTls { get; set; }
+    public string? DkimDomain { get; set; }
+    public string? DkimSelector { get; set; }
+
+    /// <summary>Write-only like the password: blank keeps the stored key.</summary>
+    public string? DkimPrivateKey { get; set; }
+    public bool ClearDkimPrivateKey { get; set; }
 
     public static TransportFormModel From(Transport t, string? groupName) => new()
     {
@@ -42,6 +51,7 @@ public sealed class TransportFormModel
         MaxConnections = t.MaxConnections, MaxMessagesPerConnection = t.MaxMessagesPerConnection,
         RatePerSecond = t.RatePerSecond, WindowMessages = t.WindowMessages, WindowSeconds = t.WindowSeconds,
         AcceptSelfSignedCertificate = t.AcceptSelfSignedCertificate, AllowAuthWithoutTls = t.AllowAuthWithoutTls,
+        DkimDomain = t.DkimDomain, DkimSelector = t.DkimSelector,
     };
 
     public TransportInput ToInput() => new()
@@ -53,5 +63,7 @@ public sealed class TransportFormModel
         PickupDirectory = PickupDirectory, MaxConnections = MaxConnections, MaxMessagesPerConnection = MaxMessagesPerConnection,
         RatePerSecond = RatePerSecond, WindowMessages = WindowMessages, WindowSeconds = WindowSeconds,
         AcceptSelfSignedCertificate = AcceptSelfSignedCertificate, AllowAuthWithoutTls = AllowAuthWithoutTls,
+        DkimDomain = DkimDomain, DkimSelector = DkimSelector,
+        DkimPrivateKey = ClearDkimPrivateKey ? "" : string.IsNullOrWhiteSpace(DkimPrivateKey) ? null : DkimPrivateKey,
     };
 }

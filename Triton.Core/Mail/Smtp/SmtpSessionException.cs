@@ -1,8 +1,5 @@
 namespace Triton.Core.Mail.Smtp;
 
-/// <summary>The server broke the protocol (unparseable reply, over-long line); the connection cannot be trusted.</summary>
-public sealed class SmtpProtocolException(string message) : IOException(message);
-
 /// <summary>A step of the session failed in a way already classified for the engine.</summary>
 public sealed class SmtpSessionException(SendResult result, bool connectionUsable, Exception? cause = null) : Exception(result.Reply, cause)
 {

@@ -1,0 +1,124 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Options;
+using MimeKit;
+using MimeKit.Encodings;
+using Triton.Core.Mail.Dkim;
+
+namespace Triton.Core.Mail.Mime;
+
+/// <summary>
+/// Builds the MimeKit message of an <see cref="OutgoingMessage"/>: multipart/alternative (text derived from the HTML
+/// when absent), RFC 2047 headers, Message-ID and Date, the custom headers after <see cref="HeaderRules"/>. Bodies are
+/// quoted-printable encoded once here, so every later write of the message (DKIM body hash, SMTP's SIZE measure, the
+/// DATA phase, a pickup file) copies the encoded bytes instead of encoding again. Every transport builds through this
+/// one type, so the pickup file holds the bytes SMTP sends.
+/// </summary>
+public sealed class MimeMessageBuilder(IOptions<MailOptions> options, TimeProvider timeProvider)
+{
+    /// <summary>The plain-text part a message is sent with (and previewed with).</summary>
+    public static string TextOf(OutgoingMessage message) =>
+        message.Text ?? (message.Html is null ? "" : HtmlToText.Convert(message.Html));
+
+    /// <exception cref="InvalidHeaderException">A custom header, an address or the Message-ID cannot go on the wire.</exception>
+    public PreparedMessage Build(OutgoingMessage message, MessageSigner? signer = null)
+    {
+        foreach (var (name, value) in message.Headers) HeaderRules.EnsureValid(name, value);
+        var from = Mailbox(message.From, nameof(message.From));
+        var to = Mailbox(message.To, nameof(message.To));
+        var messageId = message.MessageId ?? NewMessageId(from.Address);
+        if (messageId.AsSpan().IndexOfAny("\r\n<> ") >= 0 || messageId.IndexOf('@') <= 0)
+            throw new InvalidHeaderException($"'{messageId}' is not a valid Message-ID (give it without angle brackets).", nameof(message.MessageId));
+
+        var mime = new MimeMessage();
+        mime.MessageId = messageId;
+        mime.Date = timeProvider.GetUtcNow();
+        mime.From.Add(from);
+        mime.To.Add(to);
+        mime.Subject = message.Subject;
+        foreach (var (name, value) in message.Headers) mime.Headers.Add(name, value);
+
+        var text = Part("plain", TextOf(message));
+        mime.Body = message.Html is null ? text : new MultipartAlternative { text, Part("html", message.Html) };
+        // A boundary of the Message-ID (so one message always has the same bytes) that starts "=_": quoted-printable
+        // always encodes '=', so no body line can ever look like it.
+        if (mime.Body is Multipart multipart)
+            multipart.Boundary = "=_Triton_" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(messageId)))[..24];
+        // Fixes every part's transfer encoding before signing: nothing may change the message after the signature.
+        mime.Prepare(EncodingConstraint.SevenBit);
+        signer?.Sign(mime);
+        return new PreparedMessage(mime, messageId, from, to, !IsAscii(from.Address) || !IsAscii(to.Address));
+    }
+
+    /// <summary>A text part whose content is stored already quoted-printable encoded.</summary>
+    private static TextPart Part(string subtype, string content)
+    {
+        var input = Encoding.UTF8.GetBytes(content);
+        var encoder = new QuotedPrintableEncoder();
+        var output = new byte[encoder.EstimateOutputLength(input.Length)];
+        var length = encoder.Flush(input, 0, input.Length, output);
+        var part = new TextPart(subtype) { ContentTransferEncoding = ContentEncoding.QuotedPrintable };
+        part.ContentType.Charset = "utf-8";
+        part.Content = new MimeContent(new MemoryStream(output, 0, length, writable: false, publiclyVisible: true), ContentEncoding.QuotedPrintable);
+        return part;
+    }
+
+    private static MailboxAddress Mailbox(MailAddress address, string field)
+    {
+        if (address.Address.AsSpan().IndexOfAny('\r', '\n') >= 0 || (address.DisplayName?.AsSpan().IndexOfAny('\r', '\n') ?? -1) >= 0)
+            throw new InvalidHeaderException($"The {field} address contains CR or LF.", field);
+        try
+        {
+            return new MailboxAddress(address.DisplayName, address.Address.Trim());
+        }
+        catch (ParseException ex)
+        {
+            throw new InvalidHeaderException($"'{address.Address}' is not a valid {field} address: {ex.Message}", field);
+        }
+    }
+
+    private string NewMessageId(string from)
+    {
+        var domain = options.Value.MessageIdDomain;
+        if (string.IsNullOrWhiteSpace(domain)) domain = from[(from.LastIndexOf('@') + 1)..];
+        return Guid.NewGuid().ToString("N") + "@" + domain;
+    }
+
+    private static bool IsAscii(string value) => Ascii.IsValid(value);
+}
+
+/// <summary>A built (and, when the transport has a key, DKIM-signed) message with its envelope.</summary>
+public sealed record PreparedMessage(MimeMessage Message, string MessageId, MailboxAddress Sender, MailboxAddress Recipient, bool RequiresSmtpUtf8)
+{
+    private static readonly FormatOptions Wire = CreateWireFormat();
+
+    /// <summary>How messages go on the wire and into pickup files: CRLF line ends.</summary>
+    public static FormatOptions WireFormat => Wire;
+
+    private static FormatOptions CreateWireFormat()
+    {
+        var format = FormatOptions.Default.Clone();
+        format.NewLineFormat = NewLineFormat.Dos;
+        return format;
+    }
+
+    /// <summary>Writes the bytes SMTP sends (before dot-stuffing).</summary>
+    public Task WriteToAsync(Stream destination, CancellationToken cancellationToken) =>
+        Message.WriteToAsync(Wire, destination, cancellationToken);
+
+    /// <summary>The message as bytes (what a pickup file holds).</summary>
+    public byte[] ToBytes()
+    {
+        using var buffer = new MemoryStream(8192);
+        Message.WriteTo(Wire, buffer);
+        return buffer.ToArray();
+    }
+
+    /// <summary>The size on the wire, for a server's SIZE limit.</summary>
+    public long Measure()
+    {
+        using var measure = new MimeKit.IO.MeasuringStream();
+        Message.WriteTo(Wire, measure);
+        return measure.Length;
+    }
+}
