@@ -44,6 +44,33 @@ public sealed class CampaignTransitions(
     }
 
     /// <summary>
+    /// The engine starting a campaign: Pending to Running, and its run opened in the same transaction,
+    /// so a pause that sees the campaign Running always finds the run to close.
+    /// </summary>
+    public async Task<bool> StartAsync(int campaignId, int generation, CancellationToken cancellationToken)
+    {
+        bool started;
+        await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        {
+            var now = time.GetUtcNow();
+            started = await db.Campaigns
+                .Where(c => c.Id == campaignId && c.State == CampaignState.Pending && c.Generation == generation)
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(c => c.State, CampaignState.Running)
+                    .SetProperty(c => c.StateReason, (string?)null)
+                    .SetProperty(c => c.UpdatedAt, now), cancellationToken) == 1;
+            if (started)
+            {
+                db.CampaignRuns.Add(new CampaignRun { CampaignId = campaignId, Generation = generation, StartedAt = now, Outcome = RunOutcome.Running });
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            await transaction.CommitAsync(cancellationToken);
+        }
+        return Changed(campaignId, started);
+    }
+
+    /// <summary>
     /// Running to Finished once enqueueing is done, every planned recipient is counted and no job of the
     /// generation is still queued; the run ends Finished in the same transaction.
     /// </summary>

@@ -84,10 +84,9 @@ public sealed class CampaignEngine(
         {
             if (_options.MaxParallelCampaigns > 0 && running >= _options.MaxParallelCampaigns) break;
             reserve.TryHold(); // given up when a disk filled; taken again once there is room
-            if (!await transitions.MoveAsync(pending.Id, [CampaignState.Pending], CampaignState.Running, null, cancellationToken, pending.Generation))
+            if (!await transitions.StartAsync(pending.Id, pending.Generation, cancellationToken))
                 continue;
             running++;
-            await runs.StartAsync(pending.Id, pending.Generation, cancellationToken);
             logger.LogInformation("Campaign {CampaignId} started", pending.Id);
         }
 
