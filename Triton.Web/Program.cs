@@ -11,6 +11,9 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions
     ContentRootPath = AppContext.BaseDirectory,
 });
 
+// blazor.web.js and MudBlazor's files are static web assets: served from the build output (scripts/run.sh,
+// the tests) as well as when published.
+builder.WebHost.UseStaticWebAssets();
 builder.Services.AddTritonCore(builder.Configuration);
 builder.Services.AddTritonWeb(builder.Configuration);
 

@@ -5,7 +5,7 @@ using Triton.Core.Sending;
 namespace Triton.Core.Campaigns;
 
 /// <summary>A campaign pausing itself (too many errors, a transport or storage failure), saying why.</summary>
-public sealed class CampaignAutoPause(CampaignTransitions transitions, CampaignProgressFeed progress, ILogger<CampaignAutoPause> logger)
+public sealed class CampaignAutoPause(CampaignTransitions transitions, ILogger<CampaignAutoPause> logger)
 {
     public async Task PauseAsync(CampaignSession session, string reason, CancellationToken cancellationToken)
     {
@@ -14,7 +14,6 @@ public sealed class CampaignAutoPause(CampaignTransitions transitions, CampaignP
             session.Generation, RunOutcome.AutoPaused);
         session.PauseWritten();
         if (!paused) return;
-        progress.MarkChanged(session.CampaignId);
         logger.LogWarning("Campaign {CampaignId} paused itself: {Reason}", session.CampaignId, reason);
     }
 }

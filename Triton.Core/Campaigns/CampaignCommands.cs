@@ -7,18 +7,17 @@ using Triton.Core.Templates;
 namespace Triton.Core.Campaigns;
 
 /// <summary>
-/// Run, Pause, Stop and retry-failed, each one conditional update in the database. Pause halts the
-/// local session before answering, so no new message starts after the answer.
+/// Run, Pause, Stop and retry-failed as a user asks for them: checked against the campaign's state,
+/// then applied by <see cref="CampaignTransitions"/> (the one writer of campaign state, which also
+/// wakes the engine). Pause halts the local session before answering, so no new message starts after
+/// the answer.
 /// </summary>
 public sealed class CampaignCommands(
     IDbContextFactory<TritonDbContext> contexts,
     CampaignTransitions transitions,
-    CampaignProgressFeed progress,
     JobBoard board,
-    CampaignEngine engine,
     TemplateCompiler compiler,
-    TemplateCache templates,
-    TimeProvider time) : ICampaignCommands
+    TemplateCache templates) : ICampaignCommands
 {
     private static readonly CampaignState[] Runnable = [CampaignState.Idle, CampaignState.Paused];
     private static readonly CampaignState[] Pausable = [CampaignState.Pending, CampaignState.Running];
@@ -42,8 +41,6 @@ public sealed class CampaignCommands(
         }
         if (!await transitions.MoveAsync(campaignId, Runnable, CampaignState.Pending, null, cancellationToken))
             return await ConflictAsync(campaignId, "run", cancellationToken);
-        progress.MarkChanged(campaignId);
-        engine.Wake();
         return CampaignCommandResult.Done;
     }
 
@@ -61,45 +58,13 @@ public sealed class CampaignCommands(
         return Halted(campaignId);
     }
 
-    public async Task<CampaignCommandResult> RetryFailedAsync(int campaignId, CancellationToken cancellationToken)
-    {
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var campaign = await db.Campaigns.AsNoTracking().FirstOrDefaultAsync(c => c.Id == campaignId, cancellationToken);
-        if (campaign is null) return CampaignCommandResult.NotFound;
-        if (!Retryable.Contains(campaign.State))
-            return CampaignCommandResult.Conflict($"A {campaign.State} campaign has no failed deliveries of this generation to retry.");
-        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        var requeued = await db.Deliveries
-            .Where(d => d.CampaignId == campaignId && d.Generation == campaign.Generation && d.Status == DeliveryStatus.Failed)
-            .ExecuteUpdateAsync(s => s
-                .SetProperty(d => d.Status, DeliveryStatus.Queued)
-                .SetProperty(d => d.Attempts, 0)
-                .SetProperty(d => d.NotBefore, 0L)
-                .SetProperty(d => d.LeaseOwner, (string?)null)
-                .SetProperty(d => d.LeaseUntil, 0L)
-                .SetProperty(d => d.UpdatedAt, now), cancellationToken);
-        if (requeued == 0)
-            return CampaignCommandResult.Conflict("There are no failed deliveries to retry.");
-        var nextState = campaign.State == CampaignState.Finished ? CampaignState.Pending : campaign.State;
-        var moved = await db.Campaigns
-            .Where(c => c.Id == campaignId && c.Generation == campaign.Generation && c.State == campaign.State)
-            .ExecuteUpdateAsync(s => s
-                .SetProperty(c => c.Progress.Failed, c => c.Progress.Failed - requeued)
-                .SetProperty(c => c.State, nextState), cancellationToken);
-        if (moved != 1) return await ConflictAsync(campaignId, "retried", cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        progress.MarkChanged(campaignId);
-        engine.Wake();
-        return CampaignCommandResult.Done;
-    }
+    public Task<CampaignCommandResult> RetryFailedAsync(int campaignId, CancellationToken cancellationToken) =>
+        transitions.RequeueFailedAsync(campaignId, Retryable, cancellationToken);
 
-    /// <summary>After Pause or Stop (which closed the run): no new message starts here, the engine looks now.</summary>
+    /// <summary>After Pause or Stop (which closed the run and woke the engine): no new message starts here.</summary>
     private CampaignCommandResult Halted(int campaignId)
     {
         board.Find(campaignId)?.Halt();
-        progress.MarkChanged(campaignId);
-        engine.Wake();
         return CampaignCommandResult.Done;
     }
 

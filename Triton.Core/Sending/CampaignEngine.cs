@@ -31,18 +31,15 @@ public sealed class CampaignEngine(
     TemplateCompiler compiler,
     TemplateCache templates,
     EngineIdentity identity,
+    EngineSignal signal,
     IOptions<SendingOptions> options,
     ILogger<CampaignEngine> logger) : BackgroundService
 {
     private readonly SendingOptions _options = options.Value;
-    private readonly SemaphoreSlim _wake = new(0);
     private readonly SemaphoreSlim _coordinating = new(1, 1);
 
     /// <summary>Look now instead of at the next poll (a command changed a campaign).</summary>
-    public void Wake()
-    {
-        if (_wake.CurrentCount == 0) _wake.Release();
-    }
+    public void Wake() => signal.Wake();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -58,7 +55,7 @@ public sealed class CampaignEngine(
             {
                 logger.LogError(exception, "The campaign coordinator failed; retrying");
             }
-            try { await _wake.WaitAsync(TimeSpan.FromMilliseconds(_options.PollMilliseconds), stoppingToken); }
+            try { await signal.WaitAsync(TimeSpan.FromMilliseconds(_options.PollMilliseconds), stoppingToken); }
             catch (OperationCanceledException) { break; }
         }
         foreach (var session in board.Sessions) await EndSessionAsync(session, CancellationToken.None);
@@ -87,11 +84,9 @@ public sealed class CampaignEngine(
         {
             if (_options.MaxParallelCampaigns > 0 && running >= _options.MaxParallelCampaigns) break;
             reserve.TryHold(); // given up when a disk filled; taken again once there is room
-            if (!await transitions.MoveAsync(pending.Id, [CampaignState.Pending], CampaignState.Running, null, cancellationToken, pending.Generation))
+            if (!await transitions.StartAsync(pending.Id, pending.Generation, cancellationToken))
                 continue;
             running++;
-            await runs.StartAsync(pending.Id, pending.Generation, cancellationToken);
-            progress.MarkChanged(pending.Id);
             logger.LogInformation("Campaign {CampaignId} started", pending.Id);
         }
 
@@ -125,7 +120,6 @@ public sealed class CampaignEngine(
             if (session.EnqueueFinished && session.Outstanding == 0 &&
                 await transitions.FinishAsync(session.CampaignId, session.Generation, cancellationToken))
             {
-                progress.MarkChanged(session.CampaignId);
                 await EndSessionAsync(session, cancellationToken);
                 logger.LogInformation("Campaign {CampaignId} finished", session.CampaignId);
             }
@@ -197,7 +191,6 @@ public sealed class CampaignEngine(
             var reason = "The campaign cannot start: " + exception.Message;
             await transitions.MoveAsync(campaign.Id, [CampaignState.Running], CampaignState.Paused, reason, cancellationToken,
                 campaign.Generation, RunOutcome.AutoPaused);
-            progress.MarkChanged(campaign.Id);
             return;
         }
 
@@ -245,7 +238,6 @@ public sealed class CampaignEngine(
 
     public override void Dispose()
     {
-        _wake.Dispose();
         _coordinating.Dispose();
         base.Dispose();
     }

@@ -16,6 +16,7 @@ public static class SendingServiceCollectionExtensions
         services.AddSingleton<StoreExecutor>();
         services.AddSingleton<DeliveryStore>();
         services.AddSingleton<EngineIdentity>();
+        services.AddSingleton<EngineSignal>();
         services.AddSingleton<JobBoard>();
         services.AddSingleton<DeliveryAttempt>();
         services.AddSingleton<ResultWriter>();
@@ -33,6 +34,8 @@ public static class SendingServiceCollectionExtensions
         services.AddSingleton<CampaignEngine>();
         services.AddSingleton<CampaignCommands>();
         services.AddSingleton<ICampaignCommands>(sp => sp.GetRequiredService<CampaignCommands>());
+        services.AddSingleton<CampaignService>();
+        services.AddSingleton<CampaignCatalog>();
 
         services.AddQuartz();
         services.AddQuartzHostedService(options => options.WaitForJobsToComplete = true);

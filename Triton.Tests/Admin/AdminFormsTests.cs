@@ -59,7 +59,7 @@ public sealed partial class AdminFormsTests : IClassFixture<AdminApp>
         Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync("/users")).StatusCode);
 
         var token = Token(dashboard);
-        var forged = await client.PostAsync("/campaigns/1/run", new FormUrlEncodedContent(
+        var forged = await client.PostAsync("/campaigns/new", new FormUrlEncodedContent(
             new Dictionary<string, string> { ["__RequestVerificationToken"] = token }));
         Assert.Equal(HttpStatusCode.Forbidden, forged.StatusCode);
     }

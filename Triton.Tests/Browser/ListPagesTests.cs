@@ -106,6 +106,8 @@ public sealed partial class ListPagesTests : IClassFixture<AdminApp>, IClassFixt
         await page.GetByRole(AriaRole.Button, new() { Name = "Create campaign" }).ClickAsync();
         await page.WaitForURLAsync(new Regex("/campaigns/\\d+$"));
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Browser campaign");
+        // The campaign page is interactive: its buttons act once its connection is up.
+        await Assertions.Expect(page.Locator("[data-interactive=\"true\"]")).ToBeVisibleAsync(new() { Timeout = 15_000 });
 
         // Sent for real to the pickup folder: one message per good row of the file.
         await page.GetByRole(AriaRole.Button, new() { Name = "Run", Exact = true }).ClickAsync();

@@ -11,8 +11,9 @@ using Triton.Tests.Admin;
 namespace Triton.Tests.Browser;
 
 /// <summary>
-/// A campaign sent for real to a rate-limited pickup transport while its page is open: the counters
-/// move from the hub alone, hold when paused, and end equal to what the API reports.
+/// A campaign sent for real to a rate-limited pickup transport while its interactive page is open:
+/// signed in, Run, the counters move through the circuit alone (no reload), hold when paused, Run
+/// again finishes equal to what the API reports, and Stop asks first in a dialog.
 /// </summary>
 public sealed class LiveProgressTests : IClassFixture<AdminApp>, IClassFixture<ChromiumBrowser>
 {
@@ -44,11 +45,15 @@ public sealed class LiveProgressTests : IClassFixture<AdminApp>, IClassFixture<C
 
         var state = page.Locator("[data-campaign-state]");
         var sent = page.Locator("[data-progress=\"sent\"]");
+        await Assertions.Expect(page.Locator("[data-interactive=\"true\"]")).ToBeVisibleAsync(new() { Timeout = 15_000 });
+        await Assertions.Expect(state).ToHaveAttributeAsync("data-campaign-state", "Idle");
+        await Assertions.Expect(Button(page, "Pause")).ToBeDisabledAsync();
+        await Assertions.Expect(Button(page, "Stop")).ToBeDisabledAsync();
 
-        // Run answers with a redirect back to this page; from then on only the hub may change the numbers.
-        await page.GetByRole(AriaRole.Button, new() { Name = "Run", Exact = true }).ClickAsync();
-        await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
+        // From here on the page never reloads: every number arrives through the circuit.
         await page.EvaluateAsync("window.tritonNoReload = true");
+        await Button(page, "Run").ClickAsync();
+        await Assertions.Expect(Button(page, "Run")).ToBeDisabledAsync();
         var seen = new List<long>();
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (seen.Count < 4 && DateTime.UtcNow < deadline)
@@ -58,11 +63,10 @@ public sealed class LiveProgressTests : IClassFixture<AdminApp>, IClassFixture<C
             await Task.Delay(50);
         }
         Assert.True(seen.Count >= 3, $"sent rose through {seen.Count} intermediate values: {string.Join(", ", seen)}");
-        Assert.True(await page.EvaluateAsync<bool>("window.tritonNoReload === true"), "the page reloaded while sending");
 
-        await page.GetByRole(AriaRole.Button, new() { Name = "Pause" }).ClickAsync();
-        await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
+        await Button(page, "Pause").ClickAsync();
         await Assertions.Expect(state).ToHaveAttributeAsync("data-campaign-state", "Paused", new() { Timeout = 15_000 });
+        await Assertions.Expect(Button(page, "Run")).ToBeEnabledAsync();
         // Messages already handed to the transport settle after the pause; the page shows them landing
         // and then holds, equal to the API.
         var paused = await ReadCountersAsync(page);
@@ -77,23 +81,35 @@ public sealed class LiveProgressTests : IClassFixture<AdminApp>, IClassFixture<C
         Assert.True(paused["sent"] < recipients, "the campaign finished before it could be paused");
         Assert.Equal(paused, await ApiCountersAsync(campaignId, apiKey));
 
-        await page.GetByRole(AriaRole.Button, new() { Name = "Run", Exact = true }).ClickAsync();
-        await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
+        await Button(page, "Run").ClickAsync();
         await Assertions.Expect(state).ToHaveAttributeAsync("data-campaign-state", "Finished", new() { Timeout = 60_000 });
         await Assertions.Expect(sent).ToHaveTextAsync(recipients.ToString(), new() { Timeout = 10_000 });
         var shown = await ReadCountersAsync(page);
         Assert.Equal(await ApiCountersAsync(campaignId, apiKey), shown);
         Assert.Equal(recipients, shown["plan"]);
-
-        // Stop asks first, and says what stopping costs; dismissing it sends nothing.
-        string? question = null;
-        page.Dialog += async (_, dialog) => { question = dialog.Message; await dialog.DismissAsync(); };
-        await page.GetByRole(AriaRole.Button, new() { Name = "Stop" }).ClickAsync();
-        Assert.NotNull(question);
-        Assert.Contains("twice", question);
-        Assert.Equal("Finished", await state.GetAttributeAsync("data-campaign-state"));
+        // The execution history shows both runs as they ended.
+        await Assertions.Expect(page.Locator("[data-run-outcome=\"Finished\"]")).ToHaveCountAsync(1, new() { Timeout = 10_000 });
+        await Assertions.Expect(page.Locator("[data-run-outcome=\"Paused\"]")).ToHaveCountAsync(1);
+        Assert.True(await page.EvaluateAsync<bool>("window.tritonNoReload === true"), "the page reloaded while sending");
         await page.ScreenshotAsync(new() { Path = Path.Combine(ChromiumBrowser.ScreenshotDirectory, "campaign-finished.png"), FullPage = true });
+
+        // Stop asks first and says what stopping costs; Cancel changes nothing, confirming resets the campaign.
+        var dialog = page.Locator(".mud-dialog");
+        await Button(page, "Stop").ClickAsync();
+        await Assertions.Expect(dialog).ToContainTextAsync("Stop forgets who received this campaign: the next Run sends to everyone again");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
+        await Assertions.Expect(dialog).ToHaveCountAsync(0);
+        Assert.Equal("Finished", await state.GetAttributeAsync("data-campaign-state"));
+        await Button(page, "Stop").ClickAsync();
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Stop" }).ClickAsync();
+        await Assertions.Expect(state).ToHaveAttributeAsync("data-campaign-state", "Idle", new() { Timeout = 15_000 });
+        await Assertions.Expect(sent).ToHaveTextAsync("0", new() { Timeout = 10_000 });
+        await Assertions.Expect(Button(page, "Run")).ToBeEnabledAsync();
+        Assert.True(await page.EvaluateAsync<bool>("window.tritonNoReload === true"), "the page reloaded");
     }
+
+    private static ILocator Button(IPage page, string name) =>
+        page.Locator("[data-campaign-page]").GetByRole(AriaRole.Button, new() { Name = name, Exact = true });
 
     private async Task<string> CreateApiKeyAsync()
     {

@@ -36,10 +36,6 @@ public sealed class RouteWalkTests : IClassFixture<RouteWalkTests.WalkApp>
         "POST /campaigns/{Id:int}                          L A A A L L L",
         "GET  /campaigns/{Id:int}/edit                     L F A A L L L",
         "POST /campaigns/{Id:int}/edit                     L F A A L L L",
-        "POST /campaigns/{id:int}/pause                    L F A A L L L",
-        "POST /campaigns/{id:int}/retry-failed             L F A A L L L",
-        "POST /campaigns/{id:int}/run                      L F A A L L L",
-        "POST /campaigns/{id:int}/stop                     L F A A L L L",
         "GET  /groups                                      L A A A L L L",
         "POST /groups                                      L A A A L L L",
         "GET  /groups/new                                  L F A A L L L",
@@ -92,6 +88,11 @@ public sealed class RouteWalkTests : IClassFixture<RouteWalkTests.WalkApp>
         // endpoints take any method (*); the walk posts to them, as the negotiation does.
         "*    /hubs/progress/negotiate                     U A A A U U U",
         "*    /hubs/progress                               U A A A U U U",
+        // The circuits of interactive pages: signed-in users only, as the progress hub; an API key opens none.
+        "*    /_blazor/negotiate                           U A A A U U U",
+        "*    /_blazor                                     U A A A U U U",
+        "*    /_blazor/disconnect                          L A A A L L L",
+        "*    /_blazor/initializers                        L A A A L L L",
 
         // Public: liveness, and the cron endpoint with its own secret (an API key is not it).
         "GET  /health                                      A A A A A A A",

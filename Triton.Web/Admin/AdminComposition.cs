@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using MudBlazor.Services;
 using Triton.Core.Data;
 using Triton.Web.Access;
 using Triton.Web.Components;
@@ -8,7 +10,10 @@ using Triton.Web.Progress;
 
 namespace Triton.Web.Admin;
 
-/// <summary>The browser admin: Identity with cookies, static SSR pages, form endpoints, the progress hub.</summary>
+/// <summary>
+/// The browser admin: Identity with cookies, Razor pages (interactive Blazor Server with MudBlazor, and static
+/// SSR pages not moved yet), form endpoints, the progress hub.
+/// </summary>
 public static class AdminComposition
 {
     public static IServiceCollection AddTritonAdmin(this IServiceCollection services)
@@ -66,7 +71,10 @@ public static class AdminComposition
         services.AddScoped<AdminBootstrap>();
         services.AddScoped<UserAdministration>();
         services.AddSingleton<Triton.Core.Triggers.IAdminNotifier, AdminMailNotifier>();
-        services.AddRazorComponents();
+        services.AddSingleton<UserPreferences>();
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddCascadingAuthenticationState();
+        services.AddMudServices();
         services.AddSignalR();
         services.AddHostedService<ProgressForwarder>();
         return services;
@@ -83,13 +91,25 @@ public static class AdminComposition
     public static WebApplication UseTritonAdmin(this WebApplication app)
     {
         app.UseAntiforgery();
-        app.MapRazorComponents<App>();
+        app.MapRazorComponents<App>()
+            .AddInteractiveServerRenderMode()
+            .Add(RequireSignedInUserOnCircuits);
         app.MapHub<ProgressHub>(ProgressHub.Path);
         app.MapAdminForms();
         app.MapAccessAdmin();
         app.MapListAdmin();
         app.MapTemplatePreview();
         return app;
+    }
+
+    /// <summary>
+    /// The circuit endpoints (/_blazor, its negotiation, disconnect and initializers) are for the signed-in
+    /// users of interactive pages, as the progress hub is: an API key opens no circuit.
+    /// </summary>
+    private static void RequireSignedInUserOnCircuits(EndpointBuilder endpoint)
+    {
+        if (endpoint is RouteEndpointBuilder route && route.RoutePattern.RawText?.StartsWith("/_blazor", StringComparison.Ordinal) == true)
+            endpoint.Metadata.Add(new AuthorizeAttribute(AdminRoles.CanView));
     }
 
     /// <summary>Form endpoints outside components must check the token the antiforgery middleware validated.</summary>

@@ -37,7 +37,6 @@ public static class ApiComposition
         services.AddExceptionHandler<ConflictProblemHandler>();
         services.AddScoped<IValidator<GroupInput>, GroupInputValidator>();
         services.AddScoped<IValidator<TransportInput>, TransportInputValidator>();
-        services.AddScoped<IValidator<CampaignInput>, CampaignInputValidator>();
         services.AddScoped<CampaignReader>();
         services.AddSingleton<FluentValidation.IValidator<ListInput>, ListInputValidator>();
         services.AddSingleton<FluentValidation.IValidator<TemplateInput>, TemplateInputValidator>();

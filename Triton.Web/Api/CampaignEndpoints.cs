@@ -1,12 +1,9 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
 using Triton.Core.Campaigns;
-using Triton.Core.Data;
-using Triton.Core.Domain;
-using Triton.Core.Groups;
 
 namespace Triton.Web.Api;
 
+/// <summary>Campaigns as a resource: reads here, every change through <see cref="CampaignService"/>.</summary>
 public static class CampaignEndpoints
 {
     public static RouteGroupBuilder MapCampaignEndpoints(this RouteGroupBuilder api)
@@ -19,61 +16,35 @@ public static class CampaignEndpoints
         campaigns.MapGet("/{id:int}", async Task<Results<Ok<CampaignResponse>, ProblemHttpResult>> (int id, CampaignReader reader, CancellationToken ct) =>
             await reader.ReadAsync(id, ct) is { } campaign ? TypedResults.Ok(campaign) : ApiResults.NotFound("campaign"));
 
-        campaigns.MapPost("/", async (CampaignInput input, TritonDbContext db, CampaignReader reader,
-            ICampaignScheduler scheduler, TimeProvider time, CancellationToken ct) =>
-        {
-            var now = time.GetUtcNow();
-            var campaign = new Campaign { Name = "", FromAddress = "", CreatedAt = now };
-            input.ApplyTo(campaign, await GroupNames.FindAsync(db, GroupScope.Campaign, input.Group, ct), now);
-            db.Campaigns.Add(campaign);
-            await db.SaveChangesAsync(ct);
-            if (campaign.ScheduleAt is not null) await scheduler.ScheduleChangedAsync(campaign.Id, ct);
-            return TypedResults.Created($"/api/campaigns/{campaign.Id}", await reader.ReadAsync(campaign.Id, ct));
-        }).Validated<CampaignInput>();
-
-        campaigns.MapPut("/{id:int}", async Task<Results<Ok<CampaignResponse>, ProblemHttpResult>> (int id, CampaignInput input,
-            TritonDbContext db, CampaignReader reader, ICampaignScheduler scheduler, TimeProvider time, CancellationToken ct) =>
-        {
-            var campaign = await db.Campaigns.FirstOrDefaultAsync(c => c.Id == id, ct);
-            if (campaign is null) return ApiResults.NotFound("campaign");
-            if (IsActive(campaign.State))
-                return ApiResults.Conflict($"The campaign is {campaign.State}; pause or stop it before editing.", "state");
-            var previousSchedule = campaign.ScheduleAt;
-            var now = time.GetUtcNow();
-            input.ApplyTo(campaign, await GroupNames.FindAsync(db, GroupScope.Campaign, input.Group, ct), now);
-            // The engine may start the campaign meanwhile: claim the row with a conditional write
-            // first (it holds the row until commit), so the edit lands only on an inactive campaign.
-            await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        campaigns.MapPost("/", async Task<IResult> (CampaignInput? input, CampaignService service, CampaignReader reader, CancellationToken ct) =>
+            input is null ? ValidationFilter.BodyRequired() : await service.CreateAsync(input, ct) switch
             {
-                var claimed = await db.Campaigns
-                    .Where(c => c.Id == id && c.State != CampaignState.Running && c.State != CampaignState.Pending)
-                    .ExecuteUpdateAsync(s => s.SetProperty(c => c.UpdatedAt, now), ct);
-                if (claimed == 0) return ApiResults.Conflict("The campaign started meanwhile; pause or stop it before editing.", "state");
-                await db.SaveChangesAsync(ct);
-                await tx.CommitAsync(ct);
-            }
-            if (previousSchedule != campaign.ScheduleAt) await scheduler.ScheduleChangedAsync(campaign.Id, ct);
-            return TypedResults.Ok((await reader.ReadAsync(id, ct))!);
-        }).Validated<CampaignInput>();
+                CampaignSaveResult.Saved saved => TypedResults.Created($"/api/campaigns/{saved.Id}", await reader.ReadAsync(saved.Id, ct)),
+                var other => Refused(other),
+            });
 
-        campaigns.MapDelete("/{id:int}", async Task<Results<NoContent, ProblemHttpResult>> (int id, TritonDbContext db,
-            ICampaignScheduler scheduler, CancellationToken ct) =>
-        {
-            var campaign = await db.Campaigns.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, ct);
-            if (campaign is null) return ApiResults.NotFound("campaign");
-            if (IsActive(campaign.State))
-                return ApiResults.Conflict($"The campaign is {campaign.State}; stop it before deleting.", "state");
-            // Delete only while the state is still not active, in one statement (deliveries and runs cascade).
-            var deleted = await db.Campaigns
-                .Where(c => c.Id == id && c.State != CampaignState.Running && c.State != CampaignState.Pending)
-                .ExecuteDeleteAsync(ct);
-            if (deleted == 0) return ApiResults.Conflict("The campaign changed state meanwhile; stop it before deleting.", "state");
-            if (campaign.ScheduleAt is not null) await scheduler.ScheduleChangedAsync(id, ct);
-            return TypedResults.NoContent();
-        });
+        campaigns.MapPut("/{id:int}", async Task<IResult> (int id, CampaignInput? input, CampaignService service, CampaignReader reader, CancellationToken ct) =>
+            input is null ? ValidationFilter.BodyRequired() : await service.UpdateAsync(id, input, ct) switch
+            {
+                CampaignSaveResult.Saved => TypedResults.Ok(await reader.ReadAsync(id, ct)),
+                var other => Refused(other),
+            });
+
+        campaigns.MapDelete("/{id:int}", async Task<IResult> (int id, CampaignService service, CancellationToken ct) =>
+            await service.DeleteAsync(id, ct) switch
+            {
+                CampaignSaveResult.Saved => TypedResults.NoContent(),
+                var other => Refused(other),
+            });
 
         return campaigns;
     }
 
-    private static bool IsActive(CampaignState state) => state is CampaignState.Running or CampaignState.Pending;
+    private static IResult Refused(CampaignSaveResult result) => result switch
+    {
+        CampaignSaveResult.NotFound => ApiResults.NotFound("campaign"),
+        CampaignSaveResult.Conflict conflict => ApiResults.Conflict(conflict.Reason, "state"),
+        CampaignSaveResult.Invalid invalid => ValidationFilter.Problem(invalid.Errors),
+        _ => throw new InvalidOperationException($"Unexpected result {result}."),
+    };
 }

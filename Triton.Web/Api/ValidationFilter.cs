@@ -1,4 +1,5 @@
 using FluentValidation;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Triton.Core;
 using Triton.Core.Data;
 
@@ -16,12 +17,20 @@ public static class ValidationFilter
         {
             var argument = context.Arguments.OfType<T>().FirstOrDefault();
             if (argument is null)
-                return TypedResults.Problem(title: "A request body is required.", statusCode: StatusCodes.Status400BadRequest);
+                return BodyRequired();
             var validator = context.HttpContext.RequestServices.GetRequiredService<IValidator<T>>();
             int? editedId = int.TryParse(context.HttpContext.GetRouteValue("id") as string, out var id) ? id : null;
             var result = await validator.ValidateAsync(EditedEntity.For(argument, editedId), context.HttpContext.RequestAborted);
             if (result.IsValid) return await next(context);
-            var errors = ValidationErrors.Of(result);
-            return TypedResults.ValidationProblem(errors);
+            return Problem(result.Errors.GroupBy(e => e.PropertyName).ToDictionary(g => g.Key, g => g.Select(e => e.ErrorMessage).ToArray()));
         });
+
+    public static ProblemHttpResult BodyRequired() =>
+        TypedResults.Problem(title: "A request body is required.", statusCode: StatusCodes.Status400BadRequest);
+
+    /// <summary>400 with problem details naming each failing field as the JSON body names it.</summary>
+    public static ValidationProblem Problem(IReadOnlyDictionary<string, string[]> errors) =>
+        TypedResults.ValidationProblem(errors
+            .GroupBy(e => ValidationErrors.CamelCase(e.Key))
+            .ToDictionary(g => g.Key, g => g.SelectMany(e => e.Value).ToArray()));
 }

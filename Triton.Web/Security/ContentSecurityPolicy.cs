@@ -10,11 +10,10 @@ namespace Triton.Web.Security;
 /// preview is a sandboxed srcdoc frame, which inherits this policy: e-mail HTML carries inline styles and
 /// remote https images, hence style-src 'unsafe-inline' and img-src https:. ace and htmx also insert
 /// their own &lt;style&gt; elements.
-/// An interactive Blazor Server admin with MudBlazor would need: script-src 'self' for
-/// _framework/blazor.web.js and _content/MudBlazor/*.js (already allowed), connect-src for the
-/// WebSocket to /_blazor ('self' covers same-origin ws/wss in current browsers; add the wss://host
-/// origin for older ones), and style-src 'unsafe-inline' for MudBlazor's style attributes (already
-/// allowed). It needs no 'unsafe-eval'.
+/// The interactive pages (Blazor Server with MudBlazor) need nothing more: _framework/blazor.web.js and
+/// _content/MudBlazor/* are same-origin files (script-src 'self'), the circuit's WebSocket to /_blazor is
+/// same-origin (connect-src 'self' covers ws/wss in current browsers), MudBlazor's style attributes fall
+/// under style-src 'unsafe-inline', and neither needs 'unsafe-eval' or inline script (CspBrowserTests).
 /// </remarks>
 public sealed class ContentSecurityPolicy
 {

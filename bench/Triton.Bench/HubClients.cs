@@ -5,7 +5,7 @@ namespace Triton.Bench;
 
 /// <summary>
 /// Many SignalR clients of /hubs/progress joined to one campaign, each the test suite's
-/// ProgressHubClient (linked from Triton.Tests): the JSON hub protocol over ClientWebSocket, with pings.
+/// ProgressHubClient (linked from Triton.Tests), on the .NET SignalR client.
 /// </summary>
 public sealed class HubClients : IAsyncDisposable
 {

@@ -1,0 +1,139 @@
+using Bunit;
+using Bunit.TestDoubles;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor;
+using MudBlazor.Services;
+using Triton.Core.Campaigns;
+using Triton.Core.Domain;
+using Triton.Tests.Admin;
+using Triton.Web.Access;
+using Triton.Web.Components.Campaigns;
+
+namespace Triton.Tests.Components;
+
+/// <summary>
+/// The interactive campaign page rendered by bunit over the real app's services (SQLite, commands,
+/// catalog): which actions each state and role allows, the counters as the progress feed moves them,
+/// and the reason a refused action shows.
+/// </summary>
+public sealed class CampaignPageTests : BunitContext, IClassFixture<AdminApp>, IAsyncLifetime
+{
+    private readonly AdminApp app;
+    private readonly ManualProgressFeed feed = new();
+    private readonly BunitAuthorizationContext auth;
+
+    public CampaignPageTests(AdminApp app)
+    {
+        this.app = app;
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        Services.AddMudServices();
+        Services.AddSingleton<ICampaignProgressFeed>(feed);
+        // The app's own services over its real database; only the feed is the test's.
+        Services.AddSingleton(app.Services.GetRequiredService<ICampaignCommands>());
+        Services.AddSingleton(app.Services.GetRequiredService<CampaignCatalog>());
+        auth = AddAuthorization();
+        SetRendererInfo(new RendererInfo("Server", isInteractive: true));
+    }
+
+    [Theory]
+    [InlineData(CampaignState.Idle, 0, "Run")]
+    [InlineData(CampaignState.Pending, 0, "Pause Stop")]
+    [InlineData(CampaignState.Running, 0, "Pause Stop")]
+    [InlineData(CampaignState.Running, 3, "Pause Stop Retry failed")]
+    [InlineData(CampaignState.Paused, 0, "Run Stop")]
+    [InlineData(CampaignState.Paused, 2, "Run Stop Retry failed")]
+    [InlineData(CampaignState.Finished, 0, "Stop")]
+    [InlineData(CampaignState.Finished, 1, "Stop Retry failed")]
+    public void Each_state_enables_only_the_actions_it_allows(CampaignState state, long failed, string enabled)
+    {
+        var actions = Render<CampaignActions>(p => p
+            .Add(a => a.CampaignId, 1)
+            .Add(a => a.State, state)
+            .Add(a => a.Failed, failed));
+
+        var buttons = new[] { "Run", "Pause", "Stop", "Retry failed" }
+            .ToDictionary(name => name, name => actions.FindAll("button").Single(b => b.TextContent.Trim() == name));
+        var expected = enabled.Replace("Retry failed", "Retry_failed").Split(' ').Select(n => n.Replace('_', ' ')).ToHashSet();
+        foreach (var (name, button) in buttons)
+            Assert.True(expected.Contains(name) != button.HasAttribute("disabled"), $"{name} in {state} with {failed} failed");
+    }
+
+    [Fact]
+    public async Task A_viewer_sees_the_progress_but_no_action_buttons()
+    {
+        var id = await CampaignSeed.CreateCampaignAsync(app.Services, "Viewer page", 3);
+        SignIn(AdminRoles.Viewer);
+        var page = Render<CampaignPage>(p => p.Add(c => c.Id, id));
+
+        page.WaitForAssertion(() => Assert.Equal("Idle", page.Find("[data-campaign-state]").GetAttribute("data-campaign-state")));
+        Assert.DoesNotContain(page.FindAll("button"), b => b.TextContent.Trim() is "Run" or "Pause" or "Stop" or "Retry failed");
+        Assert.Equal("0", page.Find("[data-progress=\"sent\"]").TextContent);
+    }
+
+    [Fact]
+    public async Task The_panel_follows_the_feed_and_the_buttons_follow_the_state()
+    {
+        var id = await CampaignSeed.CreateCampaignAsync(app.Services, "Feed page", 3);
+        SignIn(AdminRoles.Editor);
+        var page = Render<CampaignPage>(p => p.Add(c => c.Id, id));
+        page.WaitForAssertion(() => Assert.Equal(1, feed.Subscribers));
+        Assert.False(Button(page, "Run").HasAttribute("disabled"));
+        Assert.True(Button(page, "Pause").HasAttribute("disabled"));
+
+        feed.Publish(new CampaignProgressEvent(id, CampaignState.Running, null, 1000, 600, 250, 7, 3, 2, 16, 42.5, TimeSpan.FromSeconds(75), DateTimeOffset.UtcNow));
+        page.WaitForAssertion(() =>
+        {
+            Assert.Equal("Running", page.Find("[data-campaign-state]").GetAttribute("data-campaign-state"));
+            Assert.Equal("1000", Counter(page, "plan"));
+            Assert.Equal("600", Counter(page, "enqueued"));
+            Assert.Equal("250", Counter(page, "sent"));
+            Assert.Equal("7", Counter(page, "skipped"));
+            Assert.Equal("3", Counter(page, "failed"));
+            Assert.Equal("2", Counter(page, "bounced"));
+            Assert.Equal("16", Counter(page, "inflight"));
+            Assert.Equal("42.5", Counter(page, "rate"));
+            Assert.Equal("1m 15s", Counter(page, "eta"));
+        });
+        Assert.True(Button(page, "Run").HasAttribute("disabled"));
+        Assert.False(Button(page, "Pause").HasAttribute("disabled"));
+        Assert.False(Button(page, "Retry failed").HasAttribute("disabled"));
+
+        // A pause the database has not taken yet says so.
+        feed.Publish(new CampaignProgressEvent(id, CampaignState.Running, "Pausing: the disk is full", 1000, 600, 260, 7, 3, 2, 0, 0, null, DateTimeOffset.UtcNow));
+        page.WaitForAssertion(() => Assert.Contains("Pausing: the disk is full", page.Find("[data-state-reason]").TextContent));
+    }
+
+    [Fact]
+    public async Task A_pause_another_browser_already_made_is_refused_with_the_reason()
+    {
+        var id = await CampaignSeed.CreateCampaignAsync(app.Services, "Two browsers", 3);
+        var commands = app.Services.GetRequiredService<ICampaignCommands>();
+        Assert.Equal(CommandStatus.Done, (await commands.RunAsync(id, default)).Status);
+        Assert.Equal(CommandStatus.Done, (await commands.PauseAsync(id, default)).Status); // the first browser
+
+        // The second browser still shows the campaign running.
+        var actions = Render<CampaignActions>(p => p.Add(a => a.CampaignId, id).Add(a => a.State, CampaignState.Running));
+        await actions.InvokeAsync(() => actions.FindAll("button").Single(b => b.TextContent.Trim() == "Pause").Click());
+
+        var snackbar = Services.GetRequiredService<ISnackbar>();
+        actions.WaitForAssertion(() => Assert.Contains(snackbar.ShownSnackbars, s => s.Message == "The campaign is Paused and cannot be paused."));
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    /// <summary>MudBlazor's services dispose only asynchronously.</summary>
+    Task IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();
+
+    private void SignIn(string role)
+    {
+        auth.SetAuthorized("someone@example.com");
+        auth.SetRoles(role);
+    }
+
+    private static AngleSharp.Dom.IElement Button(IRenderedComponent<CampaignPage> page, string name) =>
+        page.FindAll("button").Single(b => b.TextContent.Trim() == name);
+
+    private static string Counter(IRenderedComponent<CampaignPage> page, string name) =>
+        page.Find($"[data-progress=\"{name}\"]").TextContent;
+}

@@ -1,0 +1,66 @@
+using Triton.Core.Campaigns;
+
+namespace Triton.Web.Components.Campaigns;
+
+/// <summary>
+/// An interactive page's view of the in-process progress feed: keeps the latest snapshot of each
+/// campaign the page shows and hands the changed ones to the page at most once per interval, so a
+/// busy campaign re-renders the page a few times a second, never per message.
+/// </summary>
+public sealed class ProgressWatch : IAsyncDisposable
+{
+    private readonly Dictionary<int, CampaignProgressEvent> changed = [];
+    private readonly CancellationTokenSource stop = new();
+    private readonly Task reading;
+    private readonly Task handing;
+
+    private ProgressWatch(ICampaignProgressFeed feed, Func<int, bool> shows, Func<IReadOnlyList<CampaignProgressEvent>, Task> onChanged, TimeSpan interval)
+    {
+        reading = ReadAsync(feed, shows, stop.Token);
+        handing = HandAsync(onChanged, interval, stop.Token);
+    }
+
+    /// <summary>Starts watching: <paramref name="shows"/> picks the campaigns, <paramref name="onChanged"/> gets their new snapshots.</summary>
+    public static ProgressWatch Start(ICampaignProgressFeed feed, Func<int, bool> shows,
+        Func<IReadOnlyList<CampaignProgressEvent>, Task> onChanged, TimeSpan? interval = null) =>
+        new(feed, shows, onChanged, interval ?? TimeSpan.FromMilliseconds(250));
+
+    private async Task ReadAsync(ICampaignProgressFeed feed, Func<int, bool> shows, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var snapshot in feed.SubscribeAsync(cancellationToken))
+                if (shows(snapshot.CampaignId))
+                    lock (changed) changed[snapshot.CampaignId] = snapshot;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested) { }
+    }
+
+    private async Task HandAsync(Func<IReadOnlyList<CampaignProgressEvent>, Task> onChanged, TimeSpan interval, CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(interval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken))
+            {
+                List<CampaignProgressEvent> batch;
+                lock (changed)
+                {
+                    if (changed.Count == 0) continue;
+                    batch = [.. changed.Values];
+                    changed.Clear();
+                }
+                await onChanged(batch);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested) { }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await stop.CancelAsync();
+        try { await Task.WhenAll(reading, handing); }
+        catch (ObjectDisposedException) { } // the circuit went away while a render was handed over
+        stop.Dispose();
+    }
+}
