@@ -22,6 +22,9 @@ public static class RecipientEndpoints
 
     private const int BatchSize = 2000;
 
+    /// <summary>Recipients per page when ?pageSize= is not given, and the most a page may hold.</summary>
+    public const int DefaultPageSize = 50, MaxPageSize = 500;
+
     /// <summary>A client names its import (query ?importId= or this header) to watch it from another request.</summary>
     public const string ImportIdHeader = "X-Import-Id";
 
@@ -42,11 +45,11 @@ public static class RecipientEndpoints
         db.Lists.AsNoTracking().Include(l => l.Columns).FirstOrDefaultAsync(l => l.Id == id, cancellationToken);
 
     private static async Task<IResult> PageAsync(int id, TritonDbContext db, CancellationToken cancellationToken,
-        int page = 1, int pageSize = 50, string? search = null)
+        int? page = null, int? pageSize = null, string? search = null)
     {
+        var (request, invalid) = PageRequest.Parse(page, pageSize, DefaultPageSize, MaxPageSize);
+        if (invalid is not null) return invalid;
         if (await FindListAsync(db, id, cancellationToken) is not { } list) return TypedResults.NotFound();
-        page = Math.Max(page, 1);
-        pageSize = Math.Clamp(pageSize, 1, 500);
         var query = db.Recipients.AsNoTracking().Where(r => r.ListId == id);
         if (!string.IsNullOrWhiteSpace(search))
         {
@@ -54,8 +57,8 @@ public static class RecipientEndpoints
             query = query.Where(r => r.EmailKey.Contains(key) || (r.UserId != null && r.UserId.Contains(search.Trim())));
         }
         var total = await query.LongCountAsync(cancellationToken);
-        var rows = await query.OrderBy(r => r.Id).Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(cancellationToken);
-        return TypedResults.Ok(new RecipientPage(rows.Select(r => View(r, list)).ToList(), total, page, pageSize));
+        var rows = await query.OrderBy(r => r.Id).Skip(request.Skip).Take(request.PageSize).ToListAsync(cancellationToken);
+        return TypedResults.Ok(new RecipientPage(rows.Select(r => View(r, list)).ToList(), total, request.Page, request.PageSize));
     }
 
     private static Dictionary<string, object?> View(Recipient recipient, MailingList list)
