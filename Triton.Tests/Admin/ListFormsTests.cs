@@ -305,6 +305,9 @@ public sealed partial class ListFormsTests : IClassFixture<AdminApp>
         Assert.Contains($"href=\"/lists/{listId}/export\"", await client.GetStringAsync($"/lists/{listId}"));
         var csv = await client.GetStringAsync($"/lists/{listId}/export");
         Assert.Equal("email,user_id,city\r\nann@example.com,,Oslo\r\n", csv);
+        // A cell a spreadsheet would run as a formula is escaped as text, as in the API's export.
+        await SeedRecipientAsync(listId, "bob@example.com", "=HYPERLINK(\"http://evil.example\")");
+        Assert.EndsWith("bob@example.com,,\"'=HYPERLINK(\"\"http://evil.example\"\")\"\r\n", await client.GetStringAsync($"/lists/{listId}/export"));
         using var anonymous = app.CreateBrowserlessClient();
         Assert.Equal(HttpStatusCode.Redirect, (await anonymous.GetAsync($"/lists/{listId}/export")).StatusCode);
     }

@@ -18,7 +18,7 @@ public sealed class PagingApiTests(ApiFactory factory) : IClassFixture<ApiFactor
             var recipient = new Recipient { ListId = list, Email = "pager@example.org", EmailKey = "pager@example.org" };
             db.Recipients.Add(recipient);
             await db.SaveChangesAsync();
-            db.Deliveries.Add(new Delivery { CampaignId = campaign.Id, RecipientId = recipient.Id, Email = recipient.Email, Status = DeliveryStatus.Sent });
+            db.Deliveries.Add(new Delivery { CampaignId = campaign.Id, Generation = campaign.Generation, RecipientId = recipient.Id, Email = recipient.Email, Status = DeliveryStatus.Sent });
             await db.SaveChangesAsync();
             return campaign.Id;
         });

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Triton.Core.Data;
 using Triton.Core.Domain;
+using Triton.Core.Lists;
 
 namespace Triton.Web.Api;
 
@@ -69,7 +70,7 @@ public static class CampaignDeliveryEndpoints
     /// <summary>Streams rows from the database straight into the response; nothing is buffered whole.</summary>
     private static async Task WriteCsvAsync(Stream stream, IQueryable<Delivery> query, CancellationToken ct)
     {
-        await using var csv = CsvWriter.Create(stream, CsvWriterOptions.Default, true);
+        await using var csv = CsvWriter.Create(stream, CsvFiles.Writer, true);
         await csv.WriteRecordAsync(["email", "status", "attempts", "lastReply", "replyCode", "updatedAt"], ct);
         await foreach (var delivery in query.AsAsyncEnumerable().WithCancellation(ct))
         {

@@ -207,7 +207,7 @@ public static class RecipientEndpoints
         var columns = list.Columns.OrderBy(c => c.Position).Select(c => c.Name).ToList();
         return TypedResults.Stream(async stream =>
         {
-            await using var csv = CsvWriter.Create(stream, null, leaveOpen: true);
+            await using var csv = CsvWriter.Create(stream, CsvFiles.Writer, leaveOpen: true);
             csv.WriteField("email");
             csv.WriteField("user_id");
             foreach (var column in columns) csv.WriteField(column);
