@@ -87,9 +87,9 @@ public static class RecipientEndpoints
                 _ => property.Value.GetRawText(),
             };
             if (property.Value.ValueKind is JsonValueKind.Object or JsonValueKind.Array)
-                return (null, $"'{property.Name}' must be a string, number or boolean.");
+                return (null, $"{ReportedValue.Quote(property.Name)} must be a string, number or boolean.");
         }
-        return unknown.Count > 0 ? (null, $"Unknown column(s): {string.Join(", ", unknown)}.") : (values, null);
+        return unknown.Count > 0 ? (null, $"Unknown column(s): {string.Join(", ", unknown.Take(10).Select(ReportedValue.Quote))}{(unknown.Count > 10 ? $" and {unknown.Count - 10} more" : "")}.") : (values, null);
     }
 
     private static async Task<IResult> AddAsync(int id, JsonElement body, TritonDbContext db, RecipientBatchWriter writer, TimeProvider time, CancellationToken cancellationToken)
@@ -128,7 +128,7 @@ public static class RecipientEndpoints
             foreach (var position in duplicates)
             {
                 result.Skipped++;
-                result.Fail(new RowError(position, null, $"'{byPosition[position].Email}' is already in the list."));
+                result.Fail(new RowError(position, null, $"{ReportedValue.Quote(byPosition[position].Email)} is already in the list."));
             }
             result.Added += batch.Count - duplicates.Count;
             batch.Clear();
