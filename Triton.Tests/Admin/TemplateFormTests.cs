@@ -194,6 +194,21 @@ public sealed class TemplateFormTests : IClassFixture<AdminApp>
     }
 
     [Fact]
+    public async Task Only_editors_and_admins_may_preview_and_a_viewer_gets_403()
+    {
+        var form = new Dictionary<string, string> { ["Form.Name"] = "preview-role", ["Form.Body"] = "<p>Hi {{email}}</p>" };
+        using var viewer = await AdminForm.SignedInAsync(app, AdminRoles.Viewer);
+        var refused = await AdminForm.PostAsync(viewer, "/templates/preview", "", form, tokenPage: "/templates");
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.DoesNotContain("recipient@example.com", await refused.Content.ReadAsStringAsync());
+
+        using var editor = await AdminForm.SignedInAsync(app, AdminRoles.Editor);
+        var rendered = await AdminForm.PostAsync(editor, "/templates/preview", "", form, tokenPage: "/templates/new");
+        Assert.Equal(HttpStatusCode.OK, rendered.StatusCode);
+        Assert.Contains("Hi recipient@example.com", WebUtility.HtmlDecode(await rendered.Content.ReadAsStringAsync()));
+    }
+
+    [Fact]
     public async Task Viewer_sees_the_template_read_only_and_a_forged_post_answers_403()
     {
         int id;
@@ -208,6 +223,7 @@ public sealed class TemplateFormTests : IClassFixture<AdminApp>
         var page = await viewer.GetStringAsync($"/templates/{id}");
         Assert.Contains("<fieldset disabled", page);
         Assert.Matches("<textarea[^>]*id=\"t-body\"[^>]*readonly", page);
+        Assert.DoesNotContain("hx-post=\"/templates/preview\"", page);
         Assert.DoesNotContain("type=\"submit\"", Regex.Match(page, "<form[^>]*id=\"template-form\".*?</form>", RegexOptions.Singleline).Value);
         Assert.DoesNotContain("/templates/new", await viewer.GetStringAsync("/templates"));
         Assert.Equal(HttpStatusCode.Forbidden, (await viewer.GetAsync("/templates/new")).StatusCode);
