@@ -31,6 +31,10 @@ public sealed partial class TemplateCompiler(CssInliner inliner)
     public CompiledTemplate Compile(string markup, IReadOnlyDictionary<string, string>? partials = null, bool inlineCss = false, bool escapeHtml = true)
     {
         partials ??= new Dictionary<string, string>();
+        if (TemplateLimits.Check(markup) is { } tooLarge) throw tooLarge;
+        foreach (var (name, body) in partials)
+            if (TemplateLimits.Check(body) is { } partialTooLarge)
+                throw new TemplateCompileException($"in partial '{name}': {partialTooLarge.Message}", 1, 1);
         if (inlineCss)
         {
             // Inline once per compile, before Handlebars sees the markup: per message would be far too slow.
@@ -55,6 +59,7 @@ public sealed partial class TemplateCompiler(CssInliner inliner)
     /// <summary>Checks that markup compiles on its own (partials are checked by name elsewhere).</summary>
     public TemplateCompileException? Check(string markup)
     {
+        if (TemplateLimits.Check(markup) is { } tooLarge) return tooLarge;
         try
         {
             var handlebars = Handlebars.Create();

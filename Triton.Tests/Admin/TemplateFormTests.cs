@@ -35,6 +35,36 @@ public sealed class TemplateFormTests : IClassFixture<AdminApp>
     }
 
     [Fact]
+    public async Task A_body_over_512_KB_is_refused_beside_the_field_saved_nowhere_and_not_previewed()
+    {
+        using var client = await AdminForm.SignedInAsync(app);
+        var tooLarge = "<p>" + new string('x', 512 * 1024) + "</p>";
+        var response = await AdminForm.PostAsync(client, "/templates/new", "template", new()
+        {
+            ["Form.Name"] = "too-large",
+            ["Form.Body"] = "<p>ok</p>",
+            ["Form.TextBody"] = tooLarge,
+        });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.Matches("data-field-error=\"TextBody\">[^<]*512 KB", await response.Content.ReadAsStringAsync());
+        var body = await AdminForm.PostAsync(client, "/templates/new", "template", new()
+        {
+            ["Form.Name"] = "too-large",
+            ["Form.Body"] = tooLarge,
+        });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, body.StatusCode);
+        Assert.Matches("data-field-error=\"Body\">[^<]*512 KB", await body.Content.ReadAsStringAsync());
+        await using (var db = app.Db())
+            Assert.False(await db.Templates.AnyAsync(t => t.Name == "too-large"));
+
+        var preview = await AdminForm.PostAsync(client, "/templates/preview", "", new() { ["Form.Body"] = tooLarge }, tokenPage: "/templates/new");
+        var html = await preview.Content.ReadAsStringAsync();
+        Assert.Contains("data-preview-error", html);
+        Assert.Contains("512 KB", html);
+        Assert.DoesNotContain("<iframe", html);
+    }
+
+    [Fact]
     public async Task Bad_fields_a_missing_partial_and_a_cycle_are_refused_beside_their_fields()
     {
         await using (var db = app.Db())
