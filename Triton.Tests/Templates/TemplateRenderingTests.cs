@@ -66,6 +66,29 @@ public sealed class TemplateRenderingTests
         Assert.Contains("not a date", error.Message);
     }
 
+    [Theory]
+    [InlineData("""{{formatNumber n "F1000000"}}""", "precision")]
+    [InlineData("""{{formatNumber n "N100000"}}""", "precision")]
+    [InlineData("""{{formatNumber n "{0,999999999}"}}""", "brace")]
+    [InlineData("""{{formatDate when "{0,-99999}"}}""", "brace")]
+    [InlineData("""{{formatNumber n "0000000000000000000000000000000000000000000000000000000000000000000000000000"}}""", "64 characters")]
+    [InlineData("""{{formatDate when "yyyy-MM-dd yyyy-MM-dd yyyy-MM-dd yyyy-MM-dd yyyy-MM-dd yyyy-MM-dd yyyy-MM-dd"}}""", "64 characters")]
+    public void A_format_that_could_make_a_huge_string_is_refused_with_a_reason(string markup, string reason)
+    {
+        var template = _compiler.Compile(markup);
+        var error = Assert.Throws<TemplateRenderException>(() => template.Render(new Dictionary<string, object?> { ["n"] = 12.5, ["when"] = "2026-03-04T05:06:07Z" }));
+        Assert.Contains(reason, error.Message);
+        Assert.StartsWith(markup.Contains("formatDate") ? "formatDate" : "formatNumber", error.Message);
+    }
+
+    [Fact]
+    public void Long_but_reasonable_formats_still_work()
+    {
+        var context = new Dictionary<string, object?> { ["n"] = 1234.5678m, ["when"] = "2026-03-04T05:06:07Z" };
+        Assert.Equal("Wednesday, 4 March 2026 at 05:06|1,234.5678" + new string('0', 26) + "|001234.57",
+            Render("""{{formatDate when "dddd, d MMMM yyyy 'at' HH:mm"}}|{{formatNumber n "N30"}}|{{formatNumber n "000000.00"}}""", context));
+    }
+
     [Fact]
     public void A_missing_partial_fails_the_render_with_a_reason()
     {
