@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using HandlebarsDotNet;
+using Microsoft.Extensions.Options;
 
 namespace Triton.Core.Templates;
 
@@ -21,8 +22,10 @@ public sealed class CompiledTemplate(HandlebarsTemplate<object, object> render)
 }
 
 /// <summary>Compiles Handlebars markup with its partials, the built-in helpers and, when asked, inlined CSS.</summary>
-public sealed partial class TemplateCompiler(CssInliner inliner)
+public sealed partial class TemplateCompiler(CssInliner inliner, IOptions<TemplateOptions> options)
 {
+    private readonly TemplateOptions _options = options.Value;
+
     /// <summary>
     /// Compiles <paramref name="markup"/>. Partials are other templates by name; they are compiled in
     /// the same fresh environment, so helpers and partials of different templates never mix.
@@ -35,16 +38,7 @@ public sealed partial class TemplateCompiler(CssInliner inliner)
         foreach (var (name, body) in partials)
             if (TemplateLimits.Check(body) is { } partialTooLarge)
                 throw new TemplateCompileException($"in partial '{name}': {partialTooLarge.Message}", 1, 1);
-        if (inlineCss)
-        {
-            // Inline once per compile, before Handlebars sees the markup: per message would be far too slow.
-            var sheet = inliner.CollectStyles([markup, .. partials.Values]);
-            if (sheet.Length > 0)
-            {
-                markup = inliner.Inline(markup, sheet, keepMediaRules: true);
-                partials = partials.ToDictionary(p => p.Key, p => inliner.Inline(p.Value, sheet, keepMediaRules: false));
-            }
-        }
+        if (inlineCss) (markup, partials) = InlineCss(markup, partials);
 
         var handlebars = Handlebars.Create(new HandlebarsConfiguration { ThrowOnUnresolvedBindingExpression = false, NoEscape = !escapeHtml });
         TemplateHelpers.Register(handlebars);
@@ -54,6 +48,33 @@ public sealed partial class TemplateCompiler(CssInliner inliner)
             handlebars.RegisterTemplate(name, body);
         }
         return new CompiledTemplate(Guard(null, markup, () => handlebars.Compile(markup)));
+    }
+
+    /// <summary>
+    /// Inlines once per compile, before Handlebars sees the markup: per message would be far too slow.
+    /// The template and its partials share one time limit; past it, or when a scan of the markup
+    /// times out, the compile fails with a template error instead of holding a request or a run.
+    /// </summary>
+    private (string Markup, IReadOnlyDictionary<string, string> Partials) InlineCss(string markup, IReadOnlyDictionary<string, string> partials)
+    {
+        using var deadline = new CancellationTokenSource(_options.InlineCssTimeout);
+        try
+        {
+            var sheet = inliner.CollectStyles([markup, .. partials.Values]);
+            if (sheet.Length == 0) return (markup, partials);
+            return (inliner.Inline(markup, sheet, keepMediaRules: true, deadline.Token),
+                partials.ToDictionary(p => p.Key, p => inliner.Inline(p.Value, sheet, keepMediaRules: false, deadline.Token)));
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+        {
+            throw new TemplateCompileException(
+                $"Inlining the CSS took longer than {_options.InlineCssTimeout.TotalSeconds:0.#} s: the style rules or the markup are too large or complex. Simplify them or turn off CSS inlining.", 1, 1);
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            throw new TemplateCompileException(
+                "The markup is too complex to find its style sheets and Handlebars expressions in time for inlining the CSS. Simplify it or turn off CSS inlining.", 1, 1);
+        }
     }
 
     /// <summary>Checks that markup compiles on its own (partials are checked by name elsewhere).</summary>

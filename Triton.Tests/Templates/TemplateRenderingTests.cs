@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Triton.Core.Domain;
 using Triton.Core.Templates;
 
@@ -5,7 +6,7 @@ namespace Triton.Tests.Templates;
 
 public sealed class TemplateRenderingTests
 {
-    private readonly TemplateCompiler _compiler = new(new CssInliner());
+    private readonly TemplateCompiler _compiler = new(new CssInliner(), Options.Create(new TemplateOptions()));
 
     private string Render(string markup, Dictionary<string, object?> context, Dictionary<string, string>? partials = null) =>
         _compiler.Compile(markup, partials).Render(context);
