@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Text;
 using System.Text.RegularExpressions;
 using HandlebarsDotNet;
 using Microsoft.Extensions.Options;
@@ -5,26 +7,64 @@ using Microsoft.Extensions.Options;
 namespace Triton.Core.Templates;
 
 /// <summary>A template compiled once, rendered for many recipients; safe to share between workers.</summary>
-public sealed class CompiledTemplate(HandlebarsTemplate<object, object> render)
+public sealed class CompiledTemplate(HandlebarsTemplate<TextWriter, object, object> render, TemplateOptions limits, TimeProvider time, IFormatProvider formatProvider)
 {
-    /// <summary>Renders for one recipient; a failure throws <see cref="TemplateRenderException"/> with the reason.</summary>
+    /// <summary>Output buffers kept between renders, as Handlebars.Net keeps its own: no large allocation per message.</summary>
+    private readonly ConcurrentBag<StringBuilder> _buffers = [];
+
+    /// <summary>
+    /// Renders for one recipient within the limits of <see cref="TemplateOptions"/> (time, output
+    /// characters, memory); a failure throws <see cref="TemplateRenderException"/> with the reason.
+    /// </summary>
     public string Render(object context)
     {
+        var budget = new RenderBudget(limits, time);
+        var buffer = _buffers.TryTake(out var reused) ? reused : new StringBuilder(4096);
         try
         {
-            return render(context);
+            using var writer = new BudgetedWriter(budget, buffer, formatProvider);
+            render(writer, context, new RenderData(budget));
+            return buffer.ToString();
+        }
+        catch (TemplateRenderException)
+        {
+            throw;
+        }
+        catch (Exception exception) when (Limit(exception) is { } limit)
+        {
+            // A limit reached inside a partial arrives wrapped by Handlebars.Net; the author needs the limit.
+            throw new TemplateRenderException(limit.Message, exception);
         }
         catch (Exception exception) when (exception is HandlebarsException or FormatException or InvalidCastException)
         {
             throw new TemplateRenderException(exception.Message, exception);
         }
+        finally
+        {
+            if (buffer.Capacity <= MaxKeptBuffer)
+            {
+                buffer.Clear();
+                _buffers.Add(buffer);
+            }
+        }
+    }
+
+    /// <summary>Larger buffers go to the garbage collector rather than stay for the next message.</summary>
+    private const int MaxKeptBuffer = 1024 * 1024;
+
+    private static TemplateRenderException? Limit(Exception exception)
+    {
+        for (var inner = exception.InnerException; inner is not null; inner = inner.InnerException)
+            if (inner is TemplateRenderException limit) return limit;
+        return null;
     }
 }
 
 /// <summary>Compiles Handlebars markup with its partials, the built-in helpers and, when asked, inlined CSS.</summary>
-public sealed partial class TemplateCompiler(CssInliner inliner, IOptions<TemplateOptions> options)
+public sealed partial class TemplateCompiler(CssInliner inliner, IOptions<TemplateOptions> options, TimeProvider time)
 {
     private readonly TemplateOptions _options = options.Value;
+    private readonly RenderCheckpoints _checkpoints = new();
 
     /// <summary>
     /// Compiles <paramref name="markup"/>. Partials are other templates by name; they are compiled in
@@ -40,14 +80,15 @@ public sealed partial class TemplateCompiler(CssInliner inliner, IOptions<Templa
                 throw new TemplateCompileException($"in partial '{name}': {partialTooLarge.Message}", 1, 1);
         if (inlineCss) (markup, partials) = InlineCss(markup, partials);
 
-        var handlebars = Handlebars.Create(new HandlebarsConfiguration { ThrowOnUnresolvedBindingExpression = false, NoEscape = !escapeHtml });
+        var configuration = new HandlebarsConfiguration { ThrowOnUnresolvedBindingExpression = false, NoEscape = !escapeHtml };
+        // Every compiled block checks the render's budget as it starts: see RenderCheckpoints.
+        configuration.CompileTimeConfiguration.ExpressionMiddleware.Add(_checkpoints);
+        var handlebars = Handlebars.Create(configuration);
         TemplateHelpers.Register(handlebars);
         foreach (var (name, body) in partials)
-        {
-            Guard(name, body, () => handlebars.Compile(body));
-            handlebars.RegisterTemplate(name, body);
-        }
-        return new CompiledTemplate(Guard(null, markup, () => handlebars.Compile(markup)));
+            handlebars.RegisterTemplate(name, Guard(name, body, () => handlebars.Compile(new StringReader(body))));
+        return new CompiledTemplate(Guard(null, markup, () => handlebars.Compile(new StringReader(markup))),
+            _options, time, configuration.FormatProvider);
     }
 
     /// <summary>

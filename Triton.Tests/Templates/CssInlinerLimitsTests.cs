@@ -10,7 +10,7 @@ namespace Triton.Tests.Templates;
 /// </summary>
 public sealed class CssInlinerLimitsTests
 {
-    private readonly TemplateCompiler _compiler = new(new CssInliner(), Options.Create(new TemplateOptions()));
+    private readonly TemplateCompiler _compiler = new(new CssInliner(), Options.Create(new TemplateOptions()), TimeProvider.System);
 
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(20);
 

@@ -6,7 +6,7 @@ namespace Triton.Tests.Templates;
 
 public sealed class TemplateRenderingTests
 {
-    private readonly TemplateCompiler _compiler = new(new CssInliner(), Options.Create(new TemplateOptions()));
+    private readonly TemplateCompiler _compiler = new(new CssInliner(), Options.Create(new TemplateOptions()), TimeProvider.System);
 
     private string Render(string markup, Dictionary<string, object?> context, Dictionary<string, string>? partials = null) =>
         _compiler.Compile(markup, partials).Render(context);
