@@ -107,6 +107,21 @@ public sealed class TemplateRenderingTests
     }
 
     [Fact]
+    public void Markup_with_more_expressions_than_compiling_can_afford_is_refused_quickly_at_the_first_one_too_many()
+    {
+        // Handlebars.Net's compile time grows faster than the number of expressions: 20,000 took seconds.
+        var markup = "<p>first line</p>\n" + string.Concat(Enumerable.Repeat("<b>{{a}}</b>", 20_000));
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var error = _compiler.Check(markup);
+        Assert.NotNull(error);
+        Assert.Contains("at most 5,000 Handlebars expressions", error.Message);
+        Assert.Equal((2, 5_000 * 12 + 4), (error.Line, error.Column));
+        Assert.Throws<TemplateCompileException>(() => _compiler.Compile(markup));
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1), $"took {watch.Elapsed}");
+        Assert.Null(_compiler.Check(string.Concat(Enumerable.Repeat("<b>{{a}}</b>", 5_000))));
+    }
+
+    [Fact]
     public void Partial_names_and_cycles_are_found()
     {
         Assert.Equal(["footer", "layout"], TemplateCompiler.PartialNames("{{> footer}} {{#> layout}}x{{> @partial-block}}{{/layout}}").Order());
