@@ -54,6 +54,17 @@ public sealed class PagingApiTests(ApiFactory factory) : IClassFixture<ApiFactor
         await response.AssertProblemAsync(HttpStatusCode.BadRequest, field);
     }
 
+    [Theory]
+    [InlineData("page=2147483647&pageSize=500", "page")]
+    [InlineData("page=0", "page")]
+    [InlineData("pageSize=0", "pageSize")]
+    [InlineData("pageSize=501", "pageSize")]
+    public async Task Message_log_pages_that_cannot_be_served_answer_400_naming_the_parameter(string query, string field)
+    {
+        var response = await client.GetAsync($"/api/messages?{query}");
+        await response.AssertProblemAsync(HttpStatusCode.BadRequest, field);
+    }
+
     [Fact]
     public async Task The_last_page_that_fits_is_served_empty()
     {
