@@ -12,7 +12,6 @@ namespace Triton.Core.Templates;
 /// </summary>
 public sealed class RenderCheckpoints : IExpressionMiddleware
 {
-    private static readonly ChainSegment Key = ChainSegment.Create(RenderData.Name);
     private static readonly MethodInfo CheckMethod = typeof(RenderCheckpoints).GetMethod(nameof(Check), BindingFlags.Public | BindingFlags.Static)!;
 
     public Expression<T> Invoke<T>(Expression<T> expression) where T : Delegate
@@ -26,6 +25,7 @@ public sealed class RenderCheckpoints : IExpressionMiddleware
     /// <summary>Called by compiled templates: charges the budget of the render this context belongs to.</summary>
     public static void Check(BindingContext context)
     {
-        if (context.Data[Key] is RenderBudget budget) budget.Checkpoint();
+        // @root is a well-known data variable: an indexed read, not a lookup by name.
+        if (context.Data[ChainSegment.Root] is RenderContext { Budget: { } budget }) budget.Checkpoint();
     }
 }

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text;
 using System.Text.RegularExpressions;
 using HandlebarsDotNet;
 using Microsoft.Extensions.Options;
@@ -9,22 +8,28 @@ namespace Triton.Core.Templates;
 /// <summary>A template compiled once, rendered for many recipients; safe to share between workers.</summary>
 public sealed class CompiledTemplate(HandlebarsTemplate<TextWriter, object, object> render, TemplateOptions limits, TimeProvider time, IFormatProvider formatProvider)
 {
-    /// <summary>Output buffers kept between renders, as Handlebars.Net keeps its own: no large allocation per message.</summary>
-    private readonly ConcurrentBag<StringBuilder> _buffers = [];
+    /// <summary>Larger output writers go to the garbage collector rather than stay for the next message.</summary>
+    private const int MaxKeptCapacity = 1024 * 1024;
+
+    /// <summary>Output writers kept between renders, as Handlebars.Net keeps its own: no allocation per message.</summary>
+    private readonly ConcurrentBag<BudgetedWriter> _writers = [];
 
     /// <summary>
     /// Renders for one recipient within the limits of <see cref="TemplateOptions"/> (time, output
     /// characters, memory); a failure throws <see cref="TemplateRenderException"/> with the reason.
     /// </summary>
-    public string Render(object context)
+    /// <param name="context">The values; a <see cref="RenderContext"/> is used as it is, other dictionaries are copied into one.</param>
+    public string Render(IEnumerable<KeyValuePair<string, object?>> context)
     {
+        var model = context as RenderContext ?? new RenderContext(context);
         var budget = new RenderBudget(limits, time);
-        var buffer = _buffers.TryTake(out var reused) ? reused : new StringBuilder(4096);
+        var writer = _writers.TryTake(out var kept) ? kept : new BudgetedWriter(formatProvider);
+        writer.Start(budget);
+        model.Budget = budget;
         try
         {
-            using var writer = new BudgetedWriter(budget, buffer, formatProvider);
-            render(writer, context, new RenderData(budget));
-            return buffer.ToString();
+            render(writer, model);
+            return writer.Finish();
         }
         catch (TemplateRenderException)
         {
@@ -41,16 +46,14 @@ public sealed class CompiledTemplate(HandlebarsTemplate<TextWriter, object, obje
         }
         finally
         {
-            if (buffer.Capacity <= MaxKeptBuffer)
+            model.Budget = null;
+            if (writer.Capacity <= MaxKeptCapacity)
             {
-                buffer.Clear();
-                _buffers.Add(buffer);
+                writer.Finish();
+                _writers.Add(writer);
             }
         }
     }
-
-    /// <summary>Larger buffers go to the garbage collector rather than stay for the next message.</summary>
-    private const int MaxKeptBuffer = 1024 * 1024;
 
     private static TemplateRenderException? Limit(Exception exception)
     {

@@ -16,7 +16,7 @@ public sealed class RenderLimitsTests
     private static readonly List<object?> Items = [.. Enumerable.Range(0, 300).Cast<object?>()];
 
     /// <summary>Renders on a thread of its own; the error and how long the render ran.</summary>
-    private static async Task<(TemplateRenderException Error, TimeSpan Took)> RunawayAsync(CompiledTemplate template, object context)
+    private static async Task<(TemplateRenderException Error, TimeSpan Took)> RunawayAsync(CompiledTemplate template, Dictionary<string, object?> context)
     {
         var watch = Stopwatch.StartNew();
         var error = await Assert.ThrowsAsync<TemplateRenderException>(() => Task.Run(() => template.Render(context)));
