@@ -18,6 +18,9 @@ public static class TritonServiceCollectionExtensions
         services.AddOptions<TritonOptions>().Bind(configuration.GetSection(TritonOptions.Section));
         services.AddSingleton(TimeProvider.System);
         services.AddTritonDatabase(configuration);
+        services.AddOptions<TemplateOptions>().Bind(configuration.GetSection(TemplateOptions.Section))
+            .Validate(o => o.IsValid, "Templates: RenderTimeoutMilliseconds, MaxRenderedCharacters and InlineCssTimeoutMilliseconds must be positive.")
+            .ValidateOnStart();
         services.AddSingleton<CssInliner>();
         services.AddSingleton<TemplateCompiler>();
         services.AddSingleton<TemplateChecker>();

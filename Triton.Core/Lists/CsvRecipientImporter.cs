@@ -50,7 +50,7 @@ public sealed class CsvRecipientImporter(RecipientBatchWriter writer, TimeProvid
         {
             var name = header[i].Trim();
             mapping[i] = rows.Column(name);
-            if (mapping[i] is null) result.Fail(new RowError(null, 1, $"Unknown column '{name}' is ignored; the list's columns are email, user_id{string.Concat(list.Columns.Select(c => ", " + c.Name))}."));
+            if (mapping[i] is null) result.Fail(new RowError(null, 1, $"Unknown column {ReportedValue.Quote(name)} is ignored; the list's columns are email, user_id{string.Concat(list.Columns.Select(c => ", " + c.Name))}."));
         }
         if (!mapping.Contains("email"))
             throw new CsvImportRefusedException("The header row has no email column.");
@@ -131,7 +131,7 @@ public sealed class CsvRecipientImporter(RecipientBatchWriter writer, TimeProvid
             foreach (var position in duplicates)
             {
                 result.Skipped++;
-                result.Fail(new RowError(null, written.Batch.Lines[position], $"'{written.Batch.Rows[position].Recipient.Email}' is already in the list."));
+                result.Fail(new RowError(null, written.Batch.Lines[position], $"{ReportedValue.Quote(written.Batch.Rows[position].Recipient.Email)} is already in the list."));
             }
             result.Added += written.Batch.Rows.Count - duplicates.Count;
             written.Batch.Clear();

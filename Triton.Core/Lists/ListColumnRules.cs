@@ -15,13 +15,13 @@ public static partial class ListColumnRules
         foreach (var column in columns)
         {
             if (column is null || !Identifier().IsMatch(column))
-                problems.Add($"'{column}' is not a valid column name: letters, digits and _ only, not starting with a digit.");
+                problems.Add($"{ReportedValue.Quote(column)} is not a valid column name: letters, digits and _ only, not starting with a digit.");
             else if (column.Length > 64)
-                problems.Add($"'{column}' is longer than 64 characters.");
+                problems.Add($"{ReportedValue.Quote(column)} is longer than 64 characters.");
             else if (Reserved.Contains(column))
-                problems.Add($"'{column}' is reserved: every list has email and user_id.");
+                problems.Add($"{ReportedValue.Quote(column)} is reserved: every list has email and user_id.");
             else if (!seen.Add(column))
-                problems.Add($"'{column}' appears more than once (names are compared case-insensitively).");
+                problems.Add($"{ReportedValue.Quote(column)} appears more than once (names are compared case-insensitively).");
         }
         return problems;
     }

@@ -35,7 +35,7 @@ public sealed class RecipientRows
     {
         var email = values.GetValueOrDefault("email")?.Trim();
         if (string.IsNullOrEmpty(email)) return (null, "The email address is missing.");
-        if (!EmailAddresses.IsValid(email)) return (null, $"'{email}' is not a valid email address.");
+        if (!EmailAddresses.IsValid(email)) return (null, $"{ReportedValue.Quote(email)} is not a valid email address.");
         var userId = values.GetValueOrDefault("user_id")?.Trim();
         if (userId is { Length: > 200 }) return (null, "user_id is longer than 200 characters.");
 

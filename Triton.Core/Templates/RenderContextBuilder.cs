@@ -39,9 +39,9 @@ public sealed class RenderContextBuilder
     }
 
     /// <param name="fieldsJson">Recipient.Fields: custom column values keyed by column name.</param>
-    public Dictionary<string, object?> Build(string email, string? userId, string? fieldsJson)
+    public RenderContext Build(string email, string? userId, string? fieldsJson)
     {
-        var context = new Dictionary<string, object?>(_shared.Count + 8, StringComparer.Ordinal);
+        var context = new RenderContext(_shared.Count + 8);
         foreach (var (key, value) in _shared) context[key] = value;
         if (!string.IsNullOrEmpty(fieldsJson) && fieldsJson != "{}")
         {

@@ -15,7 +15,7 @@ internal static class TemplateHelpers
         handlebars.RegisterHelper("formatDate", (context, arguments) =>
         {
             Require(arguments, 1, "formatDate", "a date and an optional format");
-            var format = arguments.Length > 1 ? Text(arguments[1]) : "yyyy-MM-dd";
+            var format = arguments.Length > 1 ? Format(arguments[1], "formatDate", numeric: false) : "yyyy-MM-dd";
             return ToDate(arguments[0]) is { } date
                 ? date.ToString(format, CultureInfo.InvariantCulture)
                 : throw new HandlebarsRuntimeException($"formatDate: '{Text(arguments[0])}' is not a date.");
@@ -23,7 +23,7 @@ internal static class TemplateHelpers
         handlebars.RegisterHelper("formatNumber", (context, arguments) =>
         {
             Require(arguments, 1, "formatNumber", "a number and an optional format");
-            var format = arguments.Length > 1 ? Text(arguments[1]) : "N0";
+            var format = arguments.Length > 1 ? Format(arguments[1], "formatNumber", numeric: true) : "N0";
             return ToNumber(arguments[0]) is { } number
                 ? number.ToString(format, CultureInfo.InvariantCulture)
                 : throw new HandlebarsRuntimeException($"formatNumber: '{Text(arguments[0])}' is not a number.");
@@ -49,6 +49,27 @@ internal static class TemplateHelpers
             return Uri.EscapeDataString(Text(arguments[0]));
         });
     }
+
+    /// <summary>
+    /// A .NET format string short enough that its output stays small: at most 64 characters, no
+    /// braces (composite formatting such as {0,999999999} pads to any width), and for numbers a
+    /// precision of at most 30 digits ("N999999999" would write a billion of them).
+    /// </summary>
+    private static string Format(object? argument, string helper, bool numeric)
+    {
+        var format = Text(argument);
+        if (format.Length > MaxFormatLength)
+            throw new HandlebarsRuntimeException($"{helper}: a format may be at most {MaxFormatLength} characters; this one has {format.Length}.");
+        if (format.AsSpan().IndexOfAny('{', '}') >= 0)
+            throw new HandlebarsRuntimeException($"{helper}: a format may not contain a brace: '{format}' is not a .NET {(numeric ? "number" : "date")} format.");
+        if (numeric && format.Length > 1 && char.IsAsciiLetter(format[0]) && format.AsSpan(1).IndexOfAnyExceptInRange('0', '9') < 0
+            && (format.Length > 3 || int.Parse(format.AsSpan(1), CultureInfo.InvariantCulture) > MaxPrecision))
+            throw new HandlebarsRuntimeException($"{helper}: the precision of '{format}' is more than {MaxPrecision} digits.");
+        return format;
+    }
+
+    private const int MaxFormatLength = 64;
+    private const int MaxPrecision = 30;
 
     private static void Require(Arguments arguments, int count, string helper, string what)
     {

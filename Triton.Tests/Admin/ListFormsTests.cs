@@ -189,6 +189,26 @@ public sealed partial class ListFormsTests : IClassFixture<AdminApp>
     }
 
     [Fact]
+    public async Task The_import_report_quotes_bad_values_briefly_and_lists_1000_errors_with_a_count_of_the_rest()
+    {
+        var listId = await SeedListAsync("Many bad rows", "city");
+        using var client = await AdminForm.SignedInAsync(app);
+        var page = await client.GetStringAsync($"/lists/{listId}");
+        var csv = new StringBuilder("email,city\n");
+        csv.Append(new string('y', 200_000)).Append(",Oslo\n");                           // line 2: a very long bad value
+        for (var i = 0; i < 1_500; i++) csv.Append("nobody").Append(i).Append(",Oslo\n"); // lines 3 to 1502
+        var response = await client.PostAsync($"/lists/{listId}/import?importId=manybad", Upload(AdminFormsTests.Token(page), csv.ToString()));
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+
+        var status = await client.GetStringAsync($"/lists/{listId}/imports/manybad");
+        Assert.Equal(1_000, ErrorLines(status).Count);
+        var text = WebUtility.HtmlDecode(status);
+        Assert.Contains("… and 501 more not listed.", text);
+        Assert.Contains("'" + new string('y', 100) + "…' is not a valid email address.", text);
+        Assert.DoesNotContain(new string('y', 101), text);
+    }
+
+    [Fact]
     public async Task Upload_streams_into_the_import_and_its_progress_shows_while_the_body_is_still_arriving()
     {
         var listId = await SeedListAsync("Streamed upload");
@@ -305,6 +325,9 @@ public sealed partial class ListFormsTests : IClassFixture<AdminApp>
         Assert.Contains($"href=\"/lists/{listId}/export\"", await client.GetStringAsync($"/lists/{listId}"));
         var csv = await client.GetStringAsync($"/lists/{listId}/export");
         Assert.Equal("email,user_id,city\r\nann@example.com,,Oslo\r\n", csv);
+        // A cell a spreadsheet would run as a formula is escaped as text, as in the API's export.
+        await SeedRecipientAsync(listId, "bob@example.com", "=HYPERLINK(\"http://evil.example\")");
+        Assert.EndsWith("bob@example.com,,\"'=HYPERLINK(\"\"http://evil.example\"\")\"\r\n", await client.GetStringAsync($"/lists/{listId}/export"));
         using var anonymous = app.CreateBrowserlessClient();
         Assert.Equal(HttpStatusCode.Redirect, (await anonymous.GetAsync($"/lists/{listId}/export")).StatusCode);
     }

@@ -35,6 +35,36 @@ public sealed class TemplateFormTests : IClassFixture<AdminApp>
     }
 
     [Fact]
+    public async Task A_body_over_512_KB_is_refused_beside_the_field_saved_nowhere_and_not_previewed()
+    {
+        using var client = await AdminForm.SignedInAsync(app);
+        var tooLarge = "<p>" + new string('x', 512 * 1024) + "</p>";
+        var response = await AdminForm.PostAsync(client, "/templates/new", "template", new()
+        {
+            ["Form.Name"] = "too-large",
+            ["Form.Body"] = "<p>ok</p>",
+            ["Form.TextBody"] = tooLarge,
+        });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.Matches("data-field-error=\"TextBody\">[^<]*512 KB", await response.Content.ReadAsStringAsync());
+        var body = await AdminForm.PostAsync(client, "/templates/new", "template", new()
+        {
+            ["Form.Name"] = "too-large",
+            ["Form.Body"] = tooLarge,
+        });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, body.StatusCode);
+        Assert.Matches("data-field-error=\"Body\">[^<]*512 KB", await body.Content.ReadAsStringAsync());
+        await using (var db = app.Db())
+            Assert.False(await db.Templates.AnyAsync(t => t.Name == "too-large"));
+
+        var preview = await AdminForm.PostAsync(client, "/templates/preview", "", new() { ["Form.Body"] = tooLarge }, tokenPage: "/templates/new");
+        var html = await preview.Content.ReadAsStringAsync();
+        Assert.Contains("data-preview-error", html);
+        Assert.Contains("512 KB", html);
+        Assert.DoesNotContain("<iframe", html);
+    }
+
+    [Fact]
     public async Task Bad_fields_a_missing_partial_and_a_cycle_are_refused_beside_their_fields()
     {
         await using (var db = app.Db())
@@ -194,6 +224,21 @@ public sealed class TemplateFormTests : IClassFixture<AdminApp>
     }
 
     [Fact]
+    public async Task Only_editors_and_admins_may_preview_and_a_viewer_gets_403()
+    {
+        var form = new Dictionary<string, string> { ["Form.Name"] = "preview-role", ["Form.Body"] = "<p>Hi {{email}}</p>" };
+        using var viewer = await AdminForm.SignedInAsync(app, AdminRoles.Viewer);
+        var refused = await AdminForm.PostAsync(viewer, "/templates/preview", "", form, tokenPage: "/templates");
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.DoesNotContain("recipient@example.com", await refused.Content.ReadAsStringAsync());
+
+        using var editor = await AdminForm.SignedInAsync(app, AdminRoles.Editor);
+        var rendered = await AdminForm.PostAsync(editor, "/templates/preview", "", form, tokenPage: "/templates/new");
+        Assert.Equal(HttpStatusCode.OK, rendered.StatusCode);
+        Assert.Contains("Hi recipient@example.com", WebUtility.HtmlDecode(await rendered.Content.ReadAsStringAsync()));
+    }
+
+    [Fact]
     public async Task Viewer_sees_the_template_read_only_and_a_forged_post_answers_403()
     {
         int id;
@@ -208,6 +253,7 @@ public sealed class TemplateFormTests : IClassFixture<AdminApp>
         var page = await viewer.GetStringAsync($"/templates/{id}");
         Assert.Contains("<fieldset disabled", page);
         Assert.Matches("<textarea[^>]*id=\"t-body\"[^>]*readonly", page);
+        Assert.DoesNotContain("hx-post=\"/templates/preview\"", page);
         Assert.DoesNotContain("type=\"submit\"", Regex.Match(page, "<form[^>]*id=\"template-form\".*?</form>", RegexOptions.Singleline).Value);
         Assert.DoesNotContain("/templates/new", await viewer.GetStringAsync("/templates"));
         Assert.Equal(HttpStatusCode.Forbidden, (await viewer.GetAsync("/templates/new")).StatusCode);

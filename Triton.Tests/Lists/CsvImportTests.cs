@@ -99,6 +99,31 @@ public sealed class CsvImportTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Errors_quote_at_most_100_characters_of_a_bad_value_and_the_report_keeps_1000_of_them()
+    {
+        var longValue = new string('x', 300_000) + "-not-an-address";
+        var csv = new StringBuilder("email,first_name," + new string('c', 5_000) + "\n");
+        csv.Append(longValue).Append(",Long,\n");
+        for (var i = 0; i < 3_000; i++) csv.Append("bad").Append(i).Append(",n,c\n");
+        csv.Append("good@example.com,Good,c\n");
+        var (status, body) = await ImportAsync(csv.ToString());
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(1, body.GetProperty("added").GetInt32());
+        Assert.Equal(3_001, body.GetProperty("skipped").GetInt32());
+        // The unknown header column, the long value, 3,000 bad addresses: all counted, 1,000 listed.
+        Assert.Equal(3_002, body.GetProperty("totalErrors").GetInt32());
+        var errors = Errors(body).ToList();
+        Assert.Equal(1_000, errors.Count);
+        var header = errors.Single(e => e.Line == 1).Error;
+        Assert.Contains("'" + new string('c', 100) + "…'", header);
+        var tooLong = errors.Single(e => e.Line == 2).Error;
+        Assert.Equal("'" + new string('x', 100) + "…' is not a valid email address.", tooLong);
+        Assert.Equal("'bad0' is not a valid email address.", errors.Single(e => e.Line == 3).Error);
+        Assert.True(errors.Max(e => e.Error.Length) < 400, "an error message quotes more than 100 characters");
+    }
+
+    [Fact]
     public async Task A_50_megabyte_file_streams_in_with_capped_errors()
     {
         var path = Path.GetTempFileName();

@@ -68,7 +68,7 @@ public sealed class RouteWalkTests : IClassFixture<RouteWalkTests.WalkApp>
         "POST /templates                                   L A A A L L L",
         "GET  /templates/new                               L F A A L L L",
         "POST /templates/new                               L F A A L L L",
-        "POST /templates/preview                           L A A A L L L",
+        "POST /templates/preview                           L F A A L L L",
         "GET  /templates/{Id:int}                          L A A A L L L",
         "POST /templates/{Id:int}                          L A A A L L L",
         "GET  /transports                                  L A A A L L L",

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Triton.Core.Templates;
 
 namespace Triton.Tests.Templates;
@@ -39,7 +40,7 @@ public sealed class CssInlinerTests
         var html = Inline(markup);
         // The parser implies a tbody around the first row; the output stays well-formed for browsers.
         Assert.Equal("<table>{{#each rows}}<tbody><tr><td class=\"{{kind}}\" style=\"color: rgba(255, 0, 0, 1)\">{{name}}</td></tr>{{/each}}</tbody></table><a href=\"{{url}}\">{{{raw}}}</a>", html);
-        var compiler = new TemplateCompiler(_inliner);
+        var compiler = new TemplateCompiler(_inliner, Options.Create(new TemplateOptions()), TimeProvider.System);
         var rendered = compiler.Compile(markup, inlineCss: true).Render(new Dictionary<string, object?>
         {
             ["rows"] = new List<object?> { new Dictionary<string, object?> { ["kind"] = "k", ["name"] = "N" } },
@@ -51,7 +52,7 @@ public sealed class CssInlinerTests
     [Fact]
     public void A_layout_style_reaches_content_in_partial_blocks()
     {
-        var compiler = new TemplateCompiler(_inliner);
+        var compiler = new TemplateCompiler(_inliner, Options.Create(new TemplateOptions()), TimeProvider.System);
         var partials = new Dictionary<string, string> { ["layout"] = "<style>.hi { color: red }</style><div>{{> @partial-block}}</div>" };
         var rendered = compiler.Compile("{{#> layout}}<p class=\"hi\">x</p>{{/layout}}", partials, inlineCss: true).Render(new Dictionary<string, object?>());
         Assert.Equal("<div><p class=\"hi\" style=\"color: rgba(255, 0, 0, 1)\">x</p></div>", rendered);

@@ -51,6 +51,31 @@ public sealed class TemplateApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_body_or_text_body_over_512_KB_is_refused_naming_the_field_and_nothing_is_saved()
+    {
+        var tooLarge = "<p>" + new string('x', 512 * 1024) + "</p>";
+        var (status, problem) = await SaveAsync(new { name = "huge", body = tooLarge });
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("512 KB", problem.GetProperty("errors").GetProperty("body")[0].GetString());
+
+        var (textStatus, textProblem) = await SaveAsync(new { name = "huge-text", body = "<p>ok</p>", textBody = tooLarge });
+        Assert.Equal(HttpStatusCode.BadRequest, textStatus);
+        Assert.Contains("512 KB", textProblem.GetProperty("errors").GetProperty("textBody")[0].GetString());
+
+        var (created, template) = await SaveAsync(new { name = "grows", body = "<p>small</p>" });
+        Assert.Equal(HttpStatusCode.Created, created);
+        var id = template.GetProperty("id").GetInt32();
+        var (updated, _) = await SaveAsync(new { name = "grows", body = tooLarge }, id);
+        Assert.Equal(HttpStatusCode.BadRequest, updated);
+
+        // Exactly at the limit is fine.
+        var (atLimit, _) = await SaveAsync(new { name = "at-limit", body = new string('y', 512 * 1024) });
+        Assert.Equal(HttpStatusCode.Created, atLimit);
+        Assert.Equal(["<p>small</p>", new string('y', 512 * 1024)],
+            await _api.WithDbAsync(db => Task.FromResult(db.Templates.OrderBy(t => t.Id).Select(t => t.Body).ToList())));
+    }
+
+    [Fact]
     public async Task Missing_partials_and_cycles_are_refused_and_versions_move_on_save()
     {
         var (missing, missingProblem) = await SaveAsync(new { name = "page", body = "{{> footer}}" });

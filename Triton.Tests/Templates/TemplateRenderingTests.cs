@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Triton.Core.Domain;
 using Triton.Core.Templates;
 
@@ -5,7 +6,7 @@ namespace Triton.Tests.Templates;
 
 public sealed class TemplateRenderingTests
 {
-    private readonly TemplateCompiler _compiler = new(new CssInliner());
+    private readonly TemplateCompiler _compiler = new(new CssInliner(), Options.Create(new TemplateOptions()), TimeProvider.System);
 
     private string Render(string markup, Dictionary<string, object?> context, Dictionary<string, string>? partials = null) =>
         _compiler.Compile(markup, partials).Render(context);
@@ -66,6 +67,29 @@ public sealed class TemplateRenderingTests
         Assert.Contains("not a date", error.Message);
     }
 
+    [Theory]
+    [InlineData("""{{formatNumber n "F1000000"}}""", "precision")]
+    [InlineData("""{{formatNumber n "N100000"}}""", "precision")]
+    [InlineData("""{{formatNumber n "{0,999999999}"}}""", "brace")]
+    [InlineData("""{{formatDate when "{0,-99999}"}}""", "brace")]
+    [InlineData("""{{formatNumber n "0000000000000000000000000000000000000000000000000000000000000000000000000000"}}""", "64 characters")]
+    [InlineData("""{{formatDate when "yyyy-MM-dd yyyy-MM-dd yyyy-MM-dd yyyy-MM-dd yyyy-MM-dd yyyy-MM-dd yyyy-MM-dd"}}""", "64 characters")]
+    public void A_format_that_could_make_a_huge_string_is_refused_with_a_reason(string markup, string reason)
+    {
+        var template = _compiler.Compile(markup);
+        var error = Assert.Throws<TemplateRenderException>(() => template.Render(new Dictionary<string, object?> { ["n"] = 12.5, ["when"] = "2026-03-04T05:06:07Z" }));
+        Assert.Contains(reason, error.Message);
+        Assert.StartsWith(markup.Contains("formatDate") ? "formatDate" : "formatNumber", error.Message);
+    }
+
+    [Fact]
+    public void Long_but_reasonable_formats_still_work()
+    {
+        var context = new Dictionary<string, object?> { ["n"] = 1234.5678m, ["when"] = "2026-03-04T05:06:07Z" };
+        Assert.Equal("Wednesday, 4 March 2026 at 05:06|1,234.5678" + new string('0', 26) + "|001234.57",
+            Render("""{{formatDate when "dddd, d MMMM yyyy 'at' HH:mm"}}|{{formatNumber n "N30"}}|{{formatNumber n "000000.00"}}""", context));
+    }
+
     [Fact]
     public void A_missing_partial_fails_the_render_with_a_reason()
     {
@@ -80,6 +104,21 @@ public sealed class TemplateRenderingTests
         Assert.Equal((3, 1), (error.Line, error.Column));
         Assert.NotNull(_compiler.Check("line one\n  {{#if x}}"));
         Assert.Null(_compiler.Check("{{#if x}}y{{/if}}"));
+    }
+
+    [Fact]
+    public void Markup_with_more_expressions_than_compiling_can_afford_is_refused_quickly_at_the_first_one_too_many()
+    {
+        // Handlebars.Net's compile time grows faster than the number of expressions: 20,000 took seconds.
+        var markup = "<p>first line</p>\n" + string.Concat(Enumerable.Repeat("<b>{{a}}</b>", 20_000));
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var error = _compiler.Check(markup);
+        Assert.NotNull(error);
+        Assert.Contains("at most 5,000 Handlebars expressions", error.Message);
+        Assert.Equal((2, 5_000 * 12 + 4), (error.Line, error.Column));
+        Assert.Throws<TemplateCompileException>(() => _compiler.Compile(markup));
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1), $"took {watch.Elapsed}");
+        Assert.Null(_compiler.Check(string.Concat(Enumerable.Repeat("<b>{{a}}</b>", 5_000))));
     }
 
     [Fact]

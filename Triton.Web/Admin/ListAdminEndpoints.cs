@@ -48,19 +48,21 @@ public static class ListAdminEndpoints
         http.User.IsInRole(AdminRoles.Admin) || http.User.IsInRole(AdminRoles.Editor);
 
     private static async Task<IResult> RecipientsAsync(int id, HttpContext http, TritonDbContext db, UserManager<AdminUser> users,
-        CancellationToken ct, string? q = null, int page = 1)
+        CancellationToken ct, string? q = null, string? page = null)
     {
+        // Typed or edited by hand in the address bar: the table clamps any number to its pages.
+        var number = PageRequest.NumberFrom(page);
         if (await ColumnsAsync(db, id, ct) is not { } columns) return Results.NotFound();
         // Searching and paging keep the address bar in step, so reload and back show the same rows;
         // a refresh after an import (triggered on the table itself) does not add a history entry.
         if (http.Request.Headers["HX-Trigger"] != "recipients")
-            http.Response.Headers["HX-Push-Url"] = $"/lists/{id}?q={Uri.EscapeDataString(q ?? "")}&page={page}";
+            http.Response.Headers["HX-Push-Url"] = $"/lists/{id}?q={Uri.EscapeDataString(q ?? "")}&page={number}";
         return new RazorComponentResult<RecipientTable>(new Dictionary<string, object?>
         {
             [nameof(RecipientTable.ListId)] = id,
             [nameof(RecipientTable.Columns)] = columns,
             [nameof(RecipientTable.Query)] = q,
-            [nameof(RecipientTable.PageNumber)] = page,
+            [nameof(RecipientTable.PageNumber)] = number,
             [nameof(RecipientTable.PageSize)] = await ListPaging.PageSizeAsync(users, http.User),
             [nameof(RecipientTable.CanEdit)] = CanEdit(http),
         });

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Triton.Core.Data;
 using Triton.Core.Domain;
+using Triton.Core.Lists;
 
 namespace Triton.Web.Api;
 
@@ -17,7 +18,8 @@ public sealed record ResultPage<T>(IReadOnlyList<T> Items, int Page, int PageSiz
 /// <summary>A campaign's execution history and its recipients' delivery records (JSON pages or CSV).</summary>
 public static class CampaignDeliveryEndpoints
 {
-    private const int MaxPageSize = 1000;
+    /// <summary>Deliveries per JSON page when ?pageSize= is not given, and the most a page may hold.</summary>
+    public const int DefaultPageSize = 100, MaxPageSize = 1000;
     private const int MaxRuns = 1000;
 
     public static void MapCampaignDeliveryEndpoints(this RouteGroupBuilder campaigns)
@@ -51,13 +53,11 @@ public static class CampaignDeliveryEndpoints
             if (WantsCsv(request))
                 return TypedResults.Stream(stream => WriteCsvAsync(stream, query, ct), "text/csv; charset=utf-8", $"campaign-{id}-deliveries.csv");
 
-            var number = page ?? 1;
-            var size = pageSize ?? 100;
-            if (number < 1) return Invalid("page", "'page' must be 1 or more.");
-            if (size is < 1 or > MaxPageSize) return Invalid("pageSize", $"'pageSize' must be between 1 and {MaxPageSize}.");
+            var (pageWanted, invalid) = PageRequest.Parse(page, pageSize, DefaultPageSize, MaxPageSize);
+            if (invalid is not null) return invalid;
             var total = await query.LongCountAsync(ct);
-            var rows = await query.Skip((number - 1) * size).Take(size).ToListAsync(ct);
-            return TypedResults.Ok(new ResultPage<DeliveryResponse>(rows.Select(ToResponse).ToList(), number, size, total));
+            var rows = await query.Skip(pageWanted.Skip).Take(pageWanted.PageSize).ToListAsync(ct);
+            return TypedResults.Ok(new ResultPage<DeliveryResponse>(rows.Select(ToResponse).ToList(), pageWanted.Page, pageWanted.PageSize, total));
         });
     }
 
@@ -70,7 +70,7 @@ public static class CampaignDeliveryEndpoints
     /// <summary>Streams rows from the database straight into the response; nothing is buffered whole.</summary>
     private static async Task WriteCsvAsync(Stream stream, IQueryable<Delivery> query, CancellationToken ct)
     {
-        await using var csv = CsvWriter.Create(stream, CsvWriterOptions.Default, true);
+        await using var csv = CsvWriter.Create(stream, CsvFiles.Writer, true);
         await csv.WriteRecordAsync(["email", "status", "attempts", "lastReply", "replyCode", "updatedAt"], ct);
         await foreach (var delivery in query.AsAsyncEnumerable().WithCancellation(ct))
         {

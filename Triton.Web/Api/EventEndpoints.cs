@@ -44,11 +44,9 @@ public static class EventEndpoints
                     return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["status"] = [$"'status' must be one of: {EnumNames.List<MessageStatus>()}."] });
                 wanted = parsed;
             }
-            var size = pageSize ?? 50;
-            if (page is < 1 || size is < 1 or > MessageLog.MaxPageSize || (long)((page ?? 1) - 1) * size > int.MaxValue)
-                return TypedResults.ValidationProblem(new Dictionary<string, string[]>
-                    { [page is < 1 ? "page" : "pageSize"] = [$"page starts at 1; pageSize is between 1 and {MessageLog.MaxPageSize}."] });
-            var result = await log.QueryAsync(new MessageFilter(email, @event, wanted, from, to, page ?? 1, size), ct);
+            var (pageWanted, invalid) = PageRequest.Parse(page, pageSize, 50, MessageLog.MaxPageSize);
+            if (invalid is not null) return invalid;
+            var result = await log.QueryAsync(new MessageFilter(email, @event, wanted, from, to, pageWanted.Page, pageWanted.PageSize), ct);
             return Results.Ok(new { items = result.Items.Select(MessageResponse.From), page = result.Page, pageSize = result.PageSize, hasMore = result.HasMore });
         });
         messages.MapGet("/{messageId}", async (string messageId, MessageLog log, CancellationToken ct) =>

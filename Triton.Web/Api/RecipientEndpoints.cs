@@ -22,6 +22,9 @@ public static class RecipientEndpoints
 
     private const int BatchSize = 2000;
 
+    /// <summary>Recipients per page when ?pageSize= is not given, and the most a page may hold.</summary>
+    public const int DefaultPageSize = 50, MaxPageSize = 500;
+
     /// <summary>A client names its import (query ?importId= or this header) to watch it from another request.</summary>
     public const string ImportIdHeader = "X-Import-Id";
 
@@ -42,11 +45,11 @@ public static class RecipientEndpoints
         db.Lists.AsNoTracking().Include(l => l.Columns).FirstOrDefaultAsync(l => l.Id == id, cancellationToken);
 
     private static async Task<IResult> PageAsync(int id, TritonDbContext db, CancellationToken cancellationToken,
-        int page = 1, int pageSize = 50, string? search = null)
+        int? page = null, int? pageSize = null, string? search = null)
     {
+        var (request, invalid) = PageRequest.Parse(page, pageSize, DefaultPageSize, MaxPageSize);
+        if (invalid is not null) return invalid;
         if (await FindListAsync(db, id, cancellationToken) is not { } list) return TypedResults.NotFound();
-        page = Math.Max(page, 1);
-        pageSize = Math.Clamp(pageSize, 1, 500);
         var query = db.Recipients.AsNoTracking().Where(r => r.ListId == id);
         if (!string.IsNullOrWhiteSpace(search))
         {
@@ -54,8 +57,8 @@ public static class RecipientEndpoints
             query = query.Where(r => r.EmailKey.Contains(key) || (r.UserId != null && r.UserId.Contains(search.Trim())));
         }
         var total = await query.LongCountAsync(cancellationToken);
-        var rows = await query.OrderBy(r => r.Id).Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(cancellationToken);
-        return TypedResults.Ok(new RecipientPage(rows.Select(r => View(r, list)).ToList(), total, page, pageSize));
+        var rows = await query.OrderBy(r => r.Id).Skip(request.Skip).Take(request.PageSize).ToListAsync(cancellationToken);
+        return TypedResults.Ok(new RecipientPage(rows.Select(r => View(r, list)).ToList(), total, request.Page, request.PageSize));
     }
 
     private static Dictionary<string, object?> View(Recipient recipient, MailingList list)
@@ -84,9 +87,9 @@ public static class RecipientEndpoints
                 _ => property.Value.GetRawText(),
             };
             if (property.Value.ValueKind is JsonValueKind.Object or JsonValueKind.Array)
-                return (null, $"'{property.Name}' must be a string, number or boolean.");
+                return (null, $"{ReportedValue.Quote(property.Name)} must be a string, number or boolean.");
         }
-        return unknown.Count > 0 ? (null, $"Unknown column(s): {string.Join(", ", unknown)}.") : (values, null);
+        return unknown.Count > 0 ? (null, $"Unknown column(s): {string.Join(", ", unknown.Take(10).Select(ReportedValue.Quote))}{(unknown.Count > 10 ? $" and {unknown.Count - 10} more" : "")}.") : (values, null);
     }
 
     private static async Task<IResult> AddAsync(int id, JsonElement body, TritonDbContext db, RecipientBatchWriter writer, TimeProvider time, CancellationToken cancellationToken)
@@ -125,7 +128,7 @@ public static class RecipientEndpoints
             foreach (var position in duplicates)
             {
                 result.Skipped++;
-                result.Fail(new RowError(position, null, $"'{byPosition[position].Email}' is already in the list."));
+                result.Fail(new RowError(position, null, $"{ReportedValue.Quote(byPosition[position].Email)} is already in the list."));
             }
             result.Added += batch.Count - duplicates.Count;
             batch.Clear();
@@ -204,7 +207,7 @@ public static class RecipientEndpoints
         var columns = list.Columns.OrderBy(c => c.Position).Select(c => c.Name).ToList();
         return TypedResults.Stream(async stream =>
         {
-            await using var csv = CsvWriter.Create(stream, null, leaveOpen: true);
+            await using var csv = CsvWriter.Create(stream, CsvFiles.Writer, leaveOpen: true);
             csv.WriteField("email");
             csv.WriteField("user_id");
             foreach (var column in columns) csv.WriteField(column);

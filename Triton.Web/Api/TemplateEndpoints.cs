@@ -18,7 +18,11 @@ public sealed class TemplateInputValidator : AbstractValidator<TemplateInput>
     {
         RuleFor(t => t.Name).NotEmpty().MaximumLength(200)
             .Matches("^[^\\s{}>\"']+$").WithMessage("A template name has no spaces, braces, quotes or '>': other templates include it as {{> name}}.");
-        RuleFor(t => t.Body).NotNull();
+        RuleFor(t => t.Body).NotNull()
+            .Must(body => body!.Length <= TemplateLimits.MaxBodyLength).WithMessage(t => TemplateLimits.BodyTooLong(t.Body.Length));
+        RuleFor(t => t.TextBody)
+            .Must(text => text!.Length <= TemplateLimits.MaxBodyLength).When(t => t.TextBody is not null)
+            .WithMessage(t => TemplateLimits.BodyTooLong(t.TextBody!.Length));
         RuleFor(t => t.Description).MaximumLength(2000);
     }
 }
