@@ -72,7 +72,7 @@ public sealed class DeliveryAttempt(IOptions<SendingOptions> options, TimeProvid
             SendOutcome.Transient when attempts >= _options.MaxAttempts =>
                 Result(session, job, DeliveryStatus.Failed, attempts, sent.Reply, sent.Code, 0, null, true),
             SendOutcome.Transient =>
-                Result(session, job, DeliveryStatus.Queued, attempts, sent.Reply, sent.Code, now + Backoff(attempts), null, false),
+                Result(session, job, DeliveryStatus.Queued, attempts, sent.Reply, sent.Code, now + _options.RetryDelayMilliseconds(attempts), null, false),
             // Throttled by the server: back in the queue without spending an attempt.
             SendOutcome.Deferred => Result(session, job, DeliveryStatus.Queued, job.Attempts, sent.Reply, sent.Code, now + 1000, null, false),
             _ => Result(session, job, DeliveryStatus.Queued, job.Attempts, sent.Reply, sent.Code, 0, null, false,
@@ -85,12 +85,7 @@ public sealed class DeliveryAttempt(IOptions<SendingOptions> options, TimeProvid
     /// sending it here could send it twice. The margin covers the time to hand the message over.
     /// </summary>
     private bool LeaseLapsed(ClaimedDelivery job) =>
-        job.LeaseLost || job.LeaseUntil - time.GetUtcNow().ToUnixTimeMilliseconds() < LeaseMargin;
-
-    private long LeaseMargin => Math.Min(5_000, _options.LeaseSeconds * 1000L / 4);
-
-    private long Backoff(int attempts) =>
-        (long)(Math.Min(3600, _options.RetryBaseDelaySeconds * Math.Pow(2, attempts - 1)) * 1000);
+        job.LeaseLost || job.LeaseUntil - time.GetUtcNow().ToUnixTimeMilliseconds() < _options.LeaseMarginMilliseconds;
 
     private static DeliveryResult Result(CampaignSession session, ClaimedDelivery job, DeliveryStatus status, int attempts, string? reply, int? code,
         long notBefore, int? subjectIndex, bool isError, string? pauseReason = null) =>

@@ -47,4 +47,14 @@ public sealed class SendingOptions
 
     /// <summary>How often progress is published per campaign, at most.</summary>
     public int ProgressMilliseconds { get; set; } = 250;
+
+    /// <summary>How long a transient failure waits before the next attempt: RetryBaseDelaySeconds, doubling, at most an hour.</summary>
+    public long RetryDelayMilliseconds(int attempts) =>
+        (long)(Math.Min(3600, RetryBaseDelaySeconds * Math.Pow(2, attempts - 1)) * 1000);
+
+    /// <summary>
+    /// A job whose lease has less than this left is not handed to a transport: another process may
+    /// own it by the time the message goes out.
+    /// </summary>
+    public long LeaseMarginMilliseconds => Math.Min(5_000, LeaseSeconds * 1000L / 4);
 }

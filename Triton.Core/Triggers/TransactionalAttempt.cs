@@ -41,7 +41,7 @@ public sealed class TransactionalAttempt(
     private async Task<Outcome?> AttemptAsync(ClaimedMessage message, CancellationToken cancellationToken)
     {
         // Another process may own a message whose lease lapsed: sending it here could send it twice.
-        if (message.LeaseUntil - time.GetUtcNow().ToUnixTimeMilliseconds() < Math.Min(5_000, _options.LeaseSeconds * 250L)) return null;
+        if (message.LeaseUntil - time.GetUtcNow().ToUnixTimeMilliseconds() < _options.LeaseMarginMilliseconds) return null;
 
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var trigger = await db.Triggers.AsNoTracking().FirstAsync(t => t.Id == message.TriggerId, cancellationToken);
@@ -76,7 +76,7 @@ public sealed class TransactionalAttempt(
             SendOutcome.Bounced => new Outcome(MessageStatus.Bounced, attempts, sent.Reply, sent.Code, 0, false),
             SendOutcome.Rejected => new Outcome(MessageStatus.Failed, attempts, sent.Reply, sent.Code, 0, false),
             SendOutcome.Transient when attempts >= _options.MaxAttempts => new Outcome(MessageStatus.Failed, attempts, sent.Reply, sent.Code, 0, false),
-            SendOutcome.Transient => new Outcome(MessageStatus.Queued, attempts, sent.Reply, sent.Code, now + Backoff(attempts), false),
+            SendOutcome.Transient => new Outcome(MessageStatus.Queued, attempts, sent.Reply, sent.Code, now + _options.RetryDelayMilliseconds(attempts), false),
             SendOutcome.Deferred => new Outcome(MessageStatus.Queued, message.Attempts, sent.Reply, sent.Code, now + 1000, false),
             // The transport (or Triton's own folder) cannot work: nobody's attempt is spent; it waits for the fix.
             _ => new Outcome(MessageStatus.Queued, message.Attempts, sent.Reply, sent.Code, now + 30_000, false),
@@ -100,9 +100,6 @@ public sealed class TransactionalAttempt(
         _composers[trigger.Id] = (trigger.UpdatedAt, composer);
         return composer;
     }
-
-    private long Backoff(int attempts) =>
-        (long)(Math.Min(3600, _options.RetryBaseDelaySeconds * Math.Pow(2, attempts - 1)) * 1000);
 
     private async Task RecordAsync(ClaimedMessage message, Outcome outcome, CancellationToken cancellationToken)
     {
