@@ -25,13 +25,12 @@ public sealed class TransportRegistry(
     private bool _disposed;
 
     /// <summary>Everything the registry keeps for one row.</summary>
-    private sealed class Slot(int id, TransportRateLimiter limiter)
+    private sealed class Slot(TransportRateLimiter limiter)
     {
         public TransportRateLimiter Limiter { get; } = limiter;
         public TransportVersion? Current { get; set; }
         public DateTimeOffset UpdatedAt { get; set; }
         public SharedTransport? Shared { get; set; }
-        public int Id { get; } = id;
     }
 
     IMailTransport IMailTransports.For(Transport row) => For(row);
@@ -45,7 +44,7 @@ public sealed class TransportRegistry(
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            var slot = _slots.GetOrAdd(row.Id, id => new Slot(id, TransportRateLimiter.For(row)));
+            var slot = _slots.GetOrAdd(row.Id, _ => new Slot(TransportRateLimiter.For(row)));
             if (slot.Current is not null && slot.UpdatedAt == row.UpdatedAt) return slot.Shared!;
             slot.Limiter.Reconfigure(row.RatePerSecond, row.WindowMessages, row.WindowSeconds);
             var built = new TransportVersion(Build(row, slot.Limiter), logger, row.Id);
@@ -67,9 +66,6 @@ public sealed class TransportRegistry(
         _slots.TryGetValue(transportId, out var slot) && slot.Current is { } current
             ? current
             : throw new ObjectDisposedException(nameof(TransportRegistry), $"Transport {transportId} is not open in this process.");
-
-    /// <summary>The rate limiter of a row, while the registry has built its transport.</summary>
-    public TransportRateLimiter? RateLimiterOf(int transportId) => _slots.TryGetValue(transportId, out var slot) ? slot.Limiter : null;
 
     private IMailTransport Build(Transport transport, TransportRateLimiter limiter) => transport.Kind switch
     {

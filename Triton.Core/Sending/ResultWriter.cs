@@ -117,9 +117,6 @@ public sealed class ResultWriter(
         }
     }
 
-    /// <summary>Results the cron path holds because the database refused them.</summary>
-    public int Backlog => _backlog.Count;
-
     /// <summary>One attempt at writing a batch; the failure, or null once it is recorded and applied.</summary>
     private async Task<Exception?> TryRecordAsync(IReadOnlyList<(CampaignSession Session, DeliveryResult Result)> batch, CancellationToken cancellationToken)
     {
