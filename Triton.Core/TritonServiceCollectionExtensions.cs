@@ -29,6 +29,7 @@ public static class TritonServiceCollectionExtensions
         services.AddSingleton<ApiKeyService>();
         services.AddSingleton<ApiKeyBootstrap>();
         services.AddSingleton<TemplateCache>();
+        services.AddSingleton<Tracking.TokenSigner>();
         services.AddTritonLists();
         services.AddTritonTriggers(configuration);
         return services;

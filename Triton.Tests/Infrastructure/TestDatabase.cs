@@ -19,7 +19,15 @@ public abstract class TestDatabase : IAsyncDisposable
         return new TritonDbContext(builder.Options);
     }
 
+    /// <summary>What services that take an <see cref="IDbContextFactory{TContext}"/> get in the app.</summary>
+    public IDbContextFactory<TritonDbContext> ContextFactory() => new Factory(this);
+
     public abstract ValueTask DisposeAsync();
+
+    private sealed class Factory(TestDatabase database) : IDbContextFactory<TritonDbContext>
+    {
+        public TritonDbContext CreateDbContext() => database.CreateContext();
+    }
 
     /// <summary>Creates a database of the given provider; PostgreSQL needs TRITON_TEST_POSTGRES.</summary>
     public static async Task<TestDatabase> CreateAsync(DatabaseProvider provider) => provider switch

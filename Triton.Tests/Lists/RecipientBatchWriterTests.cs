@@ -34,7 +34,7 @@ public sealed class RecipientBatchWriterTests
             await db.SaveChangesAsync();
             (listId, otherListId) = (list.Id, other.Id);
         }
-        var writer = new RecipientBatchWriter(new StoreExecutor(new ContextFactory(database), NullLogger<StoreExecutor>.Instance));
+        var writer = new RecipientBatchWriter(new StoreExecutor(database.ContextFactory(), NullLogger<StoreExecutor>.Instance));
 
         // The other list holds addresses the first batch reuses: not duplicates there.
         Assert.Empty(await WriteAsync(writer, otherListId, Enumerable.Range(0, 10).Select(i => $"a{i}@example.test")));
@@ -70,10 +70,5 @@ public sealed class RecipientBatchWriterTests
             Fields = "{}", CreatedAt = now,
         })).ToList();
         return await writer.WriteAsync(listId, batch, CancellationToken.None);
-    }
-
-    private sealed class ContextFactory(TestDatabase database) : IDbContextFactory<TritonDbContext>
-    {
-        public TritonDbContext CreateDbContext() => database.CreateContext();
     }
 }
