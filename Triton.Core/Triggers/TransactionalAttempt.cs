@@ -30,10 +30,13 @@ public sealed class TransactionalAttempt(
     private readonly SendingOptions _options = options.Value;
     private readonly ConcurrentDictionary<int, (DateTimeOffset UpdatedAt, MessageComposer Composer)> _composers = new();
 
-    public async Task ExecuteAsync(ClaimedMessage message, CancellationToken cancellationToken)
+    /// <summary>The status recorded (Queued again when it will be retried), or null when the message was left to its lease.</summary>
+    public async Task<MessageStatus?> ExecuteAsync(ClaimedMessage message, CancellationToken cancellationToken)
     {
         var outcome = await AttemptAsync(message, cancellationToken);
-        if (outcome is not null) await RecordAsync(message, outcome, cancellationToken);
+        if (outcome is null) return null;
+        await RecordAsync(message, outcome, cancellationToken);
+        return outcome.Status;
     }
 
     private sealed record Outcome(MessageStatus Status, int Attempts, string? Reply, int? Code, long NotBefore, bool Sent);

@@ -78,7 +78,8 @@ public sealed class TransactionalQueue(
         }
     }
 
-    private Task<List<ClaimedMessage>> ClaimAsync(int count, CancellationToken cancellationToken) =>
+    /// <summary>Leases up to <paramref name="count"/> due messages to this process (the cron path calls it directly).</summary>
+    public Task<List<ClaimedMessage>> ClaimAsync(int count, CancellationToken cancellationToken) =>
         store.InTransactionAsync(async (connection, transaction, ct) =>
         {
             var now = time.GetUtcNow().ToUnixTimeMilliseconds();

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Triton.Core.Campaigns;
@@ -21,9 +22,10 @@ public abstract class TransactionalMailTests(DatabaseProvider provider)
         }
     }
 
-    private async Task<Setup> StartAsync(double ratePerSecond = 0, ScriptedTransport? scripted = null)
+    private async Task<Setup> StartAsync(double ratePerSecond = 0, ScriptedTransport? scripted = null, Dictionary<string, string?>? settings = null)
     {
-        var scenario = await EngineScenario.StartAsync(provider, new() { ["Sending:RetryBaseDelaySeconds"] = "0.05" }, scripted);
+        var configuration = new Dictionary<string, string?>(settings ?? []) { ["Sending:RetryBaseDelaySeconds"] = "0.05" };
+        var scenario = await EngineScenario.StartAsync(provider, configuration, scripted);
         var api = scenario.CreateApiClient();
         var template = await Created(await api.PostAsJsonAsync("/api/templates", new
         {
@@ -104,6 +106,32 @@ public abstract class TransactionalMailTests(DatabaseProvider provider)
         var log = await setup.Api.GetFromJsonAsync<JsonElement>("/api/messages?email=ada@example.com&event=PasswordReset&status=sent");
         Assert.Equal(id, Assert.Single(log.GetProperty("items").EnumerateArray()).GetProperty("messageId").GetString());
         Assert.Empty((await setup.Api.GetFromJsonAsync<JsonElement>("/api/messages?status=failed")).GetProperty("items").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task In_cron_mode_the_queue_endpoint_sends_transactional_messages_before_campaign_jobs()
+    {
+        await using var setup = await StartAsync(settings: new() { ["Sending:Workers"] = "0", ["Triton:CronSecret"] = "cron-secret-2" });
+        await CreateContractAndTriggerAsync(setup);
+        var campaign = await setup.Scenario.CreateCampaignAsync(EngineScenario.Addresses(60));
+        await setup.Scenario.Commands.RunAsync(campaign, default);
+        var ids = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            var response = await PostEventAsync(setup.Api, "PasswordReset", new { recipient = new { email = $"reset{i}@example.com" }, variables = new { code = "1" } });
+            ids.Add((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("messageId").GetString()!);
+        }
+        await Task.Delay(300);
+        Assert.Equal("queued", (await setup.Api.GetFromJsonAsync<JsonElement>($"/api/messages/{ids[0]}")).GetProperty("status").GetString());
+
+        using var cron = setup.Scenario.CreateClient();
+        cron.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "cron-secret-2");
+        var answer = await (await cron.PostAsync("/api/cron/process-email-queue?batchSize=5", null)).Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(5, answer.GetProperty("processed").GetInt32());
+        Assert.Equal(5, answer.GetProperty("sent").GetInt32());
+        foreach (var id in ids) await WaitForMessageAsync(setup.Api, id, "sent", seconds: 1);
+        Assert.Equal(2, (await setup.Scenario.CampaignAsync(campaign)).Progress.Sent);
     }
 
     [Fact]
