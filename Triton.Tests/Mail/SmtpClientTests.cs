@@ -66,6 +66,17 @@ public sealed class SmtpClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_server_offering_dsn_is_asked_for_failure_reports_with_headers_and_the_message_id()
+    {
+        _server.Extensions = ["PIPELINING", "DSN", "8BITMIME"];
+        await using (var transport = Transport())
+            Assert.Equal(SendOutcome.Accepted, (await transport.SendAsync(Message(), CancellationToken.None)).Outcome);
+        await Eventually(() => _server.Transcript(1).EndsWith("QUIT\r\n"));
+
+        Assert.Contains("MAIL FROM:<sender@x.test> ENVID=id1@x.test RET=HDRS\r\nRCPT TO:<rcpt@x.test> NOTIFY=FAILURE ORCPT=rfc822;rcpt@x.test\r\nDATA\r\n", _server.Transcript(1));
+    }
+
+    [Fact]
     public async Task Without_pipelining_commands_go_one_by_one_and_a_rejected_recipient_resets_and_keeps_the_connection()
     {
         _server.Extensions = ["SIZE 0"];

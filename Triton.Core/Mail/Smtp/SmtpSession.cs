@@ -34,7 +34,7 @@ public sealed class SmtpSession : IAsyncDisposable
     {
         _options = options;
         _guard = new SmtpReplyGuard();
-        _client = new SmtpClient(_guard)
+        _client = new DsnSmtpClient(_guard)
         {
             LocalDomain = options.HeloName,
             Timeout = (int)Math.Clamp(options.ReplyTimeout.TotalMilliseconds, 1, int.MaxValue),
