@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Triton.Core.Access;
+using Triton.Core.Archive;
 using Triton.Core.Data;
 using Triton.Core.Lists;
 using Triton.Core.Mail;
@@ -31,6 +32,7 @@ public static class TritonServiceCollectionExtensions
         services.AddSingleton<TemplateCache>();
         services.AddTritonLists();
         services.AddTritonTriggers(configuration);
+        services.AddTritonArchive(configuration);
         return services;
     }
 }
