@@ -7,6 +7,7 @@ using Triton.Core.Lists;
 using Triton.Core.Mail;
 using Triton.Core.Sending;
 using Triton.Core.Templates;
+using Triton.Core.Transfer;
 using Triton.Core.Triggers;
 
 namespace Triton.Core;
@@ -33,6 +34,7 @@ public static class TritonServiceCollectionExtensions
         services.AddTritonLists();
         services.AddTritonTriggers(configuration);
         services.AddTritonArchive(configuration);
+        services.AddTritonTransfer();
         return services;
     }
 }
