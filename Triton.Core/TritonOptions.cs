@@ -14,6 +14,9 @@ public sealed class TritonOptions
     /// <summary>Bearer secret of the cron endpoint; unset turns the endpoint off (404).</summary>
     public string? CronSecret { get; set; }
 
+    /// <summary>Secret that seals and opens .triton export files (the same on both instances); unset refuses export and import.</summary>
+    public string? TransferKey { get; set; }
+
     public BootstrapOptions Bootstrap { get; set; } = new();
 
     /// <summary>

@@ -1,11 +1,13 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Triton.Core.Access;
+using Triton.Core.Archive;
 using Triton.Core.Data;
 using Triton.Core.Lists;
 using Triton.Core.Mail;
 using Triton.Core.Sending;
 using Triton.Core.Templates;
+using Triton.Core.Transfer;
 using Triton.Core.Triggers;
 
 namespace Triton.Core;
@@ -32,6 +34,8 @@ public static class TritonServiceCollectionExtensions
         services.AddSingleton<Tracking.TokenSigner>();
         services.AddTritonLists();
         services.AddTritonTriggers(configuration);
+        services.AddTritonArchive(configuration);
+        services.AddTritonTransfer();
         return services;
     }
 }

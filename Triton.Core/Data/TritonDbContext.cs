@@ -21,6 +21,7 @@ public sealed class TritonDbContext(DbContextOptions<TritonDbContext> options) :
     public DbSet<Trigger> Triggers => Set<Trigger>();
     public DbSet<TransactionalMessage> Messages => Set<TransactionalMessage>();
     public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
+    public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -26,6 +26,9 @@ public enum SendOutcome
 /// <param name="Code">The SMTP reply code when there was one.</param>
 public readonly record struct SendResult(SendOutcome Outcome, string? Reply, int? Code = null)
 {
+    /// <summary>The message as built and sent, on an accepted send: what the archive keeps, byte for byte.</summary>
+    public Mime.PreparedMessage? Prepared { get; init; }
+
     public static SendResult Accepted(string? reply = null, int? code = null) => new(SendOutcome.Accepted, reply, code);
 }
 

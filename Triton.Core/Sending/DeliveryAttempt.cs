@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Triton.Core.Archive;
 using Triton.Core.Domain;
 using Triton.Core.Mail;
 
@@ -10,7 +11,7 @@ namespace Triton.Core.Sending;
 /// transport's outcome to a delivery status, retries and backoff. Workers and the cron endpoint
 /// both use it.
 /// </summary>
-public sealed class DeliveryAttempt(IOptions<SendingOptions> options, TimeProvider time, ILogger<DeliveryAttempt> logger)
+public sealed class DeliveryAttempt(IOptions<SendingOptions> options, MessageArchive archive, TimeProvider time, ILogger<DeliveryAttempt> logger)
 {
     private readonly SendingOptions _options = options.Value;
 
@@ -66,7 +67,8 @@ public sealed class DeliveryAttempt(IOptions<SendingOptions> options, TimeProvid
         var attempts = job.Attempts + 1;
         return sent.Outcome switch
         {
-            SendOutcome.Accepted => Result(session, job, DeliveryStatus.Sent, attempts, sent.Reply, sent.Code, 0, subjectIndex, false),
+            SendOutcome.Accepted => await ArchiveAsync(Result(session, job, DeliveryStatus.Sent, attempts, sent.Reply, sent.Code, 0, subjectIndex, false),
+                sent, message.Subject, cancellationToken),
             SendOutcome.Bounced => Result(session, job, DeliveryStatus.Bounced, attempts, sent.Reply, sent.Code, 0, null, false),
             SendOutcome.Rejected => Result(session, job, DeliveryStatus.Failed, attempts, sent.Reply, sent.Code, 0, null, true),
             SendOutcome.Transient when attempts >= _options.MaxAttempts =>
@@ -78,6 +80,25 @@ public sealed class DeliveryAttempt(IOptions<SendingOptions> options, TimeProvid
             _ => Result(session, job, DeliveryStatus.Queued, job.Attempts, sent.Reply, sent.Code, 0, null, false,
                 pauseReason: "The transport failed: " + sent.Reply),
         };
+    }
+
+    /// <summary>
+    /// Keeps the sent message in the archive when Archive:Campaigns is on. The message went out, so it is
+    /// recorded as sent whatever happens here; an archive directory that refuses the file pauses the
+    /// campaign with the reason instead of sending on without copies.
+    /// </summary>
+    private async Task<DeliveryResult> ArchiveAsync(DeliveryResult result, SendResult sent, string subject, CancellationToken cancellationToken)
+    {
+        if (!archive.Campaigns || sent.Prepared is not { } prepared) return result;
+        try
+        {
+            return result with { Archived = await archive.WriteAsync(prepared, subject, cancellationToken) };
+        }
+        catch (ArchiveWriteException exception)
+        {
+            logger.LogError(exception, "Archiving delivery {DeliveryId} failed", result.DeliveryId);
+            return result with { PauseReason = "The archive cannot be written: " + exception.Message };
+        }
     }
 
     /// <summary>

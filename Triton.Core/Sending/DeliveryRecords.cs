@@ -26,7 +26,7 @@ public sealed class ClaimedDelivery
     public bool LeaseLost { get; set; }
 }
 
-/// <summary>What became of one attempt, to be written by the result writer.</summary>
+/// <summary>What became of one attempt, to be written by the result writer (with its outbox row when archived).</summary>
 public sealed record DeliveryResult(
     long DeliveryId,
     int CampaignId,
@@ -39,4 +39,5 @@ public sealed record DeliveryResult(
     long NotBefore,
     int? SubjectIndex,
     bool IsError,
-    string? PauseReason = null);
+    string? PauseReason = null,
+    Archive.ArchivedCopy? Archived = null);

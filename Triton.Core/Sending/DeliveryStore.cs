@@ -206,6 +206,8 @@ public sealed class DeliveryStore(StoreExecutor store, SqlDialect dialect, TimeP
                 deltas[key] = (deltas.TryGetValue(key, out var delta) ? delta : default).Add(result.Status);
             }
 
+            await InsertArchivedAsync(connection, transaction, results, ct);
+
             foreach (var ((campaign, generation, run), delta) in deltas)
             {
                 await using var counters = Command(connection, transaction, """
@@ -242,6 +244,39 @@ public sealed class DeliveryStore(StoreExecutor store, SqlDialect dialect, TimeP
             AddParameter(today, "@bounced", day.Bounced);
             await today.ExecuteNonQueryAsync(ct);
         }, cancellationToken);
+
+    /// <summary>
+    /// The outbox rows of archived messages, in the batch's transaction. A row is written even when the
+    /// delivery's lease was lost meanwhile: the message did go out, and its copy is on disk.
+    /// </summary>
+    private static async Task InsertArchivedAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<DeliveryResult> results, CancellationToken ct)
+    {
+        if (!results.Any(r => r.Archived is not null)) return;
+        await using var insert = Command(connection, transaction, """
+            INSERT INTO outbox (message_id, recipient, subject, sent_at, campaign_id, delivery_id, path)
+            VALUES (@messageId, @recipient, @subject, @sentAt, @campaign, @delivery, @path)
+            """);
+        var messageId = AddParameter(insert, "@messageId", "");
+        var recipient = AddParameter(insert, "@recipient", "");
+        var subject = AddParameter(insert, "@subject", "");
+        var sentAt = AddParameter(insert, "@sentAt", 0L);
+        var campaign = AddParameter(insert, "@campaign", 0);
+        var delivery = AddParameter(insert, "@delivery", 0L);
+        var path = AddParameter(insert, "@path", "");
+        await insert.PrepareAsync(ct);
+        foreach (var result in results)
+        {
+            if (result.Archived is not { } copy) continue;
+            messageId.Value = copy.MessageId;
+            recipient.Value = copy.Recipient;
+            subject.Value = copy.Subject;
+            sentAt.Value = copy.SentAt;
+            campaign.Value = result.CampaignId;
+            delivery.Value = result.DeliveryId;
+            path.Value = copy.Path;
+            await insert.ExecuteNonQueryAsync(ct);
+        }
+    }
 
     /// <summary>
     /// Extends this process's leases on the given queued jobs to <paramref name="until"/> (Unix ms), in

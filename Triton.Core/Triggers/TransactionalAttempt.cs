@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Triton.Core.Archive;
 using Triton.Core.Data;
 using Triton.Core.Domain;
 using Triton.Core.Mail;
@@ -21,6 +22,7 @@ public sealed class TransactionalAttempt(
     TemplateCache templates,
     TemplateCompiler compiler,
     IMailTransports transports,
+    MessageArchive archive,
     EngineIdentity identity,
     TimeProvider time,
     IOptions<SendingOptions> options,
@@ -39,7 +41,7 @@ public sealed class TransactionalAttempt(
         return outcome.Status;
     }
 
-    private sealed record Outcome(MessageStatus Status, int Attempts, string? Reply, int? Code, long NotBefore, bool Sent);
+    private sealed record Outcome(MessageStatus Status, int Attempts, string? Reply, int? Code, long NotBefore, bool Sent, ArchivedCopy? Archived = null);
 
     private async Task<Outcome?> AttemptAsync(ClaimedMessage message, CancellationToken cancellationToken)
     {
@@ -75,7 +77,8 @@ public sealed class TransactionalAttempt(
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         return sent.Outcome switch
         {
-            SendOutcome.Accepted => new Outcome(MessageStatus.Sent, attempts, sent.Reply, sent.Code, 0, true),
+            SendOutcome.Accepted => await ArchiveAsync(new Outcome(MessageStatus.Sent, attempts, sent.Reply, sent.Code, 0, true), message, sent,
+                outgoing.Subject, cancellationToken),
             SendOutcome.Bounced => new Outcome(MessageStatus.Bounced, attempts, sent.Reply, sent.Code, 0, false),
             SendOutcome.Rejected => new Outcome(MessageStatus.Failed, attempts, sent.Reply, sent.Code, 0, false),
             SendOutcome.Transient when attempts >= _options.MaxAttempts => new Outcome(MessageStatus.Failed, attempts, sent.Reply, sent.Code, 0, false),
@@ -84,6 +87,24 @@ public sealed class TransactionalAttempt(
             // The transport (or Triton's own folder) cannot work: nobody's attempt is spent; it waits for the fix.
             _ => new Outcome(MessageStatus.Queued, message.Attempts, sent.Reply, sent.Code, now + 30_000, false),
         };
+    }
+
+    /// <summary>
+    /// Keeps the sent message in the archive when Archive:Triggers is on. The message went out, so it is
+    /// recorded as sent whatever happens here; a refused file is said in the message's reply and logged.
+    /// </summary>
+    private async Task<Outcome> ArchiveAsync(Outcome outcome, ClaimedMessage message, SendResult sent, string subject, CancellationToken cancellationToken)
+    {
+        if (!archive.Triggers || sent.Prepared is not { } prepared) return outcome;
+        try
+        {
+            return outcome with { Archived = await archive.WriteAsync(prepared, subject, cancellationToken) };
+        }
+        catch (ArchiveWriteException exception)
+        {
+            logger.LogError(exception, "Archiving message {MessageId} failed", message.MessageId);
+            return outcome with { Reply = $"{outcome.Reply} (not archived: {exception.Message})" };
+        }
     }
 
     /// <summary>The event's name and variables over the trigger's variables; the recipient's own fields stay as they are.</summary>
@@ -112,6 +133,8 @@ public sealed class TransactionalAttempt(
             try
             {
                 await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+                // The outbox row goes in with the message's own record, or neither does.
+                await using var transaction = outcome.Archived is null ? null : await db.Database.BeginTransactionAsync(cancellationToken);
                 var now = time.GetUtcNow();
                 var reply = outcome.Reply is { Length: > 1000 } longReply ? longReply[..1000] : outcome.Reply;
                 await db.Messages.Where(m => m.Id == message.Id && m.LeaseOwner == identity.Owner && m.Status == MessageStatus.Queued)
@@ -125,6 +148,16 @@ public sealed class TransactionalAttempt(
                         .SetProperty(m => m.UpdatedAt, now)
                         .SetProperty(m => m.LeaseOwner, (string?)null)
                         .SetProperty(m => m.LeaseUntil, 0L), cancellationToken);
+                if (outcome.Archived is { } copy && transaction is not null)
+                {
+                    db.Outbox.Add(new OutboxMessage
+                    {
+                        MessageId = copy.MessageId, Recipient = copy.Recipient, Subject = copy.Subject, SentAt = copy.SentAt,
+                        TransactionalMessageId = message.Id, Path = copy.Path,
+                    });
+                    await db.SaveChangesAsync(cancellationToken);
+                    await transaction.CommitAsync(cancellationToken);
+                }
                 return;
             }
             catch (Exception exception) when (!cancellationToken.IsCancellationRequested)

@@ -28,6 +28,17 @@ public sealed class RouteWalkTests : IClassFixture<RouteWalkTests.WalkApp>
         "GET  /api-keys                                    L F F A L L L",
         "POST /api-keys                                    L F F A L L L",
         "POST /api-keys/{id:int}/revoke                    L F F A L L L",
+        // An archived message can hold what only its recipient should read; export and import carry recipients: admins only.
+        "GET  /archive/{Id:long}                           L F F A L L L",
+        "POST /archive/{Id:long}                           L F F A L L L",
+        "GET  /archive/delivery/{DeliveryId:long}          L F F A L L L",
+        "POST /archive/delivery/{DeliveryId:long}          L F F A L L L",
+        "GET  /archive/message/{Message}                   L F F A L L L",
+        "POST /archive/message/{Message}                   L F F A L L L",
+        "GET  /archive/{id:long}/eml                       L F F A L L L",
+        "GET  /export/{kind}/{id:int}                      L F F A L L L",
+        "GET  /import                                      L F F A L L L",
+        "POST /import                                      L F F A L L L",
         "GET  /campaigns                                   L A A A L L L",
         "POST /campaigns                                   L A A A L L L",
         "GET  /campaigns/new                               L F A A L L L",
@@ -100,6 +111,11 @@ public sealed class RouteWalkTests : IClassFixture<RouteWalkTests.WalkApp>
 
         // The API: keys only (a browser's cookie does not open it); GET needs read, campaign actions
         // and test sends need send, every other change needs admin.
+        "GET  /api/archive                                 U U U U A A A",
+        "GET  /api/archive/{id:long}                       U U U U F F A",
+        "GET  /api/export/{kind}/{id:int}                  U U U U F F A",
+        "GET  /api/export/groups                           U U U U F F A",
+        "POST /api/import                                  U U U U F F A",
         "GET  /api/campaigns                               U U U U A A A",
         "POST /api/campaigns                               U U U U F F A",
         "GET  /api/campaigns/{id:int}                      U U U U A A A",

@@ -99,6 +99,7 @@ public static class AdminComposition
         app.MapAccessAdmin();
         app.MapListAdmin();
         app.MapTemplatePreview();
+        app.MapTransferAdmin();
         return app;
     }
 

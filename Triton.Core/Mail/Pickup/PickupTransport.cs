@@ -48,7 +48,7 @@ public sealed class PickupTransport(string directory, MimeMessageBuilder builder
                 throw;
             }
             rateLimiter.Accepted();
-            return SendResult.Accepted("Written to " + final);
+            return SendResult.Accepted("Written to " + final) with { Prepared = rendered };
         }
         catch (Exception ex) when (StorageFailure.Describe(ex, Directory) is { } reason)
         {

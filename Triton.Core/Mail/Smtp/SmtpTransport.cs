@@ -82,8 +82,12 @@ public sealed class SmtpTransport : IMailTransport, IAsyncDisposable
             // permits taken while waiting for a slot would reach the server in a later burst than the limits allow.
             await _rateLimiter.WaitAsync(waiting.Token);
             var result = await SendWithRetryAsync(rendered, cancellationToken);
-            if (result.Outcome == SendOutcome.Accepted) _rateLimiter.Accepted();
-            else if (result.Outcome == SendOutcome.Deferred) _rateLimiter.StepDown();
+            if (result.Outcome == SendOutcome.Accepted)
+            {
+                _rateLimiter.Accepted();
+                return result with { Prepared = rendered };
+            }
+            if (result.Outcome == SendOutcome.Deferred) _rateLimiter.StepDown();
             return result;
         }
         finally
