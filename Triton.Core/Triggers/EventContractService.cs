@@ -1,6 +1,7 @@
 using System.Text.Json;
 using FluentValidation;
 using Microsoft.EntityFrameworkCore;
+using Triton.Core.Campaigns;
 using Triton.Core.Data;
 using Triton.Core.Domain;
 
@@ -13,6 +14,16 @@ public sealed class EventContractService(IDbContextFactory<TritonDbContext> cont
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         return await db.EventContracts.AsNoTracking().OrderBy(c => c.Name).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>One page of contracts by name, for the admin's server-paged list.</summary>
+    public async Task<PageOf<EventContract>> PageAsync(int page, int pageSize, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var size = Math.Clamp(pageSize, 1, CampaignCatalog.MaxPageSize);
+        var total = await db.EventContracts.LongCountAsync(cancellationToken);
+        var rows = await db.EventContracts.AsNoTracking().OrderBy(c => c.Name).Skip(Math.Max(0, page) * size).Take(size).ToListAsync(cancellationToken);
+        return new PageOf<EventContract>(rows, total);
     }
 
     public async Task<EventContract?> GetAsync(int id, CancellationToken cancellationToken)

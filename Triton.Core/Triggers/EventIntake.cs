@@ -15,9 +15,9 @@ public sealed record IntakeResult(IntakeStatus Status, string? MessageId, Messag
 /// Takes an application's event: finds the active trigger of its contract, holds the payload to the
 /// contract before anything is stored, stores the message queued for the sender, and answers with
 /// its id. The same Idempotency-Key within 24 hours answers the first answer again and stores
-/// nothing (a unique index settles concurrent duplicates).
+/// nothing (the <see cref="EventWriter"/> settles concurrent duplicates, a unique index those of other instances).
 /// </summary>
-public sealed class EventIntake(IDbContextFactory<TritonDbContext> contexts, TransactionalQueue queue, TimeProvider time)
+public sealed class EventIntake(IDbContextFactory<TritonDbContext> contexts, EventWriter writer, TimeProvider time)
 {
     public static readonly TimeSpan IdempotencyWindow = TimeSpan.FromHours(24);
     public const int MaxIdempotencyKeyLength = 200;
@@ -57,20 +57,8 @@ public sealed class EventIntake(IDbContextFactory<TritonDbContext> contexts, Tra
             CreatedAt = now,
             UpdatedAt = now,
         };
-        db.Messages.Add(message);
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateException) when (key is not null)
-        {
-            // A concurrent call with the same key stored first: answer what it answered.
-            await using var again = await contexts.CreateDbContextAsync(cancellationToken);
-            if (await ReplayAsync(again, key, cancellationToken) is { } first) return first;
-            throw;
-        }
-        queue.Signal();
-        return new IntakeResult(IntakeStatus.Accepted, message.MessageId, message.Status);
+        // Stored together with the other requests of this moment, answered once committed.
+        return await writer.WriteAsync(message, cancellationToken);
     }
 
     /// <summary>The first answer for a key seen within the window; a key older than that is released for reuse.</summary>

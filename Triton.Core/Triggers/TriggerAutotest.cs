@@ -33,21 +33,7 @@ public sealed class TriggerAutotest(
         var events = await db.EventContracts.ToDictionaryAsync(c => c.Id, c => c.Name, cancellationToken);
         var results = new List<AutotestResult>();
         foreach (var trigger in triggers)
-        {
-            string? error;
-            try
-            {
-                var rendered = await tester.RenderAsync(trigger.Id, null, null, cancellationToken);
-                error = rendered.Value?.Error;
-            }
-            catch (Exception exception) when (exception is not OperationCanceledException)
-            {
-                error = exception.Message;
-            }
-            trigger.LastTestAt = time.GetUtcNow();
-            trigger.LastTestError = error;
-            results.Add(new AutotestResult(trigger.Id, trigger.Name, events.GetValueOrDefault(trigger.ContractId, "?"), error));
-        }
+            results.Add(await TestAsync(trigger, events.GetValueOrDefault(trigger.ContractId, "?"), cancellationToken));
         await db.SaveChangesAsync(cancellationToken);
 
         var failures = results.Where(r => r.Error is not null).ToList();
@@ -60,5 +46,35 @@ public sealed class TriggerAutotest(
                 logger.LogWarning("Trigger test failures could not be emailed to the admins:\n{Failures}", text);
         }
         return results;
+    }
+
+    /// <summary>Tests one trigger now (active or not), as the daily run would, and records its result; null when it does not exist.</summary>
+    public async Task<AutotestResult?> RunOneAsync(int triggerId, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var trigger = await db.Triggers.FirstOrDefaultAsync(t => t.Id == triggerId, cancellationToken);
+        if (trigger is null) return null;
+        var eventName = await db.EventContracts.Where(c => c.Id == trigger.ContractId).Select(c => c.Name).FirstOrDefaultAsync(cancellationToken);
+        var result = await TestAsync(trigger, eventName ?? "?", cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        return result;
+    }
+
+    /// <summary>Renders the trigger with its contract's test values and records the outcome on the (tracked) row.</summary>
+    private async Task<AutotestResult> TestAsync(Domain.Trigger trigger, string eventName, CancellationToken cancellationToken)
+    {
+        string? error;
+        try
+        {
+            var rendered = await tester.RenderAsync(trigger.Id, null, null, cancellationToken);
+            error = rendered.Value?.Error;
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            error = exception.Message;
+        }
+        trigger.LastTestAt = time.GetUtcNow();
+        trigger.LastTestError = error;
+        return new AutotestResult(trigger.Id, trigger.Name, eventName, error);
     }
 }

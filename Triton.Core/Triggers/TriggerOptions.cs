@@ -13,4 +13,7 @@ public sealed class TriggerOptions
 
     /// <summary>The sender of those emails; empty: the first active trigger's from address.</summary>
     public string? NotifyFrom { get; set; }
+
+    /// <summary>At most this many accepted events are stored in one transaction (group commit of concurrent requests).</summary>
+    public int IntakeBatchSize { get; set; } = 256;
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using FluentValidation;
 using Microsoft.EntityFrameworkCore;
+using Triton.Core.Campaigns;
 using Triton.Core.Data;
 using Triton.Core.Domain;
 using Triton.Core.Groups;
@@ -10,6 +11,10 @@ namespace Triton.Core.Triggers;
 /// <summary>A trigger with the name of the event it handles.</summary>
 public sealed record TriggerView(Trigger Trigger, string Event, string? Group);
 
+/// <summary>What a trigger's editor offers to choose from.</summary>
+public sealed record TriggerChoices(IReadOnlyList<string> Events, IReadOnlyList<GroupChoice> Templates, IReadOnlyList<GroupChoice> Transports,
+    IReadOnlyList<GroupChoice> TrackingCategories, IReadOnlyList<string> Groups);
+
 /// <summary>The one entry point for triggers: list, read, create, update, delete; one active trigger per event.</summary>
 public sealed class TriggerService(IDbContextFactory<TritonDbContext> contexts, IValidator<TriggerInput> validator, TimeProvider time)
 {
@@ -17,6 +22,28 @@ public sealed class TriggerService(IDbContextFactory<TritonDbContext> contexts, 
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         return await ViewsAsync(db, await db.Triggers.AsNoTracking().OrderBy(t => t.Name).ToListAsync(cancellationToken), cancellationToken);
+    }
+
+    /// <summary>One page of triggers by name, for the admin's server-paged list.</summary>
+    public async Task<PageOf<TriggerView>> PageAsync(int page, int pageSize, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var size = Math.Clamp(pageSize, 1, CampaignCatalog.MaxPageSize);
+        var total = await db.Triggers.LongCountAsync(cancellationToken);
+        var rows = await db.Triggers.AsNoTracking().OrderBy(t => t.Name).Skip(Math.Max(0, page) * size).Take(size).ToListAsync(cancellationToken);
+        return new PageOf<TriggerView>(await ViewsAsync(db, rows, cancellationToken), total);
+    }
+
+    /// <summary>The events, templates, transports, tracking categories and trigger groups an editor picks from, by name.</summary>
+    public async Task<TriggerChoices> ChoicesAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var events = await db.EventContracts.AsNoTracking().OrderBy(c => c.Name).Select(c => c.Name).ToListAsync(cancellationToken);
+        var templates = await db.Templates.AsNoTracking().OrderBy(t => t.Name).Select(t => new GroupChoice(t.Id, t.Name)).ToListAsync(cancellationToken);
+        var transports = await db.Transports.AsNoTracking().OrderBy(t => t.Name).Select(t => new GroupChoice(t.Id, t.Name)).ToListAsync(cancellationToken);
+        var categories = await db.TrackingCategories.AsNoTracking().OrderBy(t => t.Name).Select(t => new GroupChoice(t.Id, t.Name)).ToListAsync(cancellationToken);
+        var groups = await db.Groups.AsNoTracking().Where(g => g.Scope == GroupScope.Trigger).OrderBy(g => g.Name).Select(g => g.Name).ToListAsync(cancellationToken);
+        return new TriggerChoices(events, templates, transports, categories, groups);
     }
 
     public async Task<TriggerView?> GetAsync(int id, CancellationToken cancellationToken)

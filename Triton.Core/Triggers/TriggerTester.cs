@@ -8,8 +8,8 @@ using Triton.Core.Templates;
 
 namespace Triton.Core.Triggers;
 
-/// <summary>A trigger rendered for a test: the message, or the template's error.</summary>
-public sealed record TriggerRendering(OutgoingMessage? Message, string? Error);
+/// <summary>A trigger rendered for a test: the message, or the template's error (with its line when the compiler knows it).</summary>
+public sealed record TriggerRendering(OutgoingMessage? Message, string? Error, int? Line = null);
 
 /// <summary>
 /// Renders a trigger as an event would, with its contract's test values (any of them overridden),
@@ -42,7 +42,7 @@ public sealed class TriggerTester(IDbContextFactory<TritonDbContext> contexts, T
         }
         catch (Exception exception) when (exception is TemplateCompileException or TemplateRenderException)
         {
-            return ServiceResult<TriggerRendering>.Saved(new TriggerRendering(null, exception.Message));
+            return ServiceResult<TriggerRendering>.Saved(new TriggerRendering(null, exception.Message, (exception as TemplateCompileException)?.Line));
         }
     }
 

@@ -2,10 +2,13 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Triton.Core.Campaigns;
 using Triton.Core.Data;
 using Triton.Core.Domain;
 using Triton.Core.Mail;
+using Triton.Core.Triggers;
 using Triton.Tests.Sending;
 
 namespace Triton.Tests.Triggers;
@@ -204,6 +207,32 @@ public abstract class TransactionalMailTests(DatabaseProvider provider)
         Assert.Single(Directory.GetFiles(setup.Scenario.PickupDirectory, "*.eml"));
         var other = await (await PostEventAsync(setup.Api, "PasswordReset", body, key: "reset-grace-2")).Content.ReadFromJsonAsync<JsonElement>();
         Assert.NotEqual(id, other.GetProperty("messageId").GetString());
+    }
+
+    [Fact]
+    public async Task Events_stored_together_keep_every_key_to_one_message()
+    {
+        await using var setup = await StartAsync();
+        await CreateContractAndTriggerAsync(setup);
+        var intake = setup.Scenario.Services.GetRequiredService<EventIntake>();
+        using var body = JsonDocument.Parse("""{"recipient":{"email":"batch@example.com"},"variables":{"code":"7"}}""");
+
+        // 200 concurrent events: five keys repeated 20 times each, and 100 without a key, so batches
+        // hold repeats of one key, keys stored by an earlier batch, and rows without keys.
+        var calls = Enumerable.Range(0, 200).Select(i => (Key: i < 100 ? $"batch-{i % 5}" : null, Index: i)).OrderBy(c => c.Index % 7).ToList();
+        var answers = await Task.WhenAll(calls.Select(c => Task.Run(async () => (c.Key, Result: await intake.PostAsync("PasswordReset", body.RootElement, c.Key, default)))));
+
+        Assert.All(answers, a => Assert.True(a.Result.Status is IntakeStatus.Accepted or IntakeStatus.Replayed, a.Result.ToString()));
+        foreach (var group in answers.Where(a => a.Key is not null).GroupBy(a => a.Key))
+        {
+            Assert.Single(group.Select(a => a.Result.MessageId).Distinct());
+            Assert.Single(group, a => a.Result.Status == IntakeStatus.Accepted);
+        }
+        Assert.Equal(100, answers.Where(a => a.Key is null).Select(a => a.Result.MessageId).Distinct().Count());
+        await using var db = await setup.Scenario.Services.GetRequiredService<IDbContextFactory<TritonDbContext>>().CreateDbContextAsync();
+        Assert.Equal(105, await db.Messages.CountAsync(m => m.Email == "batch@example.com"));
+        var stored = await db.Messages.Where(m => m.Email == "batch@example.com").Select(m => m.MessageId).ToListAsync();
+        Assert.Equal(stored.Order(), answers.Select(a => a.Result.MessageId!).Distinct().Order());
     }
 
     [Fact]

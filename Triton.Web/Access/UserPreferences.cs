@@ -19,4 +19,13 @@ public sealed class UserPreferences(IServiceScopeFactory scopes)
         var user = await users.GetUserAsync(principal);
         return user?.PageSize is int size and > 0 ? Math.Min(size, 500) : DefaultPageSize;
     }
+
+    /// <summary>Where the user's test sends go unless they type another address; null when unset.</summary>
+    public async Task<string?> DefaultTestRecipientAsync(ClaimsPrincipal principal)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<AdminUser>>();
+        var user = await users.GetUserAsync(principal);
+        return string.IsNullOrWhiteSpace(user?.DefaultTestRecipient) ? null : user.DefaultTestRecipient;
+    }
 }

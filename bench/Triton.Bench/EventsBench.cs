@@ -19,9 +19,11 @@ public static class EventsBench
     private const string ApiKey = "bench-api-key-0123456789abcdef0123456789";
     private const int Clients = 16;
 
-    public static async Task RunAsync(int events, int campaignRecipients)
+    /// <param name="acceptOnly">Measure (1) only: for comparing two builds of Triton.Web back to back (TRITON_BENCH_WEB_DLL names the other one).</param>
+    public static async Task RunAsync(int events, int campaignRecipients, bool acceptOnly = false)
     {
-        var dll = Path.Combine(RepositoryPaths.Root(), "Triton.Web", "bin", "Release", "net10.0", "Triton.Web.dll");
+        var dll = Environment.GetEnvironmentVariable("TRITON_BENCH_WEB_DLL") is { Length: > 0 } other ? other
+            : Path.Combine(RepositoryPaths.Root(), "Triton.Web", "bin", "Release", "net10.0", "Triton.Web.dll");
         if (!File.Exists(dll)) throw new InvalidOperationException($"{dll} is missing: run `dotnet build -c Release` first.");
         var data = Directory.CreateTempSubdirectory("triton-bench-events-").FullName;
         var root = new Uri($"http://127.0.0.1:{SmtpSink.FreePort()}");
@@ -64,6 +66,7 @@ public static class EventsBench
             Console.WriteLine($"events accepted (unique Idempotency-Key each, {Clients} clients): {events} in {accepted.Seconds:F2} s = {events / accepted.Seconds:F0}/s");
             Console.WriteLine($"GET /health at the same concurrency (the host's ceiling): {events / health.Seconds:F0}/s");
             Measure.Ratio("events accepted / health checks", events / accepted.Seconds, events / health.Seconds);
+            if (acceptOnly) return;
 
             // Let the accepted events drain, then measure latency while a campaign sends at full speed.
             await WaitQueueEmptyAsync(data);

@@ -22,7 +22,7 @@ switch (scenario)
         await WebBench.RunAsync(Arg(1, 200_000), Arg(2, 50));
         break;
     case "events":
-        await EventsBench.RunAsync(Arg(1, 20_000), Arg(2, 100_000));
+        await EventsBench.RunAsync(Arg(1, 20_000), Arg(2, 100_000), args.Length > 3 && args[3] == "accept");
         break;
     default:
         Console.WriteLine("""
@@ -32,7 +32,7 @@ switch (scenario)
               smtp   [messages=100000] [pool=8] [System.Net.Mail messages=2000]
               csv    [rows=1000000]
               web    [recipients=200000] [hub clients=50]
-              events [events=20000] [campaign recipients=100000]
+              events [events=20000] [campaign recipients=100000] [accept: the acceptance rate only]
             """);
         return 1;
 }
