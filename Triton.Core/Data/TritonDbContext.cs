@@ -20,6 +20,7 @@ public sealed class TritonDbContext(DbContextOptions<TritonDbContext> options) :
     public DbSet<EventContract> EventContracts => Set<EventContract>();
     public DbSet<Trigger> Triggers => Set<Trigger>();
     public DbSet<TransactionalMessage> Messages => Set<TransactionalMessage>();
+    public DbSet<ListImport> ListImports => Set<ListImport>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
