@@ -86,6 +86,9 @@ public sealed class ImportTracker(IDbContextFactory<TritonDbContext> contexts, T
     /// <summary>Far longer than a batch of rows takes to write: a running import reports after every batch.</summary>
     private static readonly TimeSpan CutOffAfter = TimeSpan.FromMinutes(10);
 
+    /// <summary>Expired imports removed per start, oldest first; the rest go at the next ones.</summary>
+    private const int PruneBatch = 1000;
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>Starts tracking an import; null when an import with this id is still running on the list.</summary>
@@ -93,12 +96,19 @@ public sealed class ImportTracker(IDbContextFactory<TritonDbContext> contexts, T
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var now = time.GetUtcNow();
-        var finishedBefore = now - KeepFinished;
-        await db.ListImports.Where(i => i.FinishedAt != null && i.FinishedAt < finishedBefore).ExecuteDeleteAsync(cancellationToken);
-        var cutOff = now - CutOffAfter;
+        // Times are compared here, not in SQL: SQLite cannot compare the stored date-times.
+        var finished = await db.ListImports.AsNoTracking().Where(i => i.FinishedAt != null)
+            .OrderBy(i => i.Id).Take(PruneBatch).Select(i => new { i.Id, i.FinishedAt }).ToListAsync(cancellationToken);
+        var expired = finished.Where(i => i.FinishedAt < now - KeepFinished).Select(i => i.Id).ToList();
+        if (expired.Count > 0) await db.ListImports.Where(i => expired.Contains(i.Id)).ExecuteDeleteAsync(cancellationToken);
         // The same id again: allowed once the earlier run finished or was cut off.
-        await db.ListImports.Where(i => i.ListId == listId && i.ImportId == importId && (i.FinishedAt != null || i.UpdatedAt < cutOff))
-            .ExecuteDeleteAsync(cancellationToken);
+        var earlier = await db.ListImports.AsNoTracking().Where(i => i.ListId == listId && i.ImportId == importId)
+            .Select(i => new { i.Id, i.FinishedAt, i.UpdatedAt }).FirstOrDefaultAsync(cancellationToken);
+        if (earlier is not null)
+        {
+            if (earlier.FinishedAt is null && earlier.UpdatedAt >= now - CutOffAfter) return null;
+            await db.ListImports.Where(i => i.Id == earlier.Id).ExecuteDeleteAsync(cancellationToken);
+        }
         var row = new ListImport { ListId = listId, ImportId = importId, BytesTotal = bytesTotal, StartedAt = now, UpdatedAt = now };
         db.ListImports.Add(row);
         try
@@ -162,7 +172,7 @@ public sealed class ImportTracker(IDbContextFactory<TritonDbContext> contexts, T
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var row = await db.ListImports.AsNoTracking().Where(i => i.ListId == listId)
-            .OrderByDescending(i => i.StartedAt).ThenByDescending(i => i.Id).FirstOrDefaultAsync(cancellationToken);
+            .OrderByDescending(i => i.Id).FirstOrDefaultAsync(cancellationToken);
         return row is null ? null : Report(row);
     }
 

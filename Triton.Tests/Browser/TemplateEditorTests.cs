@@ -44,7 +44,7 @@ public sealed class TemplateEditorTests : IClassFixture<AdminApp>, IClassFixture
         var editor = page.Locator("[data-code-editor][data-ready=\"true\"]");
         await Assertions.Expect(editor).ToBeVisibleAsync(new() { Timeout = 15_000 });
 
-        await page.Locator("[data-field=\"name\"] input").FillAsync("browser-welcome");
+        await page.Locator("input[data-field=\"name\"], [data-field=\"name\"] input").FillAsync("browser-welcome");
         // A block closed by the wrong name on line 3: the error shows with its line.
         await editor.ClickAsync();
         await page.Keyboard.PressAsync("Control+A");

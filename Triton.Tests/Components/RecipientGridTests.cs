@@ -64,7 +64,7 @@ public sealed class RecipientGridTests : BunitContext, IClassFixture<AdminApp>, 
         Assert.NotNull(grid.Find("[data-action=\"add-recipient\"]"));
 
         // Search by user_id narrows the rows on the server.
-        await grid.InvokeAsync(() => grid.Find("[data-search] input").Input("user-17"));
+        await grid.InvokeAsync(() => grid.Find("input[data-search], [data-search] input").Change("user-17"));
         grid.WaitForAssertion(() =>
         {
             var row = Assert.Single(grid.FindAll("tbody tr.mud-table-row"));

@@ -13,8 +13,7 @@ public sealed class ListImportConfiguration : IEntityTypeConfiguration<ListImpor
         builder.Property(i => i.Refusal).HasMaxLength(2000);
         // One import id per list: a client watches its import by it.
         builder.HasIndex(i => new { i.ListId, i.ImportId }).IsUnique();
-        // The list page shows the newest import; old ones are pruned by when they finished.
-        builder.HasIndex(i => new { i.ListId, i.StartedAt });
+        // Old ones are pruned among the finished.
         builder.HasIndex(i => i.FinishedAt);
         builder.HasOne<MailingList>().WithMany().HasForeignKey(i => i.ListId).OnDelete(DeleteBehavior.Cascade);
     }

@@ -39,7 +39,6 @@ public sealed class ListImports : Migration
                     principalTable: "lists", principalColumn: "id", onDelete: ReferentialAction.Cascade);
             });
         migrationBuilder.CreateIndex(name: "ix_list_imports_list_id_import_id", table: "list_imports", columns: ["list_id", "import_id"], unique: true);
-        migrationBuilder.CreateIndex(name: "ix_list_imports_list_id_started_at", table: "list_imports", columns: ["list_id", "started_at"]);
         migrationBuilder.CreateIndex(name: "ix_list_imports_finished_at", table: "list_imports", column: "finished_at");
     }
 
