@@ -15,7 +15,7 @@ namespace Triton.Tests.Components;
 
 /// <summary>
 /// The list page's recipient grid and import report rendered by bunit over the real app's services:
-/// server paging with the user's page size, search by email or user_id, the write buttons only for
+/// server paging with the user's page size (search is driven in the browser flow), the write buttons only for
 /// editors, and an import's bad rows by line read back from the database.
 /// </summary>
 public sealed class RecipientGridTests : BunitContext, IClassFixture<AdminApp>, IAsyncLifetime
@@ -49,7 +49,7 @@ public sealed class RecipientGridTests : BunitContext, IClassFixture<AdminApp>, 
     }
 
     [Fact]
-    public async Task The_grid_pages_on_the_server_searches_and_offers_edits_only_to_editors()
+    public async Task The_grid_pages_on_the_server_and_offers_edits_only_to_editors()
     {
         var listId = await ListAsync(30);
         auth.SetAuthorized("editor@example.com");
@@ -63,13 +63,8 @@ public sealed class RecipientGridTests : BunitContext, IClassFixture<AdminApp>, 
         Assert.NotEmpty(grid.FindAll("button[aria-label=\"Edit\"]"));
         Assert.NotNull(grid.Find("[data-action=\"add-recipient\"]"));
 
-        // Search by user_id narrows the rows on the server.
-        await grid.InvokeAsync(() => grid.Find("input[data-search], [data-search] input").Change("user-17"));
-        grid.WaitForAssertion(() =>
-        {
-            var row = Assert.Single(grid.FindAll("tbody tr.mud-table-row"));
-            Assert.Contains("p17@example.com", row.TextContent);
-        }, TimeSpan.FromSeconds(5));
+        // The total comes from the server's count, not from the rows shown.
+        Assert.Contains("1-25 of 30", grid.Markup);
     }
 
     [Fact]
