@@ -26,6 +26,8 @@ public static class TritonServiceCollectionExtensions
         services.AddSingleton<CssInliner>();
         services.AddSingleton<TemplateCompiler>();
         services.AddSingleton<TemplateChecker>();
+        services.AddSingleton<FluentValidation.IValidator<TemplateInput>, TemplateInputValidator>();
+        services.AddSingleton<TemplateService>();
         services.AddTritonMail(configuration);
         services.AddTritonSending(configuration);
         services.AddSingleton<ApiKeyService>();

@@ -22,6 +22,7 @@ public sealed class TritonDbContext(DbContextOptions<TritonDbContext> options) :
     public DbSet<TransactionalMessage> Messages => Set<TransactionalMessage>();
     public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
+    public DbSet<ListImport> ListImports => Set<ListImport>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -16,4 +16,15 @@ public static class GroupNames
 
     public static async Task<bool> ExistsOrEmptyAsync(TritonDbContext db, GroupScope scope, string? name, CancellationToken ct) =>
         string.IsNullOrWhiteSpace(name) || await FindAsync(db, scope, name, ct) is not null;
+
+    /// <summary>The named group's id (null for no group), or why the name cannot be used, for the <c>group</c> field.</summary>
+    public static async Task<(int? Id, string? Error)> ResolveAsync(TritonDbContext db, GroupScope scope, string? name, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(name)) return (null, null);
+        var group = await db.Groups.AsNoTracking().FirstOrDefaultAsync(g => g.Name == name, ct);
+        if (group is null) return (null, $"There is no group named '{name}'.");
+        if (group.Scope != scope)
+            return (null, $"The group '{name}' holds {group.Scope.ToString().ToLowerInvariant()}s, not {scope.ToString().ToLowerInvariant()}s.");
+        return (group.Id, null);
+    }
 }

@@ -9,6 +9,8 @@ public sealed class BulkAddResult
     /// <summary>At most this many errors are listed; <see cref="TotalErrors"/> counts them all.</summary>
     public const int MaxErrors = 1000;
 
+    /// <summary>Data rows read (an import; the header not counted).</summary>
+    public long RowsRead { get; set; }
     public long Added { get; set; }
     public long Skipped { get; set; }
     public List<RowError> Errors { get; } = [];

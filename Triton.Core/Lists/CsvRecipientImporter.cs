@@ -111,7 +111,8 @@ public sealed class CsvRecipientImporter(RecipientBatchWriter writer, TimeProvid
         var byLine = result.Errors.OrderBy(e => e.Line).ToList(); // stable: the header's own errors keep their order
         result.Errors.Clear();
         result.Errors.AddRange(byLine);
-        progress?.Report(rowsRead, result);
+        result.RowsRead = rowsRead;
+        if (progress is not null) await progress.ReportAsync(rowsRead, result, cancellationToken);
         return result;
 
         async Task FlushAsync()
@@ -135,7 +136,7 @@ public sealed class CsvRecipientImporter(RecipientBatchWriter writer, TimeProvid
             }
             result.Added += written.Batch.Rows.Count - duplicates.Count;
             written.Batch.Clear();
-            progress?.Report(rowsRead, result);
+            if (progress is not null) await progress.ReportAsync(rowsRead, result, cancellationToken);
         }
     }
 

@@ -42,10 +42,12 @@ public sealed class TemplateChecker(TemplateCompiler compiler)
         CheckMarkupAsync(db, TextRoot, new(StringComparer.Ordinal) { [TextRoot] = textBody, [name] = body },
             (markup, partials) => compiler.Compile(markup, partials, inlineCss: false, escapeHtml: false), cancellationToken);
 
-    /// <summary>Renders markup that may not be saved yet with <see cref="SampleValues"/>.</summary>
+    /// <summary>Renders markup that may not be saved yet with <paramref name="values"/>, or <see cref="SampleValues"/> when none are given.</summary>
     public async Task<TemplatePreviewResult> PreviewAsync(
-        TritonDbContext db, string name, string body, bool inlineCss, string? textBody, CancellationToken cancellationToken)
+        TritonDbContext db, string name, string body, bool inlineCss, string? textBody,
+        IReadOnlyDictionary<string, object?>? values, CancellationToken cancellationToken)
     {
+        var sample = new Dictionary<string, object?>(values ?? SampleValues, StringComparer.Ordinal);
         var html = await CheckAsync(db, name, body, inlineCss, cancellationToken);
         if (html.Error is { } error) return new(null, null, error.Message, error.Line, error.Column);
         var text = string.IsNullOrWhiteSpace(textBody) ? null : await CheckTextAsync(db, name, body, textBody, cancellationToken);
@@ -53,12 +55,12 @@ public sealed class TemplateChecker(TemplateCompiler compiler)
         string renderedHtml;
         try
         {
-            renderedHtml = html.Compiled!.Render(Sample());
+            renderedHtml = html.Compiled!.Render(new Dictionary<string, object?>(sample, StringComparer.Ordinal));
         }
         catch (TemplateRenderException exception) { return new(null, null, exception.Message, null, null); }
         try
         {
-            return new(renderedHtml, text is null ? HtmlToText.Convert(renderedHtml) : text.Compiled!.Render(Sample()), null, null, null);
+            return new(renderedHtml, text is null ? HtmlToText.Convert(renderedHtml) : text.Compiled!.Render(new Dictionary<string, object?>(sample, StringComparer.Ordinal)), null, null, null);
         }
         catch (TemplateRenderException exception) { return new(null, null, exception.Message, null, null, InText: true); }
     }
@@ -70,8 +72,6 @@ public sealed class TemplateChecker(TemplateCompiler compiler)
             .Select(t => new { t.Name, t.Body }).ToListAsync(cancellationToken);
         return candidates.Where(t => TemplateCompiler.PartialNames(t.Body).Contains(name)).Select(t => t.Name).ToList();
     }
-
-    private static Dictionary<string, object?> Sample() => new(SampleValues, StringComparer.Ordinal);
 
     /// <param name="bodies">The root's markup under its own name first, then any unsaved bodies that take precedence over stored ones.</param>
     private async Task<TemplateCheckResult> CheckMarkupAsync(

@@ -5,7 +5,7 @@ using Triton.Tests.Admin;
 
 namespace Triton.Tests.Browser;
 
-/// <summary>The template editor in a real browser: ace, the variables panel, the sandboxed preview, the save.</summary>
+/// <summary>The interactive template editor in a real browser: ace, the error at its line, the variables panel, the sandboxed preview as a list recipient, the save.</summary>
 public sealed class TemplateEditorTests : IClassFixture<AdminApp>, IClassFixture<ChromiumBrowser>
 {
     private readonly AdminApp app;
@@ -18,14 +18,19 @@ public sealed class TemplateEditorTests : IClassFixture<AdminApp>, IClassFixture
     }
 
     [Fact]
-    public async Task Write_a_template_in_the_editor_see_its_preview_and_save_it()
+    public async Task Write_a_template_with_an_error_see_it_at_its_line_fix_it_and_preview_it_as_a_list_recipient()
     {
         await using (var db = app.Db())
         {
             db.Templates.Add(new Template { Name = "browser-footer", Body = "<footer>Sent to {{email}}</footer>" });
+            // The first list by name is the one the preview renders as; its recipient's city fills {{city}}.
+            var list = new MailingList { Name = "0 preview list", CreatedAt = DateTimeOffset.UtcNow, Columns = [new ListColumn { Name = "city", Position = 0 }] };
+            db.Lists.Add(list);
+            await db.SaveChangesAsync();
+            db.Recipients.Add(new Recipient { ListId = list.Id, Email = "ann@example.com", EmailKey = "ann@example.com", Fields = "{\"city\":\"Oslo\"}" });
             await db.SaveChangesAsync();
         }
-        var context = await chromium.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 1000 } });
+        var context = await chromium.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1400, Height = 1000 } });
         var page = await context.NewPageAsync();
         var errors = new List<string>();
         page.PageError += (_, message) => errors.Add(message);
@@ -35,51 +40,56 @@ public sealed class TemplateEditorTests : IClassFixture<AdminApp>, IClassFixture
         await page.GetByLabel("Password").FillAsync(AdminApp.AdminPassword);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await page.WaitForURLAsync("**/templates/new");
+        await Assertions.Expect(page.Locator("[data-template-editor][data-interactive=\"true\"]")).ToBeVisibleAsync(new() { Timeout = 15_000 });
+        var editor = page.Locator("[data-code-editor][data-ready=\"true\"]");
+        await Assertions.Expect(editor).ToBeVisibleAsync(new() { Timeout = 15_000 });
 
-        await page.GetByLabel("Name (other templates").FillAsync("browser-welcome");
-        var editor = page.Locator("#t-body-editor");
-        await Assertions.Expect(editor.Locator(".ace_content")).ToBeVisibleAsync();
-        await Assertions.Expect(page.Locator("#t-body")).ToBeHiddenAsync();
-
-        // Replace the starter body by typing, then insert a variable and a partial from the panel.
+        await page.Locator("input[data-field=\"name\"], [data-field=\"name\"] input").FillAsync("browser-welcome");
+        // A block closed by the wrong name on line 3: the error shows with its line.
         await editor.ClickAsync();
         await page.Keyboard.PressAsync("Control+A");
         await page.Keyboard.PressAsync("Delete");
-        await page.Keyboard.TypeAsync("<h1>Welcome aboard, ");
-        await page.Locator("[data-insert=\"{{email}}\"]").DblClickAsync();
-        await page.Keyboard.PressAsync("Control+End");
-        await page.Keyboard.PressAsync("Enter");
-        await page.Locator("[data-insert=\"{{> browser-footer}}\"]").DblClickAsync();
-        var body = await page.Locator("#t-body").InputValueAsync();
-        Assert.Contains("<h1>Welcome aboard, {{email}}", body);
-        Assert.Contains("{{> browser-footer}}", body);
+        await page.Keyboard.InsertTextAsync("<h1>Hello {{city}}</h1>\n<p>{{#if email}}Dear {{email}}</p>\n  {{/each}}");
+        var compileError = page.Locator("[data-compile-error]");
+        await Assertions.Expect(compileError).ToHaveAttributeAsync("data-line", "3");
+        await Assertions.Expect(compileError).ToContainTextAsync("Line 3");
+        await Assertions.Expect(editor.Locator(".ace_error")).ToBeVisibleAsync();
+        await page.ScreenshotAsync(new() { Path = Path.Combine(ChromiumBrowser.ScreenshotDirectory, "template-editor-error.png"), FullPage = true });
 
+        // Saving it anyway is refused with the same line.
+        await page.Locator("[data-action=\"save\"]").ClickAsync();
+        await Assertions.Expect(page.Locator("[data-form-error]")).ToBeVisibleAsync();
+        await Assertions.Expect(compileError).ToContainTextAsync("Line 3");
+
+        // Fixed: the error goes and the preview shows the list recipient's columns filled.
+        await editor.ClickAsync();
+        await page.Keyboard.PressAsync("Control+End");
+        for (var i = 0; i < "{{/each}}".Length; i++) await page.Keyboard.PressAsync("Backspace");
+        await page.Keyboard.InsertTextAsync("{{/if}}\n");
+        await page.Locator("[data-insert=\"{{> browser-footer}}\"] button").ClickAsync();
+        await Assertions.Expect(compileError).ToHaveCountAsync(0);
         await page.GetByRole(AriaRole.Tab, new() { Name = "Preview" }).ClickAsync();
-        var frame = page.FrameLocator("#template-preview iframe");
-        await Assertions.Expect(frame.Locator("h1")).ToHaveTextAsync("Welcome aboard, recipient@example.com");
-        await Assertions.Expect(frame.Locator("footer")).ToHaveTextAsync("Sent to recipient@example.com");
-        Assert.Equal("", await page.Locator("#template-preview iframe").GetAttributeAsync("sandbox"));
+        var frame = page.FrameLocator("iframe[data-preview]");
+        await Assertions.Expect(frame.Locator("h1")).ToHaveTextAsync("Hello Oslo");
+        await Assertions.Expect(frame.Locator("footer")).ToHaveTextAsync("Sent to ann@example.com");
+        Assert.Equal("", await page.Locator("iframe[data-preview]").GetAttributeAsync("sandbox"));
         await page.ScreenshotAsync(new() { Path = Path.Combine(ChromiumBrowser.ScreenshotDirectory, "template-editor-preview.png"), FullPage = true });
 
-        // A change in the editor reaches the open preview without leaving the tab.
-        await page.GetByRole(AriaRole.Tab, new() { Name = "HTML" }).ClickAsync();
-        await page.Keyboard.PressAsync("Control+Home");
-        await page.Keyboard.TypeAsync("<p>Issue 7");
-        await page.GetByRole(AriaRole.Tab, new() { Name = "Preview" }).ClickAsync();
-        await Assertions.Expect(frame.Locator("p").First).ToHaveTextAsync("Issue 7");
+        // The used variables name where each comes from.
+        await page.GetByRole(AriaRole.Tab, new() { Name = "Used variables" }).ClickAsync();
+        await Assertions.Expect(page.Locator("[data-variable=\"city\"]")).ToHaveAttributeAsync("data-source", "ListColumn");
+        await Assertions.Expect(page.Locator("[data-variable=\"email\"]")).ToHaveAttributeAsync("data-source", "BuiltIn");
+        await Assertions.Expect(page.Locator("[data-variable=\"browser-footer\"]")).ToHaveAttributeAsync("data-source", "Partial");
 
-        await page.GetByRole(AriaRole.Button, new() { Name = "Create template" }).ClickAsync();
-        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/templates/\\d+\\?saved=true$"));
+        await page.Locator("[data-action=\"save\"]").ClickAsync();
+        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/templates/\\d+$"));
         await Assertions.Expect(page.Locator("h1").First).ToHaveTextAsync("browser-welcome");
-        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Saved (version 1).");
-        await page.ScreenshotAsync(new() { Path = Path.Combine(ChromiumBrowser.ScreenshotDirectory, "template-editor.png"), FullPage = true });
-
         await using (var db = app.Db())
         {
             var saved = await db.Templates.AsNoTracking().SingleAsync(t => t.Name == "browser-welcome");
-            Assert.Contains("<h1>Welcome aboard, {{email}}", saved.Body);
+            Assert.StartsWith("<h1>Hello {{city}}</h1>", saved.Body);
+            Assert.Contains("{{/if}}", saved.Body);
             Assert.Contains("{{> browser-footer}}", saved.Body);
-            Assert.StartsWith("<p>Issue 7", saved.Body);
         }
         Assert.Empty(errors);
     }

