@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Triton.Core.Access;
 using Triton.Core.Data;
+using Triton.Core.Health;
 using Triton.Core.Lists;
 using Triton.Core.Mail;
 using Triton.Core.Sending;
@@ -31,6 +32,7 @@ public static class TritonServiceCollectionExtensions
         services.AddSingleton<TemplateCache>();
         services.AddTritonLists();
         services.AddTritonTriggers(configuration);
+        services.AddTritonHealth(configuration);
         return services;
     }
 }

@@ -27,7 +27,8 @@ public sealed class TriggerAutotestSchedule(ISchedulerFactory schedulers, IOptio
         }
         var job = JobBuilder.Create<TriggerAutotestJob>().WithIdentity(Key).Build();
         var trigger = TriggerBuilder.Create().WithIdentity(Key.Name, Key.Group).WithCronSchedule(cron).Build();
-        await scheduler.ScheduleJob(job, trigger, new ScheduleJobOptions(), cancellationToken);
+        // Replace, not delete-then-add: instances sharing a clustered store all register it at start-up.
+        await scheduler.ScheduleJob(job, trigger, new ScheduleJobOptions { Replace = true }, cancellationToken);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
