@@ -59,6 +59,9 @@ public sealed class CampaignScheduler(
 
         var job = JobBuilder.Create<ScheduledCampaignStart>()
             .WithIdentity(key)
+            // An instance that dies while starting the campaign leaves the firing to be run again by
+            // another (clustered store); the start is a conditional update, so running it twice is harmless.
+            .RequestRecovery()
             .UsingJobData(ScheduledCampaignStart.CampaignIdKey, campaignId)
             .UsingJobData(ScheduledCampaignStart.ScheduleAtKey, at.ToUnixTimeMilliseconds().ToString())
             .Build();
