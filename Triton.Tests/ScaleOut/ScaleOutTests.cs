@@ -51,6 +51,9 @@ public sealed class ScaleOutTests
             // with 2 seconds, three processes on an overloaded 2-core machine let live leases lapse mid-send.
             ["Sending__LeaseSeconds"] = "10",
             ["Scheduling__ClusterCheckinSeconds"] = "2",
+            // On an overloaded build machine inlining even this small template's CSS has taken over the
+            // 5-second default, which pauses the campaign at its start; that limit is not under test here.
+            ["Templates__InlineCssTimeoutMilliseconds"] = "60000",
         };
         var instances = new List<Instance>();
         await using var relay = new ScriptedSmtpServer { Username = "mailer", Password = SmtpPassword };

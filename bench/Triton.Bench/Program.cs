@@ -22,7 +22,7 @@ switch (scenario)
         await WebBench.RunAsync(Arg(1, 200_000), Arg(2, 50));
         break;
     case "scaleout":
-        await ScaleOutBench.RunAsync(Arg(1, 100_000), Arg(2, 3));
+        await ScaleOutBench.RunAsync(Arg(1, 100_000), Arg(2, 3), Arg(3, 1));
         break;
     case "scaleout-worker":
         await ScaleOutBench.WorkerAsync(args[1]);
@@ -39,7 +39,7 @@ switch (scenario)
               csv    [rows=1000000]
               web    [recipients=200000] [hub clients=50]
               events [events=20000] [campaign recipients=100000]
-              scaleout [recipients=100000] [processes=3]   (PostgreSQL: needs TRITON_BENCH_POSTGRES)
+              scaleout [recipients=100000] [processes=3] [from=1]   (PostgreSQL: needs TRITON_BENCH_POSTGRES)
             """);
         return 1;
 }
