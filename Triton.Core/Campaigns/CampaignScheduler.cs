@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Quartz;
 using Triton.Core.Data;
 using Triton.Core.Domain;
+using Triton.Core.Scheduling;
 
 namespace Triton.Core.Campaigns;
 
@@ -53,7 +54,7 @@ public sealed class CampaignScheduler(
             .FirstOrDefaultAsync(cancellationToken);
         if (campaign?.ScheduleAt is not { } at || campaign.ScheduleConsumed || campaign.State != CampaignState.Idle)
         {
-            await scheduler.DeleteJob(key, cancellationToken);
+            await scheduler.DeleteIfPresentAsync(key, cancellationToken);
             return;
         }
 
