@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Triton.Core.Access;
 using Triton.Core.Archive;
 using Triton.Core.Data;
+using Triton.Core.Health;
 using Triton.Core.Lists;
 using Triton.Core.Mail;
 using Triton.Core.Sending;
@@ -38,6 +39,7 @@ public static class TritonServiceCollectionExtensions
         services.AddTritonTriggers(configuration);
         services.AddTritonArchive(configuration);
         services.AddTritonTransfer();
+        services.AddTritonHealth(configuration);
         return services;
     }
 }

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Triton.Core.Data;
 using Triton.Web.Admin;
 using Triton.Web.Api;
+using Triton.Web.Health;
 using Triton.Web.Mail;
 using Triton.Web.Security;
 
@@ -17,6 +18,7 @@ public static class WebComposition
         services.AddTritonAdmin();
         services.AddTritonSecurity(configuration);
         services.AddTritonSecretProtection(configuration);
+        services.AddTritonHealthChecks();
         return services;
     }
 
@@ -34,11 +36,7 @@ public static class WebComposition
         app.UseTritonAdmin();
         app.MapTritonApi();
         app.MapCronEndpoints();
-        app.MapGet("/health", async (TritonDbContext db, CancellationToken cancellationToken) =>
-            await db.Database.CanConnectAsync(cancellationToken)
-                ? Results.Ok(new { status = "healthy" })
-                : Results.Json(new { status = "database unreachable" }, statusCode: StatusCodes.Status503ServiceUnavailable))
-            .AllowAnonymous();
+        app.MapTritonHealth();
         return app;
     }
 }

@@ -20,6 +20,7 @@ log() { echo "bench.sh: $*" >&2; }
 : "${BENCH_CSV:=1000000}"                   # CSV rows
 : "${BENCH_WEB:=100000 50}"                 # recipients per campaign, SignalR clients
 : "${BENCH_EVENTS:=20000 100000}"           # events posted, recipients of the campaign sending meanwhile
+: "${BENCH_SCALEOUT:=100000 3}"             # recipients, most engine processes (1..N) on one PostgreSQL
 
 # --- system packages -------------------------------------------------------------------------
 . scripts/install-packages.sh
@@ -28,6 +29,7 @@ missing=()
 command -v sqlite3 >/dev/null || missing+=(sqlite3)
 command -v node >/dev/null || missing+=(nodejs)
 command -v npm >/dev/null || missing+=(npm)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 install_packages "${missing[@]}"
 
 # --- the nodemailer peer (package.json + package-lock.json; node_modules is not committed) ---
@@ -40,7 +42,24 @@ BENCH=bench/Triton.Bench/bin/Release/net10.0/Triton.Bench.dll
 mkdir -p artifacts
 LOG="artifacts/bench-$(date -u +%Y%m%dT%H%M%SZ).log"
 scenarios=("$@")
-[ ${#scenarios[@]} -gt 0 ] || scenarios=(engine render smtp csv web events)
+[ ${#scenarios[@]} -gt 0 ] || scenarios=(engine render smtp csv web events scaleout)
+
+# A throwaway PostgreSQL for the scale-out scenario (as scripts/test.sh starts one for the tests).
+start_postgres() {
+  PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n1)
+  PGUSER_OS=postgres
+  id "$PGUSER_OS" >/dev/null 2>&1 || PGUSER_OS=$(id -un)
+  PGDIR=$(mktemp -d /tmp/triton-bench-pg.XXXXXX)
+  as_pg() { if [ "$(id -u)" -eq 0 ] && [ "$PGUSER_OS" != root ]; then runuser -u "$PGUSER_OS" -- "$@"; else "$@"; fi; }
+  [ "$(id -u)" -eq 0 ] && chown "$PGUSER_OS" "$PGDIR"
+  trap 'as_pg "$PGBIN/pg_ctl" -D "$PGDIR/data" -m immediate stop >/dev/null 2>&1 || true; rm -rf "$PGDIR"' EXIT
+  PGPORT=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  as_pg "$PGBIN/initdb" -D "$PGDIR/data" -U triton --auth=trust -E UTF8 >/dev/null
+  # Durable settings (fsync on), unlike the tests' server: the figures should be those of a real deployment.
+  as_pg "$PGBIN/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/log" -w \
+    -o "-c listen_addresses=127.0.0.1 -c port=$PGPORT -c unix_socket_directories=$PGDIR -c max_connections=200" start >/dev/null
+  export TRITON_BENCH_POSTGRES="Host=127.0.0.1;Port=$PGPORT;Username=triton;Database=postgres"
+}
 
 run() {
   { echo; echo "\$ dotnet $BENCH $*"; echo "uptime before: $(uptime)"; } | tee -a "$LOG"
@@ -61,7 +80,8 @@ for scenario in "${scenarios[@]}"; do
     csv) run csv $BENCH_CSV ;;
     web) run web $BENCH_WEB ;;
     events) run events $BENCH_EVENTS ;;
-    *) log "unknown scenario $scenario (engine, render, smtp, csv, web)"; exit 2 ;;
+    scaleout) [ -n "${TRITON_BENCH_POSTGRES:-}" ] || start_postgres; run scaleout $BENCH_SCALEOUT ;;
+    *) log "unknown scenario $scenario (engine, render, smtp, csv, web, events, scaleout)"; exit 2 ;;
   esac
 done
 log "results in $LOG"

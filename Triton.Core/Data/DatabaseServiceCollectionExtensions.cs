@@ -13,18 +13,29 @@ public static class DatabaseServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddTritonDatabase(this IServiceCollection services, IConfiguration configuration)
     {
-        var database = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
-        var triton = configuration.GetSection(TritonOptions.Section).Get<TritonOptions>() ?? new TritonOptions();
-        database.ConnectionString = configuration.GetConnectionString("Triton") is { Length: > 0 } configured
-            ? configured
-            : $"Data Source={triton.ResolveDataPath("triton.db")}";
+        var database = Resolve(configuration);
         if (database.Provider == DatabaseProvider.Sqlite)
-            Directory.CreateDirectory(triton.ResolveDataPath());
+            Directory.CreateDirectory(configuration.GetSection(TritonOptions.Section).Get<TritonOptions>()?.ResolveDataPath()
+                                      ?? new TritonOptions().ResolveDataPath());
 
         services.AddSingleton(database);
         services.AddPooledDbContextFactory<TritonDbContext>(options => Configure(options, database));
         services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<TritonDbContext>>().CreateDbContext());
         return services;
+    }
+
+    /// <summary>
+    /// The provider and connection string as configured: ConnectionStrings:Triton, or the SQLite file
+    /// in the data directory. Also read by parts set up before any service exists (the Quartz store).
+    /// </summary>
+    public static DatabaseOptions Resolve(IConfiguration configuration)
+    {
+        var database = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        var triton = configuration.GetSection(TritonOptions.Section).Get<TritonOptions>() ?? new TritonOptions();
+        database.ConnectionString = configuration.GetConnectionString("Triton") is { Length: > 0 } configured
+            ? configured
+            : $"Data Source={triton.ResolveDataPath("triton.db")}";
+        return database;
     }
 
     public static void Configure(DbContextOptionsBuilder options, DatabaseOptions database)

@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Quartz;
 using Triton.Core.Campaigns;
 using Triton.Core.Data;
+using Triton.Core.Scheduling;
 
 namespace Triton.Core.Sending;
 
@@ -37,8 +37,7 @@ public static class SendingServiceCollectionExtensions
         services.AddSingleton<CampaignService>();
         services.AddSingleton<CampaignCatalog>();
 
-        services.AddQuartz();
-        services.AddQuartzHostedService(options => options.WaitForJobsToComplete = true);
+        services.AddTritonScheduling(configuration);
         services.AddSingleton<CampaignScheduler>();
         services.AddSingleton<ICampaignScheduler>(sp => sp.GetRequiredService<CampaignScheduler>());
         services.AddTransient<ScheduledCampaignStart>();

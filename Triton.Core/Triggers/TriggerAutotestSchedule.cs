@@ -2,6 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Quartz;
+using Triton.Core.Scheduling;
 
 namespace Triton.Core.Triggers;
 
@@ -14,8 +15,11 @@ public sealed class TriggerAutotestSchedule(ISchedulerFactory schedulers, IOptio
     {
         var cron = options.Value.AutotestCron;
         var scheduler = await schedulers.GetScheduler(cancellationToken);
-        await scheduler.DeleteJob(Key, cancellationToken);
-        if (string.IsNullOrWhiteSpace(cron)) return;
+        if (string.IsNullOrWhiteSpace(cron))
+        {
+            await scheduler.DeleteIfPresentAsync(Key, cancellationToken);
+            return;
+        }
         try
         {
             _ = new CronExpression(cron);
@@ -23,11 +27,14 @@ public sealed class TriggerAutotestSchedule(ISchedulerFactory schedulers, IOptio
         catch (FormatException exception)
         {
             logger.LogError("Triggers:AutotestCron '{Cron}' is not a valid Quartz cron expression ({Reason}); the daily trigger test is off", cron, exception.Message);
+            await scheduler.DeleteIfPresentAsync(Key, cancellationToken);
             return;
         }
         var job = JobBuilder.Create<TriggerAutotestJob>().WithIdentity(Key).Build();
         var trigger = TriggerBuilder.Create().WithIdentity(Key.Name, Key.Group).WithCronSchedule(cron).Build();
-        await scheduler.ScheduleJob(job, trigger, new ScheduleJobOptions(), cancellationToken);
+        // Replace, not delete-then-add: instances sharing a clustered store all register it at start-up,
+        // and two deleting the same job at once made one of them fail to start.
+        await scheduler.ScheduleJob(job, trigger, new ScheduleJobOptions { Replace = true }, cancellationToken);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

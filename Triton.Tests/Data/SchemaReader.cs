@@ -13,6 +13,10 @@ internal static class SchemaReader
     // EF's own bookkeeping tables (history, lock) exist only in migrated databases.
     private const string History = "__EFMigrations%";
 
+    // Quartz's clustered job store (qrtz_ tables, PostgreSQL only) is created by a migration but is not
+    // part of the EF model: Quartz reads and writes it with its own SQL, so EnsureCreated never makes it.
+    private const string NotModel = "AND {0} NOT LIKE 'qrtz\\_%'";
+
     public static async Task<IReadOnlyList<string>> ReadAsync(DbContext db, DatabaseProvider provider)
     {
         var connection = db.Database.GetDbConnection();
@@ -58,11 +62,11 @@ internal static class SchemaReader
     {
         var lines = new List<string>();
         foreach (var t in await QueryAsync(connection,
-                     $"SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name NOT LIKE '{History}'"))
+                     $"SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name NOT LIKE '{History}' {string.Format(NotModel, "table_name")}"))
             lines.Add($"table {t[0]}");
         foreach (var c in await QueryAsync(connection, $"""
                      SELECT table_name, column_name, data_type, character_maximum_length, is_nullable, is_identity, column_default
-                     FROM information_schema.columns WHERE table_schema = 'public' AND table_name NOT LIKE '{History}'
+                     FROM information_schema.columns WHERE table_schema = 'public' AND table_name NOT LIKE '{History}' {string.Format(NotModel, "table_name")}
                      """))
             lines.Add($"column {c[0]}.{c[1]} {c[2]}({c[3]}) {(Equals(c[4], "NO") ? "not null" : "null")} identity={c[5]} default={c[6]}");
         foreach (var i in await QueryAsync(connection, $"""
@@ -71,13 +75,13 @@ internal static class SchemaReader
                      JOIN pg_class i ON i.oid = ix.indexrelid
                      JOIN pg_class t ON t.oid = ix.indrelid
                      JOIN pg_namespace n ON n.oid = t.relnamespace
-                     WHERE n.nspname = 'public' AND t.relname NOT LIKE '{History}'
+                     WHERE n.nspname = 'public' AND t.relname NOT LIKE '{History}' {string.Format(NotModel, "t.relname")}
                      """))
             lines.Add($"index {i[0]}.{i[1]} {((bool)i[2]! ? "unique" : "non-unique")} primary={i[3]} {i[4]}");
-        foreach (var f in await QueryAsync(connection, """
+        foreach (var f in await QueryAsync(connection, $"""
                      SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid)
                      FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace
-                     WHERE n.nspname = 'public' AND c.contype IN ('f', 'c', 'u')
+                     WHERE n.nspname = 'public' AND c.contype IN ('f', 'c', 'u') {string.Format(NotModel, "c.conrelid::regclass::text")}
                      """))
             lines.Add($"constraint {f[0]}.{f[1]} {f[2]}");
         return lines;

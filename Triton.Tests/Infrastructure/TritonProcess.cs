@@ -10,10 +10,11 @@ namespace Triton.Tests.Infrastructure;
 /// </summary>
 public static class TritonProcess
 {
-    public static Process Start(TestDatabase database, string data, IReadOnlyDictionary<string, string> settings)
+    /// <param name="port">The HTTP port to listen on (see <see cref="FreePort"/>); 0 lets the system pick one nobody learns.</param>
+    public static Process Start(TestDatabase database, string data, IReadOnlyDictionary<string, string> settings, int port = 0)
     {
         var web = Path.Combine(AppContext.BaseDirectory, "Triton.Web.dll");
-        var start = new ProcessStartInfo("dotnet", [web, "--urls", "http://127.0.0.1:0"])
+        var start = new ProcessStartInfo("dotnet", [web, "--urls", $"http://127.0.0.1:{port}"])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -31,6 +32,33 @@ public static class TritonProcess
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return process;
+    }
+
+    /// <summary>A TCP port free right now on 127.0.0.1, for a process to listen on.</summary>
+    public static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>Polls /health/ready until it answers 200; fails if the process exits first.</summary>
+    public static async Task WaitReadyAsync(Process process, int port, int seconds = 150)
+    {
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (true)
+        {
+            if (process.HasExited) throw new InvalidOperationException($"Triton on port {port} exited with code {process.ExitCode}.");
+            try
+            {
+                if ((await client.GetAsync($"http://127.0.0.1:{port}/health/ready")).IsSuccessStatusCode) return;
+            }
+            catch (HttpRequestException) { }
+            catch (TaskCanceledException) { }
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Triton on port {port} was not ready after {seconds} s.");
+            await Task.Delay(200);
+        }
     }
 
     /// <summary>Polls the database until the campaign meets the condition; fails if the process exits first.</summary>

@@ -116,8 +116,10 @@ public sealed class RouteWalkTests : IClassFixture<RouteWalkTests.WalkApp>
         "*    /_blazor/disconnect                          L A A A L L L",
         "*    /_blazor/initializers                        L A A A L L L",
 
-        // Public: liveness, and the cron endpoint with its own secret (an API key is not it).
+        // Public: liveness and readiness, and the cron endpoint with its own secret (an API key is not it).
         "GET  /health                                      A A A A A A A",
+        // Readiness for a load balancer: each part's state as JSON, 503 when one fails.
+        "*    /health/ready                                A A A A A A A",
         "POST /api/cron/process-email-queue                U U U U U U U",
 
         // The API: keys only (a browser's cookie does not open it); GET needs read, campaign actions

@@ -12,9 +12,15 @@ namespace Triton.Tests.Sending;
 public sealed class ScheduleAndCronTests
 {
     [Fact]
-    public async Task A_schedule_fires_at_its_time_and_the_campaign_sends()
+    public Task A_schedule_fires_at_its_time_and_the_campaign_sends() => ScheduleFiresAsync(DatabaseProvider.Sqlite);
+
+    /// <summary>PostgreSQL runs Quartz on the clustered database store instead of in memory.</summary>
+    [PostgresFact]
+    public Task A_schedule_fires_at_its_time_on_the_clustered_store() => ScheduleFiresAsync(DatabaseProvider.Postgres);
+
+    private static async Task ScheduleFiresAsync(DatabaseProvider provider)
     {
-        await using var scenario = await EngineScenario.StartAsync(DatabaseProvider.Sqlite);
+        await using var scenario = await EngineScenario.StartAsync(provider);
         var at = DateTimeOffset.UtcNow.AddSeconds(1.5);
         var id = await scenario.CreateCampaignAsync(EngineScenario.Addresses(30), configure: c => c.ScheduleAt = at);
         await scenario.Services.GetRequiredService<ICampaignScheduler>().ScheduleChangedAsync(id, default);
@@ -27,11 +33,16 @@ public sealed class ScheduleAndCronTests
     }
 
     [Fact]
-    public async Task Schedules_survive_a_restart_and_a_past_due_one_fires_at_start_up()
+    public Task Schedules_survive_a_restart_and_a_past_due_one_fires_at_start_up() => SchedulesSurviveAsync(DatabaseProvider.Sqlite);
+
+    [PostgresFact]
+    public Task Schedules_survive_a_restart_on_the_clustered_store() => SchedulesSurviveAsync(DatabaseProvider.Postgres);
+
+    private static async Task SchedulesSurviveAsync(DatabaseProvider provider)
     {
-        await using var database = new SqliteTestDatabase();
+        await using var database = await TestDatabase.CreateAsync(provider);
         int future, pastDue;
-        await using (var first = await EngineScenario.StartAsync(DatabaseProvider.Sqlite, database: database))
+        await using (var first = await EngineScenario.StartAsync(provider, database: database))
         {
             future = await first.CreateCampaignAsync(EngineScenario.Addresses(10, "f"), "Future", configure: c => c.ScheduleAt = DateTimeOffset.UtcNow.AddSeconds(4));
             pastDue = await first.CreateCampaignAsync(EngineScenario.Addresses(10, "p"), "PastDue", configure: c =>
@@ -42,7 +53,7 @@ public sealed class ScheduleAndCronTests
             await first.Services.GetRequiredService<ICampaignScheduler>().ScheduleChangedAsync(future, default);
         } // the app stops before either fires
 
-        await using var second = await EngineScenario.StartAsync(DatabaseProvider.Sqlite, database: database);
+        await using var second = await EngineScenario.StartAsync(provider, database: database);
         Assert.Equal(10, (await second.WaitForAsync(pastDue, c => c.State == CampaignState.Finished, seconds: 20)).Progress.Sent);
         Assert.Equal(10, (await second.WaitForAsync(future, c => c.State == CampaignState.Finished, seconds: 30)).Progress.Sent);
     }

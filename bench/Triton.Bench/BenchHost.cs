@@ -28,7 +28,8 @@ public sealed class BenchHost : IAsyncDisposable
     public string DatabasePath => Path.Combine(DataDirectory, "triton.db");
 
     /// <summary>Builds (does not start) the host; <paramref name="instant"/> swaps in the instant-accept transport.</summary>
-    public static async Task<BenchHost> CreateAsync(bool instant, IReadOnlyDictionary<string, string?>? settings = null)
+    public static async Task<BenchHost> CreateAsync(bool instant, IReadOnlyDictionary<string, string?>? settings = null,
+        Action<IServiceCollection>? configureServices = null)
     {
         var data = Directory.CreateTempSubdirectory("triton-bench-").FullName;
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
@@ -45,6 +46,7 @@ public sealed class BenchHost : IAsyncDisposable
         builder.Services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(data, "keys")));
         builder.Services.AddSingleton<ISecretProtector, DataProtectionSecrets>();
         if (instant) builder.Services.Replace(ServiceDescriptor.Singleton<IMailTransports, InstantTransports>());
+        configureServices?.Invoke(builder.Services);
         var host = builder.Build();
         await host.Services.PrepareTritonDatabaseAsync(CancellationToken.None);
         return new BenchHost(host, data);

@@ -21,6 +21,12 @@ switch (scenario)
     case "web":
         await WebBench.RunAsync(Arg(1, 200_000), Arg(2, 50));
         break;
+    case "scaleout":
+        await ScaleOutBench.RunAsync(Arg(1, 100_000), Arg(2, 3), Arg(3, 1));
+        break;
+    case "scaleout-worker":
+        await ScaleOutBench.WorkerAsync(args[1]);
+        return 0;
     case "events":
         await EventsBench.RunAsync(Arg(1, 20_000), Arg(2, 100_000), args.Length > 3 && args[3] == "accept");
         break;
@@ -33,6 +39,7 @@ switch (scenario)
               csv    [rows=1000000]
               web    [recipients=200000] [hub clients=50]
               events [events=20000] [campaign recipients=100000] [accept: the acceptance rate only]
+              scaleout [recipients=100000] [processes=3] [from=1]   (PostgreSQL: needs TRITON_BENCH_POSTGRES)
             """);
         return 1;
 }

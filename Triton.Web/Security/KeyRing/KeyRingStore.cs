@@ -1,8 +1,10 @@
 using System.Xml.Linq;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Triton.Core;
+using Triton.Core.Data;
 
 namespace Triton.Web.Security.KeyRing;
 
@@ -15,6 +17,9 @@ namespace Triton.Web.Security.KeyRing;
 public sealed class KeyRingStore(
     KeyRingDbContext db,
     KeyRingProtection protection,
+    IKeyManager keys,
+    IOptions<KeyManagementOptions> keyManagement,
+    DatabaseOptions database,
     IOptions<TritonOptions> triton,
     ILogger<KeyRingStore> logger)
 {
@@ -38,10 +43,43 @@ public sealed class KeyRingStore(
             logger.LogWarning("Moved {Count} Data Protection key(s) from {Directory} into the database and deleted the files", imported.Count, LegacyDirectory);
             if (!Directory.EnumerateFileSystemEntries(LegacyDirectory).Any()) Directory.Delete(LegacyDirectory);
         }
+        await EnsureKeyAsync(cancellationToken);
         if (protection.Cipher is null)
             logger.LogWarning("Triton:KeyRing:EncryptionKey is not set: the Data Protection keys are stored unencrypted in the database, " +
                 "so a copy of the database is enough to decrypt the SMTP passwords in it. See docs/SECURITY.md.");
     }
+
+    /// <summary>
+    /// Makes sure the ring holds a usable key before the instance serves anything. Left to Data
+    /// Protection, each instance creates one on first use when the ring is empty; instances started
+    /// together on one database would then sign cookies and protect passwords with keys the others
+    /// have not loaded yet. On PostgreSQL an advisory lock lets one instance create the key; the
+    /// others wait and find it.
+    /// </summary>
+    private async Task EnsureKeyAsync(CancellationToken cancellationToken)
+    {
+        var postgres = database.Provider == DatabaseProvider.Postgres;
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            if (postgres) await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_lock({KeyCreationLock})", cancellationToken);
+            var now = DateTimeOffset.UtcNow;
+            // GetAllKeys reads the repository (the database) on every call, not a cached ring.
+            if (!keys.GetAllKeys().Any(k => !k.IsRevoked && k.ActivationDate <= now && k.ExpirationDate > now))
+            {
+                keys.CreateNewKey(now, now + keyManagement.Value.NewKeyLifetime);
+                logger.LogInformation("Created the first Data Protection key in the database");
+            }
+        }
+        finally
+        {
+            if (postgres) await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_unlock({KeyCreationLock})", CancellationToken.None);
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    /// <summary>The advisory lock id of key creation, an arbitrary constant no other part of Triton uses.</summary>
+    private const long KeyCreationLock = 0x7472_6974_6f6e_6b72; // "tritonkr"
 
     /// <summary>Copies each key file whose key is not in the database yet; answers the files now held by the database.</summary>
     private async Task<List<string>> ImportFilesAsync(CancellationToken cancellationToken)
