@@ -11,6 +11,7 @@ using Triton.Core.Data;
 using Triton.Core.Domain;
 using Triton.Tests.Infrastructure;
 using Triton.Tests.Mail;
+using Triton.Tests.Mail.TestServers;
 using Triton.Tests.Sending;
 
 namespace Triton.Tests.Archive;
@@ -88,6 +89,24 @@ public sealed class ArchiveTests
         Assert.Equal(15, byCampaign.GetProperty("items").GetArrayLength());
         Assert.Equal(HttpStatusCode.BadRequest, (await api.GetAsync("/api/archive?pageSize=0")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await api.GetAsync("/api/archive/999999")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Over_smtp_each_archived_copy_is_the_bytes_the_server_received()
+    {
+        await using var server = new ScriptedSmtpServer();
+        await using var scenario = await EngineScenario.StartAsync(DatabaseProvider.Sqlite, On());
+        var archive = scenario.Services.GetRequiredService<MessageArchive>();
+        var id = await scenario.CreateCampaignAsync(EngineScenario.Addresses(12), transport: EngineScenario.Smtp(server.Port));
+        await scenario.Commands.RunAsync(id, default);
+        await scenario.WaitForAsync(id, c => c.State == CampaignState.Finished);
+
+        await using var db = scenario.Database.CreateContext();
+        var rows = await db.Outbox.AsNoTracking().Where(o => o.CampaignId == id).ToListAsync();
+        Assert.Equal(12, rows.Count);
+        var received = server.Messages.ToDictionary(m => Assert.Single(m.Recipients), m => m.Content);
+        foreach (var row in rows)
+            Assert.Equal(received[row.Recipient], await File.ReadAllBytesAsync(archive.FullPath(row.Path)!));
     }
 
     [Fact]
