@@ -26,6 +26,7 @@ public static class TritonServiceCollectionExtensions
         services.AddSingleton<TemplateChecker>();
         services.AddTritonMail(configuration);
         services.AddTritonSending(configuration);
+        services.AddSingleton<Groups.GroupService>();
         services.AddSingleton<ApiKeyService>();
         services.AddSingleton<ApiKeyBootstrap>();
         services.AddSingleton<TemplateCache>();
