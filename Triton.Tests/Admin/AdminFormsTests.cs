@@ -80,11 +80,16 @@ public sealed partial class AdminFormsTests : IClassFixture<AdminApp>
     {
         // What the users page's Add user calls.
         using var scope = app.Services.CreateScope();
-        var result = await scope.ServiceProvider.GetRequiredService<UserAdministration>().CreateAsync("not-an-email", "short", AdminRoles.Editor);
-        Assert.Equal(UserChangeStatus.Refused, result.Status);
-        Assert.Contains("not-an-email", result.Message);
+        var admin = scope.ServiceProvider.GetRequiredService<UserAdministration>();
+        var shortPassword = await admin.CreateAsync("short-password@example.com", "short", AdminRoles.Editor);
+        Assert.Equal(UserChangeStatus.Refused, shortPassword.Status);
+        Assert.Contains("at least 10 characters", shortPassword.Message);
+        var badEmail = await admin.CreateAsync("not-an-email", "Long-Enough-Passw0rd", AdminRoles.Editor);
+        Assert.Equal(UserChangeStatus.Refused, badEmail.Status);
+        Assert.Contains("not-an-email", badEmail.Message);
         var users = scope.ServiceProvider.GetRequiredService<UserManager<AdminUser>>();
         Assert.Null(await users.FindByEmailAsync("not-an-email"));
+        Assert.Null(await users.FindByEmailAsync("short-password@example.com"));
     }
 
     private async Task CreateUserAsync(string email, string password, string role)

@@ -24,10 +24,12 @@ public sealed class CampaignEditorTests(AdminApp app) : AdminComponentTest(app),
         Field(editor, "Name").QuerySelector("input")!.Change("Broken in the editor");
         Field(editor, "From address").QuerySelector("input")!.Change("not an address");
         Field(editor, "Concurrency").QuerySelector("input")!.Change("0");
-        // A JSON variable that is not JSON: caught before the service, shown with the service's findings.
-        Button(editor, "Add row").Click();
-        var variables = editor.Find("[data-table=\"CustomVariables\"]");
-        variables.QuerySelectorAll("input[aria-label=\"Name\"]").Single().Change("season");
+        // A variable named twice: caught before the service, shown together with the service's findings.
+        for (var i = 0; i < 2; i++)
+        {
+            editor.Find("[data-table=\"CustomVariables\"]").QuerySelectorAll("button").Single(b => b.TextContent.Trim() == "Add row").Click();
+            editor.Find("[data-table=\"CustomVariables\"]").QuerySelectorAll("input[aria-label=\"Name\"]")[i].Change("season");
+        }
 
         Button(editor, "Create campaign").Click();
 
@@ -38,6 +40,14 @@ public sealed class CampaignEditorTests(AdminApp app) : AdminComponentTest(app),
         Assert.NotEmpty(ErrorAt(Field(editor, "Transport")));
         Assert.Empty(ErrorAt(Field(editor, "Name")));
         Assert.NotEmpty(editor.FindAll("[data-field-error=\"Subjects\"]"));
+        Assert.Contains("is there twice", editor.Find("[data-field-error=\"CustomVariables\"]").TextContent);
+
+        // Without the twice-named variable the save reaches the service, whose refusal shows the same way.
+        editor.Find("[data-table=\"CustomVariables\"]").QuerySelectorAll("button[aria-label=\"Remove\"]")[1].Click();
+        Button(editor, "Create campaign").Click();
+        editor.WaitForAssertion(() => Assert.Empty(editor.FindAll("[data-field-error=\"CustomVariables\"]")), TimeSpan.FromSeconds(10));
+        Assert.Contains("valid email", ErrorAt(Field(editor, "From address")), StringComparison.OrdinalIgnoreCase);
+        Assert.NotEmpty(ErrorAt(Field(editor, "Template")));
         await using var db = App.Db();
         Assert.False(await db.Campaigns.AnyAsync(c => c.Name == "Broken in the editor"));
     }
@@ -54,7 +64,7 @@ public sealed class CampaignEditorTests(AdminApp app) : AdminComponentTest(app),
         Field(editor, "Name").QuerySelector("input")!.Change("Edited and saved");
         Button(editor, "Add subject").Click();
         Field(editor, "Subject 2").QuerySelector("input")!.Change("Hi again");
-        Button(editor.FindComponents<NameValueTable>()[0], "Add row").Click();
+        editor.Find("[data-table=\"CustomHeaders\"]").QuerySelectorAll("button").Single(b => b.TextContent.Trim() == "Add row").Click();
         var headers = editor.Find("[data-table=\"CustomHeaders\"]");
         headers.QuerySelector("input[aria-label=\"Name\"]")!.Change("X-Campaign");
         editor.Find("[data-table=\"CustomHeaders\"]").QuerySelector("input[aria-label=\"Value\"]")!.Change("spring");
