@@ -57,7 +57,7 @@ public sealed class AdminFlowTests : IClassFixture<AdminFlowTests.EmptyApp>, ICl
 
         // A pickup transport, rate-limited so the run can be watched; Test connection reports on it.
         await OpenAsync(page, "/transports/new");
-        await FillAsync(page, "Name", "Flow pickup");
+        await FillAsync(page, "Name", "Flow relay");
         await PickAsync(page, "Kind", "pickup (.eml files in a folder)");
         await FillAsync(page, "Pickup directory inside the data directory (blank: <data>/pickup)", "flow-pickup");
         await FillAsync(page, "Messages per second (0: unlimited)", "100");
@@ -65,7 +65,7 @@ public sealed class AdminFlowTests : IClassFixture<AdminFlowTests.EmptyApp>, ICl
         await Assertions.Expect(page.Locator("[data-connection-success=\"true\"]")).ToContainTextAsync("is writable", new() { Timeout = 15_000 });
         await page.GetByRole(AriaRole.Button, new() { Name = "Create transport" }).ClickAsync();
         await page.WaitForURLAsync(url => System.Text.RegularExpressions.Regex.IsMatch(url, "/transports/[0-9]+$"));
-        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Flow pickup");
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Flow relay");
 
         // The template and the list come from the template and list pages' own tests; here they are seeded.
         await CampaignSeed.CreateAsync(app.Services, "Flow", Recipients);
@@ -73,7 +73,7 @@ public sealed class AdminFlowTests : IClassFixture<AdminFlowTests.EmptyApp>, ICl
         await FillAsync(page, "Name", "Flow campaign");
         await PickAsync(page, "Template", "Flow template");
         await PickAsync(page, "List", "Flow list");
-        await PickAsync(page, "Transport", "Flow pickup");
+        await PickAsync(page, "Transport", "Flow relay");
         await FillAsync(page, "Subject 1", "Hello from the flow");
         await FillAsync(page, "From address", "news@example.com");
         await page.GetByRole(AriaRole.Button, new() { Name = "Create campaign" }).ClickAsync();

@@ -52,9 +52,9 @@ public abstract class AdminComponentTest : BunitContext, IAsyncLifetime
     protected static IElement Field<T>(IRenderedComponent<T> component, string label) where T : IComponent =>
         component.FindAll(".mud-input-control").Single(c => c.QuerySelector("label")?.TextContent.Trim() == label);
 
-    /// <summary>The error shown under a field; empty when none.</summary>
+    /// <summary>The text under a field: its error, for the fields these tests check have no helper text.</summary>
     protected static string ErrorAt(IElement field) =>
-        field.QuerySelector(".mud-input-error")?.TextContent.Trim() ?? "";
+        string.Concat(field.QuerySelectorAll(".mud-input-helper-text").Select(e => e.TextContent)).Trim();
 
     protected static IElement Button<T>(IRenderedComponent<T> component, string name) where T : IComponent =>
         component.FindAll("button").Single(b => b.TextContent.Trim() == name);

@@ -6,7 +6,7 @@ using Triton.Core.Access;
 using Triton.Core.Domain;
 using Triton.Tests.Admin;
 using Triton.Web.Access;
-using Triton.Web.Components.Pages;
+using Triton.Web.Components.ApiKeys;
 
 namespace Triton.Tests.Components;
 
@@ -17,7 +17,7 @@ public sealed class ApiKeysPageTests(AdminApp app) : AdminComponentTest(app), IC
     public async Task A_created_key_is_shown_once_opens_the_api_with_its_scope_and_a_revoke_closes_it()
     {
         SignIn(AdminRoles.Admin);
-        var page = Render<ApiKeys>();
+        var page = Render<ApiKeysPage>();
         page.WaitForAssertion(() => Field(page, "Name"), TimeSpan.FromSeconds(10));
         Field(page, "Name").QuerySelector("input")!.Change("reporting");
         Button(page, "Create key").Click();
@@ -32,7 +32,7 @@ public sealed class ApiKeysPageTests(AdminApp app) : AdminComponentTest(app), IC
         Assert.Equal(ApiScope.Read, key.Scope);
 
         // Opened again, the page lists the key but never its secret.
-        var again = Render<ApiKeys>();
+        var again = Render<ApiKeysPage>();
         again.WaitForAssertion(() => Assert.NotEmpty(again.FindAll($"[data-api-key-row=\"{key.Id}\"]")), TimeSpan.FromSeconds(10));
         Assert.DoesNotContain(secret, again.Markup);
         Assert.Empty(again.FindAll("[data-api-key]"));

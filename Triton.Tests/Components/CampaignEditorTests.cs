@@ -5,7 +5,6 @@ using Triton.Core.Domain;
 using Triton.Tests.Admin;
 using Triton.Web.Access;
 using Triton.Web.Components.Campaigns;
-using Triton.Web.Components.Pages;
 
 namespace Triton.Tests.Components;
 
@@ -89,7 +88,7 @@ public sealed class CampaignEditorTests(AdminApp app) : AdminComponentTest(app),
         await using (var db = App.Db())
             await db.Campaigns.Where(c => c.Id == id).ExecuteUpdateAsync(s => s.SetProperty(c => c.State, state));
         SignIn(AdminRoles.Editor);
-        var page = Render<CampaignEdit>(p => p.Add(e => e.Id, id));
+        var page = Render<CampaignEditPage>(p => p.Add(e => e.Id, id));
         page.WaitForAssertion(() => Assert.Contains("pause or stop it before editing", page.Find("[data-edit-refused]").TextContent), TimeSpan.FromSeconds(10));
         Assert.Empty(page.FindAll("[data-campaign-editor]"));
     }
