@@ -31,6 +31,7 @@ public static class TritonServiceCollectionExtensions
         services.AddSingleton<TemplateService>();
         services.AddTritonMail(configuration);
         services.AddTritonSending(configuration);
+        services.AddSingleton<Groups.GroupService>();
         services.AddSingleton<ApiKeyService>();
         services.AddSingleton<ApiKeyBootstrap>();
         services.AddSingleton<TemplateCache>();

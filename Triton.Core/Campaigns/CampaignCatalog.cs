@@ -7,8 +7,15 @@ namespace Triton.Core.Campaigns;
 /// <summary>One page of rows and how many match in all.</summary>
 public sealed record PageOf<T>(IReadOnlyList<T> Items, long Total);
 
-/// <summary>A group a campaign can belong to, for filters and pickers.</summary>
+/// <summary>Something to pick by id and name in filters and editors (a group, template, list or transport).</summary>
 public sealed record GroupChoice(int Id, string Name);
+
+/// <summary>The choices of the campaign editor, each by id and name.</summary>
+public sealed record CampaignChoices(IReadOnlyList<GroupChoice> Templates, IReadOnlyList<GroupChoice> Lists,
+    IReadOnlyList<GroupChoice> Transports, IReadOnlyList<GroupChoice> Groups);
+
+/// <summary>What the dashboard shows.</summary>
+public sealed record DashboardView(SendingDay Today, IReadOnlyList<Campaign> Running, IReadOnlyList<Campaign> PausedByTriton);
 
 /// <summary>
 /// What the admin pages read about campaigns: filtered, server-paged lists, one campaign, its runs,
@@ -36,6 +43,39 @@ public sealed class CampaignCatalog(IDbContextFactory<TritonDbContext> contexts)
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         return await db.Groups.AsNoTracking().Where(g => g.Scope == GroupScope.Campaign).OrderBy(g => g.Name)
             .Select(g => new GroupChoice(g.Id, g.Name)).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>What a campaign can be made of: templates, lists and transports by name, and the campaign groups.</summary>
+    public async Task<CampaignChoices> ChoicesAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return new CampaignChoices(
+            await db.Templates.AsNoTracking().OrderBy(t => t.Name).Select(t => new GroupChoice(t.Id, t.Name)).ToListAsync(cancellationToken),
+            await db.Lists.AsNoTracking().OrderBy(l => l.Name).Select(l => new GroupChoice(l.Id, l.Name)).ToListAsync(cancellationToken),
+            await db.Transports.AsNoTracking().OrderBy(t => t.Name).Select(t => new GroupChoice(t.Id, t.Name)).ToListAsync(cancellationToken),
+            await GroupsAsync(cancellationToken));
+    }
+
+    /// <summary>The dashboard's view: today's totals, the running and pending campaigns, and those that paused themselves.</summary>
+    public async Task<DashboardView> DashboardAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var running = await db.Campaigns.AsNoTracking()
+            .Where(c => c.State == CampaignState.Running || c.State == CampaignState.Pending)
+            .OrderBy(c => c.Id).ToListAsync(cancellationToken);
+        // A pause with a reason is one the campaign took itself (errors, a transport or a full disk).
+        var paused = await db.Campaigns.AsNoTracking()
+            .Where(c => c.State == CampaignState.Paused && c.StateReason != null)
+            .OrderByDescending(c => c.Id).Take(20).ToListAsync(cancellationToken);
+        return new DashboardView(await TodayAsync(now, cancellationToken), running, paused);
+    }
+
+    /// <summary>Today's (UTC) totals over every campaign.</summary>
+    public async Task<SendingDay> TodayAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var day = SendingDay.DayOf(now);
+        return await db.SendingDays.AsNoTracking().FirstOrDefaultAsync(d => d.Day == day, cancellationToken) ?? new SendingDay { Day = day };
     }
 
     public async Task<Campaign?> FindAsync(int id, CancellationToken cancellationToken)

@@ -17,6 +17,7 @@ public static class MailServiceCollectionExtensions
         services.AddSingleton<IMailTransports>(sp => sp.GetRequiredService<TransportRegistry>());
         services.AddSingleton<TransportConnectionTester>();
         services.AddSingleton<Dkim.TransportDkimKeys>();
+        services.AddSingleton<TransportService>();
         return services;
     }
 }

@@ -34,6 +34,7 @@ public sealed class CampaignPageTests : BunitContext, IClassFixture<AdminApp>, I
         Services.AddSingleton(app.Services.GetRequiredService<CampaignCatalog>());
         Services.AddSingleton(app.Services.GetRequiredService<Triton.Core.Transfer.TransferService>());
         Services.AddSingleton(app.Services.GetRequiredService<Triton.Core.Archive.MessageArchive>());
+        Services.AddSingleton(app.Services.GetRequiredService<UserPreferences>());
         auth = AddAuthorization();
         SetRendererInfo(new RendererInfo("Server", isInteractive: true));
     }
@@ -96,14 +97,14 @@ public sealed class CampaignPageTests : BunitContext, IClassFixture<AdminApp>, I
             Assert.Equal("16", Counter(page, "inflight"));
             Assert.Equal("42.5", Counter(page, "rate"));
             Assert.Equal("1m 15s", Counter(page, "eta"));
-        });
+        }, TimeSpan.FromSeconds(10));
         Assert.True(Button(page, "Run").HasAttribute("disabled"));
         Assert.False(Button(page, "Pause").HasAttribute("disabled"));
         Assert.False(Button(page, "Retry failed").HasAttribute("disabled"));
 
         // A pause the database has not taken yet says so.
         feed.Publish(new CampaignProgressEvent(id, CampaignState.Running, "Pausing: the disk is full", 1000, 600, 260, 7, 3, 2, 0, 0, null, DateTimeOffset.UtcNow));
-        page.WaitForAssertion(() => Assert.Contains("Pausing: the disk is full", page.Find("[data-state-reason]").TextContent));
+        page.WaitForAssertion(() => Assert.Contains("Pausing: the disk is full", page.Find("[data-state-reason]").TextContent), TimeSpan.FromSeconds(10));
     }
 
     [Fact]

@@ -6,7 +6,10 @@ using Triton.Web.Access;
 
 namespace Triton.Tests.Security;
 
-/// <summary>Admins manage users through /users; each change ends the changed user's sessions at once.</summary>
+/// <summary>
+/// Admins manage users through the users page, which calls UserAdministration as here; each change ends
+/// the changed user's sessions at once.
+/// </summary>
 public sealed class UserAdministrationTests : IClassFixture<UserAdministrationTests.UsersApp>
 {
     public sealed class UsersApp() : IDisposable
@@ -26,10 +29,8 @@ public sealed class UserAdministrationTests : IClassFixture<UserAdministrationTe
         using var editor = await app.SignInAsync(email, password);
         Assert.Equal(HttpStatusCode.OK, (await editor.GetAsync("/campaigns/new")).StatusCode);
 
-        using var admin = await app.SignedInAsync();
-        var changed = await PostAsync(admin, $"/users/{await IdOfAsync(email)}/role", new() { ["role"] = AdminRoles.Viewer });
-        Assert.Equal(HttpStatusCode.Redirect, changed.StatusCode);
-        Assert.Contains("notice=", AdminForm.Location(changed));
+        var changed = await AsAdminAsync(async (admin, me) => await admin.ChangeRoleAsync(me, await IdOfAsync(email), AdminRoles.Viewer, default));
+        Assert.Equal(UserChangeStatus.Done, changed.Status);
 
         // The old session is over: back to the sign-in page, not a 403 with stale rights.
         var after = await editor.GetAsync("/campaigns");
@@ -45,14 +46,12 @@ public sealed class UserAdministrationTests : IClassFixture<UserAdministrationTe
     {
         var (email, password) = await app.CreateUserAsync(AdminRoles.Viewer);
         using var viewer = await app.SignInAsync(email, password);
-        using var admin = await app.SignedInAsync();
-
-        var tooShort = await PostAsync(admin, $"/users/{await IdOfAsync(email)}/password", new() { ["password"] = "short" });
-        Assert.Contains("error=", AdminForm.Location(tooShort));
+        var tooShort = await AsAdminAsync(async (admin, me) => await admin.ResetPasswordAsync(me, await IdOfAsync(email), "short", default));
+        Assert.Equal(UserChangeStatus.Refused, tooShort.Status);
         Assert.Equal(HttpStatusCode.OK, (await viewer.GetAsync("/campaigns")).StatusCode);
 
-        var reset = await PostAsync(admin, $"/users/{await IdOfAsync(email)}/password", new() { ["password"] = "A-New-Passw0rd-1" });
-        Assert.Contains("notice=", AdminForm.Location(reset));
+        var reset = await AsAdminAsync(async (admin, me) => await admin.ResetPasswordAsync(me, await IdOfAsync(email), "A-New-Passw0rd-1", default));
+        Assert.Equal(UserChangeStatus.Done, reset.Status);
         Assert.Equal(HttpStatusCode.Redirect, (await viewer.GetAsync("/campaigns")).StatusCode);
         using var signedIn = await app.SignInAsync(email, "A-New-Passw0rd-1");
     }
@@ -69,8 +68,8 @@ public sealed class UserAdministrationTests : IClassFixture<UserAdministrationTe
 
         using var admin = await app.SignedInAsync();
         Assert.Contains(email, await admin.GetStringAsync("/users"));
-        var unlocked = await PostAsync(admin, $"/users/{await IdOfAsync(email)}/unlock", []);
-        Assert.Contains("notice=", AdminForm.Location(unlocked));
+        var unlocked = await AsAdminAsync(async (admin, me) => await admin.UnlockAsync(me, await IdOfAsync(email), default));
+        Assert.Equal(UserChangeStatus.Done, unlocked.Status);
         using var signedIn = await app.SignInAsync(email, password);
     }
 
@@ -79,21 +78,19 @@ public sealed class UserAdministrationTests : IClassFixture<UserAdministrationTe
     {
         var (email, password) = await app.CreateUserAsync(AdminRoles.Viewer);
         using var viewer = await app.SignInAsync(email, password);
-        using var admin = await app.SignedInAsync();
-        var deleted = await PostAsync(admin, $"/users/{await IdOfAsync(email)}/delete", []);
-        Assert.Contains("notice=", AdminForm.Location(deleted));
+        var deleted = await AsAdminAsync(async (admin, me) => await admin.DeleteAsync(me, await IdOfAsync(email), default));
+        Assert.Equal(UserChangeStatus.Done, deleted.Status);
         Assert.Equal(HttpStatusCode.Redirect, (await viewer.GetAsync("/campaigns")).StatusCode);
         Assert.Null(await FindAsync(email));
 
         var me = await IdOfAsync(SecurityApp.AdminEmail);
-        Assert.Contains("error=", AdminForm.Location(await PostAsync(admin, $"/users/{me}/delete", [])));
-        Assert.Contains("error=", AdminForm.Location(await PostAsync(admin, $"/users/{me}/role", new() { ["role"] = AdminRoles.Viewer })));
+        Assert.Equal(UserChangeStatus.Refused, (await AsAdminAsync((admin, principal) => admin.DeleteAsync(principal, me, default))).Status);
+        Assert.Equal(UserChangeStatus.Refused, (await AsAdminAsync((admin, principal) => admin.ChangeRoleAsync(principal, me, AdminRoles.Viewer, default))).Status);
         Assert.NotNull(await FindAsync(SecurityApp.AdminEmail));
 
         // Another admin cannot remove the last other admin either, once only one would be left.
         var (otherEmail, otherPassword) = await app.CreateUserAsync(AdminRoles.Admin);
-        using var other = await app.SignInAsync(otherEmail, otherPassword);
-        Assert.Contains("notice=", AdminForm.Location(await PostAsync(other, $"/users/{me}/role", new() { ["role"] = AdminRoles.Editor })));
+        Assert.Equal(UserChangeStatus.Done, (await AsAdminAsync((admin, principal) => admin.ChangeRoleAsync(principal, me, AdminRoles.Editor, default), otherEmail)).Status);
         using var stillAdmin = await app.SignInAsync(otherEmail, otherPassword);
         using var scope = app.Services.CreateScope();
         var admins = scope.ServiceProvider.GetRequiredService<UserAdministration>();
@@ -108,24 +105,34 @@ public sealed class UserAdministrationTests : IClassFixture<UserAdministrationTe
     }
 
     [Fact]
-    public async Task Each_user_changes_their_own_password_and_their_other_sessions_end()
+    public async Task Each_user_changes_their_own_password_and_every_session_ends()
     {
         var (email, password) = await app.CreateUserAsync(AdminRoles.Viewer);
         using var here = await app.SignInAsync(email, password);
         using var elsewhere = await app.SignInAsync(email, password);
 
-        var wrong = await AdminForm.PostAsync(here, "/settings", "password", new() { ["Password.Current"] = "not-it-at-all", ["Password.New"] = "Changed-Passw0rd-2" });
-        Assert.Contains("current password is wrong", await wrong.Content.ReadAsStringAsync());
-
-        var changed = await AdminForm.PostAsync(here, "/settings", "password", new() { ["Password.Current"] = password, ["Password.New"] = "Changed-Passw0rd-2" });
-        Assert.Contains("Your password was changed", await changed.Content.ReadAsStringAsync());
+        // As the settings page does: a circuit cannot renew its cookie, so this session ends as well.
+        var wrong = await AsUserAsync(email, (admin, me) => admin.ChangeOwnPasswordAsync(me, "not-it-at-all", "Changed-Passw0rd-2", renewThisSession: false));
+        Assert.Contains("current password is wrong", wrong.Message);
         Assert.Equal(HttpStatusCode.OK, (await here.GetAsync("/settings")).StatusCode);
+
+        var changed = await AsUserAsync(email, (admin, me) => admin.ChangeOwnPasswordAsync(me, password, "Changed-Passw0rd-2", renewThisSession: false));
+        Assert.Equal(UserChangeStatus.Done, changed.Status);
+        Assert.Equal(HttpStatusCode.Redirect, (await here.GetAsync("/settings")).StatusCode);
         Assert.Equal(HttpStatusCode.Redirect, (await elsewhere.GetAsync("/settings")).StatusCode);
         using var signedIn = await app.SignInAsync(email, "Changed-Passw0rd-2");
     }
 
-    private static Task<HttpResponseMessage> PostAsync(HttpClient client, string path, Dictionary<string, string> fields) =>
-        AdminForm.PostAsync(client, path, "", fields, tokenPage: "/users");
+    /// <summary>What the users page does: the service, in a scope of its own, acting as a signed-in admin.</summary>
+    private Task<UserChange> AsAdminAsync(Func<UserAdministration, System.Security.Claims.ClaimsPrincipal, Task<UserChange>> change, string email = SecurityApp.AdminEmail) =>
+        AsUserAsync(email, change);
+
+    private async Task<UserChange> AsUserAsync(string email, Func<UserAdministration, System.Security.Claims.ClaimsPrincipal, Task<UserChange>> change)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var principal = await scope.ServiceProvider.GetRequiredService<SignInManager<AdminUser>>().CreateUserPrincipalAsync((await FindAsync(email))!);
+        return await change(scope.ServiceProvider.GetRequiredService<UserAdministration>(), principal);
+    }
 
     private async Task<AdminUser?> FindAsync(string email)
     {

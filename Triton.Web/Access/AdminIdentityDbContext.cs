@@ -19,6 +19,7 @@ public sealed class AdminIdentityDbContext(DbContextOptions<AdminIdentityDbConte
         {
             user.Property(u => u.DefaultTestRecipient).HasMaxLength(320);
             user.Property(u => u.PageSize).HasDefaultValue(50);
+            user.Property(u => u.TimeZone).HasMaxLength(100);
         });
     }
 }

@@ -10,6 +10,9 @@ public sealed class AdminUser : IdentityUser
 
     /// <summary>Rows per page in the admin's tables.</summary>
     public int PageSize { get; set; } = 50;
+
+    /// <summary>The user's time zone (IANA or Windows id): times are shown and schedules entered in it. Null: UTC.</summary>
+    public string? TimeZone { get; set; }
 }
 
 /// <summary>The three roles; each one can do what the one after it can.</summary>

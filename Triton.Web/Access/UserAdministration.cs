@@ -102,8 +102,11 @@ public sealed class UserAdministration(
         return UserChange.From(result, $"Deleted {user.Email}.");
     }
 
-    /// <summary>A user changes their own password; their other sessions end, this one is renewed.</summary>
-    public async Task<UserChange> ChangeOwnPasswordAsync(ClaimsPrincipal me, string currentPassword, string newPassword)
+    /// <summary>
+    /// A user changes their own password; their other sessions end. A plain request renews this one's cookie;
+    /// an interactive page cannot set cookies (<paramref name="renewThisSession"/> false), so its session ends too.
+    /// </summary>
+    public async Task<UserChange> ChangeOwnPasswordAsync(ClaimsPrincipal me, string currentPassword, string newPassword, bool renewThisSession = true)
     {
         if (await users.GetUserAsync(me) is not { } user) return UserChange.NotFound;
         var result = await users.ChangePasswordAsync(user, currentPassword ?? "", newPassword ?? "");
@@ -111,6 +114,7 @@ public sealed class UserAdministration(
             return UserChange.Refused(result.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.PasswordMismatch))
                 ? "The current password is wrong."
                 : string.Join(" ", result.Errors.Select(e => e.Description)));
+        if (!renewThisSession) return UserChange.Done("Your password was changed; sign in again with the new one.");
         await signIn.RefreshSignInAsync(user);
         return UserChange.Done("Your password was changed; your other sessions have ended.");
     }

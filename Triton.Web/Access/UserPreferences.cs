@@ -3,29 +3,65 @@ using Microsoft.AspNetCore.Identity;
 
 namespace Triton.Web.Access;
 
+/// <summary>A user's own settings: rows per page, the default test recipient and the time zone.</summary>
+public sealed record UserSettings(int PageSize, string? DefaultTestRecipient, string? TimeZone)
+{
+    /// <summary>The time zone to show times in and read entered times from; UTC when unset or unknown.</summary>
+    public TimeZoneInfo Zone => UserPreferences.ZoneOf(TimeZone);
+}
+
 /// <summary>
-/// A signed-in user's own settings as interactive pages need them. Each read takes its own scope, so a
-/// long-lived page (a circuit) holds no Identity context between reads.
+/// A signed-in user's own settings as interactive pages need them. Each read and write takes its own
+/// scope, so a long-lived page (a circuit) holds no Identity context between calls.
 /// </summary>
 public sealed class UserPreferences(IServiceScopeFactory scopes)
 {
     /// <summary>Rows per page when the user has no setting (or is not found).</summary>
     public const int DefaultPageSize = 25;
+    public const int MinPageSize = 10;
+    public const int MaxPageSize = 500;
 
-    public async Task<int> PageSizeAsync(ClaimsPrincipal principal)
+    public async Task<int> PageSizeAsync(ClaimsPrincipal principal) => (await ReadAsync(principal)).PageSize;
+
+    public async Task<UserSettings> ReadAsync(ClaimsPrincipal principal)
     {
         await using var scope = scopes.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<AdminUser>>();
         var user = await users.GetUserAsync(principal);
-        return user?.PageSize is int size and > 0 ? Math.Min(size, 500) : DefaultPageSize;
+        var pageSize = user?.PageSize is int size and > 0 ? Math.Min(size, MaxPageSize) : DefaultPageSize;
+        return new UserSettings(pageSize, user?.DefaultTestRecipient, user?.TimeZone);
     }
 
     /// <summary>Where the user's test sends go unless they type another address; null when unset.</summary>
-    public async Task<string?> DefaultTestRecipientAsync(ClaimsPrincipal principal)
+    public async Task<string?> DefaultTestRecipientAsync(ClaimsPrincipal principal) => (await ReadAsync(principal)).DefaultTestRecipient;
+
+    /// <summary>Saves the user's settings; the value is the field errors (empty when saved).</summary>
+    public async Task<IReadOnlyDictionary<string, string>> SaveAsync(ClaimsPrincipal principal, UserSettings settings)
     {
+        var errors = new Dictionary<string, string>();
+        if (settings.PageSize is < MinPageSize or > MaxPageSize)
+            errors["pageSize"] = $"The page size is between {MinPageSize} and {MaxPageSize}.";
+        var recipient = string.IsNullOrWhiteSpace(settings.DefaultTestRecipient) ? null : settings.DefaultTestRecipient.Trim();
+        if (recipient is not null && (recipient.Length > 320 || !System.Net.Mail.MailAddress.TryCreate(recipient, out _)))
+            errors["defaultTestRecipient"] = "Enter an email address, or leave it blank.";
+        var zone = string.IsNullOrWhiteSpace(settings.TimeZone) ? null : settings.TimeZone.Trim();
+        if (zone is not null && !TimeZoneInfo.TryFindSystemTimeZoneById(zone, out _))
+            errors["timeZone"] = $"'{zone}' is not a time zone this server knows.";
+        if (errors.Count > 0) return errors;
+
         await using var scope = scopes.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<AdminUser>>();
-        var user = await users.GetUserAsync(principal);
-        return string.IsNullOrWhiteSpace(user?.DefaultTestRecipient) ? null : user.DefaultTestRecipient;
+        if (await users.GetUserAsync(principal) is not { } user)
+            return new Dictionary<string, string> { [""] = "Your account no longer exists." };
+        user.PageSize = settings.PageSize;
+        user.DefaultTestRecipient = recipient;
+        user.TimeZone = zone;
+        var result = await users.UpdateAsync(user);
+        if (!result.Succeeded) errors[""] = string.Join(" ", result.Errors.Select(e => e.Description));
+        return errors;
     }
+
+    /// <summary>The zone of an id, UTC when the id is unset or unknown here.</summary>
+    public static TimeZoneInfo ZoneOf(string? id) =>
+        id is { Length: > 0 } && TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) ? zone : TimeZoneInfo.Utc;
 }

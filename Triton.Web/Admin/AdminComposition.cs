@@ -96,7 +96,6 @@ public static class AdminComposition
             .Add(RequireSignedInUserOnCircuits);
         app.MapHub<ProgressHub>(ProgressHub.Path);
         app.MapAdminForms();
-        app.MapAccessAdmin();
         app.MapListExport();
         app.MapTransferAdmin();
         return app;

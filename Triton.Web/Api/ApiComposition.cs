@@ -35,8 +35,6 @@ public static class ApiComposition
         // Before the conflict handler: a write refused by a full disk is not an edit conflict.
         services.AddExceptionHandler<StorageProblemHandler>();
         services.AddExceptionHandler<ConflictProblemHandler>();
-        services.AddScoped<IValidator<GroupInput>, GroupInputValidator>();
-        services.AddScoped<IValidator<TransportInput>, TransportInputValidator>();
         services.AddScoped<CampaignReader>();
         return services;
     }

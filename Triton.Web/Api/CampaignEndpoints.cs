@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Triton.Core;
 using Triton.Core.Campaigns;
 
 namespace Triton.Web.Api;
@@ -17,34 +18,27 @@ public static class CampaignEndpoints
             await reader.ReadAsync(id, ct) is { } campaign ? TypedResults.Ok(campaign) : ApiResults.NotFound("campaign"));
 
         campaigns.MapPost("/", async Task<IResult> (CampaignInput? input, CampaignService service, CampaignReader reader, CancellationToken ct) =>
-            input is null ? ValidationFilter.BodyRequired() : await service.CreateAsync(input, ct) switch
-            {
-                CampaignSaveResult.Saved saved => TypedResults.Created($"/api/campaigns/{saved.Id}", await reader.ReadAsync(saved.Id, ct)),
-                var other => Refused(other),
-            });
+        {
+            if (input is null) return ValidationFilter.BodyRequired();
+            var result = await service.CreateAsync(input, ct);
+            return result.Status == ServiceStatus.Saved
+                ? TypedResults.Created($"/api/campaigns/{result.Value}", await reader.ReadAsync(result.Value, ct))
+                : result.ToHttp("campaign", id => id);
+        });
 
         campaigns.MapPut("/{id:int}", async Task<IResult> (int id, CampaignInput? input, CampaignService service, CampaignReader reader, CancellationToken ct) =>
-            input is null ? ValidationFilter.BodyRequired() : await service.UpdateAsync(id, input, ct) switch
-            {
-                CampaignSaveResult.Saved => TypedResults.Ok(await reader.ReadAsync(id, ct)),
-                var other => Refused(other),
-            });
+        {
+            if (input is null) return ValidationFilter.BodyRequired();
+            var result = await service.UpdateAsync(id, input, ct);
+            return result.Status == ServiceStatus.Saved ? TypedResults.Ok(await reader.ReadAsync(id, ct)) : result.ToHttp("campaign", i => i);
+        });
 
         campaigns.MapDelete("/{id:int}", async Task<IResult> (int id, CampaignService service, CancellationToken ct) =>
-            await service.DeleteAsync(id, ct) switch
-            {
-                CampaignSaveResult.Saved => TypedResults.NoContent(),
-                var other => Refused(other),
-            });
+        {
+            var result = await service.DeleteAsync(id, ct);
+            return result.Status == ServiceStatus.Saved ? TypedResults.NoContent() : result.ToHttp("campaign", i => i);
+        });
 
         return campaigns;
     }
-
-    private static IResult Refused(CampaignSaveResult result) => result switch
-    {
-        CampaignSaveResult.NotFound => ApiResults.NotFound("campaign"),
-        CampaignSaveResult.Conflict conflict => ApiResults.Conflict(conflict.Reason, "state"),
-        CampaignSaveResult.Invalid invalid => ValidationFilter.Problem(invalid.Errors),
-        _ => throw new InvalidOperationException($"Unexpected result {result}."),
-    };
 }

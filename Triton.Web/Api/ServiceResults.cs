@@ -11,6 +11,6 @@ public static class ServiceResults
         ServiceStatus.Saved => TypedResults.Ok(view(result.Value!)),
         ServiceStatus.NotFound => ApiResults.NotFound(what),
         ServiceStatus.Invalid => TypedResults.ValidationProblem(result.Errors!),
-        _ => ApiResults.Conflict(result.Reason!),
+        _ => ApiResults.Conflict(result.Reason!, result.Field),
     };
 }

@@ -1,8 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
-using Triton.Core.Data;
+using Triton.Core;
 using Triton.Core.Domain;
-using Triton.Core.Groups;
 using Triton.Core.Mail;
 
 namespace Triton.Web.Api;
@@ -20,66 +18,35 @@ public sealed record TransportResponse(
         t.DkimDomain, t.DkimSelector, t.ProtectedDkimPrivateKey is not null, t.AcceptSelfSignedCertificate, t.AllowAuthWithoutTls, group, t.UpdatedAt);
 }
 
+/// <summary>Transports as a resource; every read and change through <see cref="TransportService"/> (writes need the admin scope).</summary>
 public static class TransportEndpoints
 {
     public static void MapTransportEndpoints(this RouteGroupBuilder api)
     {
         var transports = api.MapGroup("/transports");
 
-        transports.MapGet("/", async (TritonDbContext db, CancellationToken ct) =>
+        transports.MapGet("/", async (TransportService service, CancellationToken ct) =>
+            TypedResults.Ok((await service.ListAsync(ct)).Select(View).ToList()));
+
+        transports.MapGet("/{id:int}", async Task<Results<Ok<TransportResponse>, ProblemHttpResult>> (int id, TransportService service, CancellationToken ct) =>
+            await service.FindAsync(id, ct) is { } saved ? TypedResults.Ok(View(saved)) : ApiResults.NotFound("transport"));
+
+        transports.MapPost("/", async (TransportInput? input, TransportService service, CancellationToken ct) =>
         {
-            var rows = await db.Transports.AsNoTracking().OrderBy(t => t.Name).ToListAsync(ct);
-            var groups = await GroupNamesAsync(db, ct);
-            return TypedResults.Ok(rows.Select(t => TransportResponse.From(t, NameOf(groups, t.GroupId))).ToList());
+            if (input is null) return ValidationFilter.BodyRequired();
+            var result = await service.CreateAsync(input, ct);
+            return result.ToHttp("transport", View, result.Value is { } saved ? $"/api/transports/{saved.Transport.Id}" : null);
         });
 
-        transports.MapGet("/{id:int}", async Task<Results<Ok<TransportResponse>, ProblemHttpResult>> (int id, TritonDbContext db, CancellationToken ct) =>
-        {
-            var transport = await db.Transports.AsNoTracking().FirstOrDefaultAsync(t => t.Id == id, ct);
-            if (transport is null) return ApiResults.NotFound("transport");
-            return TypedResults.Ok(TransportResponse.From(transport, await GroupNameAsync(db, transport.GroupId, ct)));
-        });
+        transports.MapPut("/{id:int}", async (int id, TransportInput? input, TransportService service, CancellationToken ct) =>
+            input is null ? ValidationFilter.BodyRequired() : (await service.UpdateAsync(id, input, ct)).ToHttp("transport", View));
 
-        transports.MapPost("/", async (TransportInput input, TritonDbContext db, TransportPasswords passwords, TimeProvider time, CancellationToken ct) =>
+        transports.MapDelete("/{id:int}", async (int id, TransportService service, CancellationToken ct) =>
         {
-            var transport = new Transport { Name = "" };
-            var groupId = await GroupNames.FindAsync(db, GroupScope.Transport, input.Group, ct);
-            input.ApplyTo(transport, groupId, passwords, time.GetUtcNow());
-            db.Transports.Add(transport);
-            await db.SaveChangesAsync(ct);
-            return TypedResults.Created($"/api/transports/{transport.Id}", TransportResponse.From(transport, await GroupNameAsync(db, groupId, ct)));
-        }).Validated<TransportInput>();
-
-        transports.MapPut("/{id:int}", async Task<Results<Ok<TransportResponse>, ProblemHttpResult>> (
-            int id, TransportInput input, TritonDbContext db, TransportPasswords passwords, TimeProvider time, CancellationToken ct) =>
-        {
-            var transport = await db.Transports.FirstOrDefaultAsync(t => t.Id == id, ct);
-            if (transport is null) return ApiResults.NotFound("transport");
-            var groupId = await GroupNames.FindAsync(db, GroupScope.Transport, input.Group, ct);
-            input.ApplyTo(transport, groupId, passwords, time.GetUtcNow());
-            await db.SaveChangesAsync(ct);
-            return TypedResults.Ok(TransportResponse.From(transport, await GroupNameAsync(db, groupId, ct)));
-        }).Validated<TransportInput>();
-
-        transports.MapDelete("/{id:int}", async Task<Results<NoContent, ProblemHttpResult>> (int id, TritonDbContext db, CancellationToken ct) =>
-        {
-            var transport = await db.Transports.FirstOrDefaultAsync(t => t.Id == id, ct);
-            if (transport is null) return ApiResults.NotFound("transport");
-            var users = await db.Campaigns.Where(c => c.TransportId == id).OrderBy(c => c.Name).Select(c => c.Name).Take(5).ToListAsync(ct);
-            if (users.Count > 0)
-                return ApiResults.Conflict($"Campaigns use this transport: {string.Join(", ", users)}.");
-            db.Transports.Remove(transport);
-            await db.SaveChangesAsync(ct);
-            return TypedResults.NoContent();
+            var result = await service.DeleteAsync(id, ct);
+            return result.Status == ServiceStatus.Saved ? Results.NoContent() : result.ToHttp("transport", i => i);
         });
     }
 
-    private static Task<Dictionary<int, string>> GroupNamesAsync(TritonDbContext db, CancellationToken ct) =>
-        db.Groups.AsNoTracking().Where(g => g.Scope == GroupScope.Transport).ToDictionaryAsync(g => g.Id, g => g.Name, ct);
-
-    private static async Task<string?> GroupNameAsync(TritonDbContext db, int? groupId, CancellationToken ct) =>
-        groupId is null ? null : await db.Groups.Where(g => g.Id == groupId).Select(g => g.Name).FirstOrDefaultAsync(ct);
-
-    private static string? NameOf(Dictionary<int, string> groups, int? id) =>
-        id is int key && groups.TryGetValue(key, out var name) ? name : null;
+    private static TransportResponse View(SavedTransport saved) => TransportResponse.From(saved.Transport, saved.Group);
 }

@@ -1,12 +1,23 @@
 using System.Text.Json;
 using Triton.Core.Campaigns;
 using Triton.Core.Domain;
+using Triton.Web.Components.Forms;
 
 namespace Triton.Web.Components.Campaigns;
 
+/// <summary>A custom header or variable as a row of the editor's tables.</summary>
+public sealed class NameValueRow
+{
+    public string Name { get; set; } = "";
+    public string Value { get; set; } = "";
+
+    /// <summary>Variables only: the value is JSON (a number, true, an object…) rather than text.</summary>
+    public bool IsJson { get; set; }
+}
+
 /// <summary>
-/// The campaign form as HTML posts it: text fields that convert to the API's CampaignInput, so the
-/// same validator checks both.
+/// The campaign editor's fields. It converts to the API's CampaignInput, so the same validator checks
+/// both; the schedule is entered in the user's time zone and stored as UTC.
 /// </summary>
 public sealed class CampaignFormModel
 {
@@ -17,72 +28,85 @@ public sealed class CampaignFormModel
     public int? ListId { get; set; }
     public int? TransportId { get; set; }
     public int? TrackingCategoryId { get; set; }
-    /// <summary>One subject per line.</summary>
-    public string? Subjects { get; set; }
+    public List<string> Subjects { get; set; } = [""];
     public string SubjectMode { get; set; } = "static";
     public string? FromAddress { get; set; }
     public string? FromName { get; set; }
-    /// <summary>UTC, as the datetime-local field sends it.</summary>
-    public DateTime? ScheduleAt { get; set; }
+
+    /// <summary>The day and time of the schedule on the user's wall clock (their time zone).</summary>
+    public DateTime? ScheduleDate { get; set; }
+    public TimeSpan? ScheduleTime { get; set; }
     public int? MaxStartDelayMinutes { get; set; }
-    /// <summary>One "Name: value" per line.</summary>
-    public string? CustomHeaders { get; set; }
-    public string? CustomVariables { get; set; } = "{}";
+    public List<NameValueRow> CustomHeaders { get; set; } = [];
+    public List<NameValueRow> CustomVariables { get; set; } = [];
     public int? Concurrency { get; set; } = 16;
 
-    public static CampaignFormModel From(Campaign c, string? groupName) => new()
+    public static CampaignFormModel From(Campaign c, string? groupName, TimeZoneInfo zone)
     {
-        Name = c.Name, Description = c.Description, Group = groupName, TemplateId = c.TemplateId, ListId = c.ListId,
-        TransportId = c.TransportId, TrackingCategoryId = c.TrackingCategoryId, Subjects = string.Join('\n', c.Subjects),
-        SubjectMode = c.SubjectMode.ToString().ToLowerInvariant(), FromAddress = c.FromAddress, FromName = c.FromName,
-        ScheduleAt = c.ScheduleAt?.UtcDateTime, MaxStartDelayMinutes = c.MaxStartDelayMinutes,
-        CustomHeaders = string.Join('\n', c.CustomHeaders.Select(h => $"{h.Key}: {h.Value}")),
-        CustomVariables = c.CustomVariables, Concurrency = c.Concurrency,
-    };
+        var local = c.ScheduleAt is { } at ? ZonedTime.ToLocal(at, zone) : (DateTime?)null;
+        return new()
+        {
+            Name = c.Name, Description = c.Description, Group = groupName, TemplateId = c.TemplateId, ListId = c.ListId,
+            TransportId = c.TransportId, TrackingCategoryId = c.TrackingCategoryId,
+            Subjects = c.Subjects.Count > 0 ? [.. c.Subjects] : [""],
+            SubjectMode = EnumNames.Name(c.SubjectMode), FromAddress = c.FromAddress, FromName = c.FromName,
+            ScheduleDate = local?.Date, ScheduleTime = local?.TimeOfDay, MaxStartDelayMinutes = c.MaxStartDelayMinutes,
+            CustomHeaders = c.CustomHeaders.Select(h => new NameValueRow { Name = h.Key, Value = h.Value }).ToList(),
+            CustomVariables = VariablesOf(c.CustomVariables), Concurrency = c.Concurrency,
+        };
+    }
 
-    /// <summary>The API input, or the field-level errors of text that does not even parse.</summary>
-    public CampaignInput ToInput(IDictionary<string, List<string>> errors)
+    /// <summary>The API input, with the field errors of values that do not even convert (a JSON value that is not JSON).</summary>
+    public CampaignInput ToInput(TimeZoneInfo zone, IDictionary<string, string[]> errors)
     {
         var headers = new Dictionary<string, string>();
-        foreach (var line in Lines(CustomHeaders))
+        foreach (var row in CustomHeaders.Where(r => r.Name.Trim().Length > 0 || r.Value.Length > 0))
+            if (!headers.TryAdd(row.Name.Trim(), row.Value.Trim()))
+                errors["customHeaders"] = [$"The header '{row.Name.Trim()}' is there twice."];
+        var variables = new Dictionary<string, JsonElement>();
+        foreach (var row in CustomVariables.Where(r => r.Name.Trim().Length > 0 || r.Value.Length > 0))
         {
-            var colon = line.IndexOf(':');
-            if (colon <= 0) Add(errors, nameof(CustomHeaders), $"'{line}' is not 'Name: value'.");
-            else headers[line[..colon].Trim()] = line[(colon + 1)..].Trim();
-        }
-        JsonElement? variables = null;
-        if (!string.IsNullOrWhiteSpace(CustomVariables))
-        {
-            try { variables = JsonDocument.Parse(CustomVariables).RootElement.Clone(); }
-            catch (JsonException) { Add(errors, nameof(CustomVariables), "'Custom Variables' must be a JSON object."); }
+            JsonElement value;
+            try
+            {
+                value = row.IsJson ? JsonDocument.Parse(row.Value).RootElement.Clone() : JsonSerializer.SerializeToElement(row.Value);
+            }
+            catch (JsonException)
+            {
+                errors["customVariables"] = [$"The value of '{row.Name.Trim()}' is not JSON."];
+                continue;
+            }
+            if (!variables.TryAdd(row.Name.Trim(), value))
+                errors["customVariables"] = [$"The variable '{row.Name.Trim()}' is there twice."];
         }
         return new CampaignInput
         {
             Name = Name, Description = Description, Group = string.IsNullOrWhiteSpace(Group) ? null : Group,
             TemplateId = TemplateId, ListId = ListId, TransportId = TransportId, TrackingCategoryId = TrackingCategoryId,
-            Subjects = [.. Lines(Subjects)], SubjectMode = SubjectMode, FromAddress = FromAddress, FromName = FromName,
-            ScheduleAt = ScheduleAt is DateTime at ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) : null,
-            MaxStartDelayMinutes = MaxStartDelayMinutes, CustomHeaders = headers, CustomVariables = variables,
-            Concurrency = Concurrency,
+            Subjects = Subjects.Select(s => s.Trim()).Where(s => s.Length > 0).ToList(), SubjectMode = SubjectMode,
+            FromAddress = FromAddress, FromName = FromName,
+            ScheduleAt = ScheduleDate is { } day ? ZonedTime.ToUtc(day.Date + (ScheduleTime ?? TimeSpan.Zero), zone) : null,
+            MaxStartDelayMinutes = MaxStartDelayMinutes, CustomHeaders = headers,
+            CustomVariables = JsonSerializer.SerializeToElement(variables), Concurrency = Concurrency,
         };
     }
 
-    /// <summary>Maps a validator's property path (subjects[0], customHeaders['X']) to the form field.</summary>
-    public static string FieldOf(string propertyName)
+    /// <summary>The form field of a service error key (subjects[0], customHeaders['X'], scheduleAt); "" for the form as a whole.</summary>
+    public static string FieldOf(string key)
     {
-        var head = propertyName.Split('[', '.')[0];
+        var head = key.Split('[', '.')[0];
+        if (head.Equals("scheduleAt", StringComparison.OrdinalIgnoreCase)) return nameof(ScheduleDate);
         return typeof(CampaignFormModel).GetProperties()
             .FirstOrDefault(p => string.Equals(p.Name, head, StringComparison.OrdinalIgnoreCase))?.Name ?? "";
     }
 
-    private static IEnumerable<string> Lines(string? text) =>
-        (text ?? "").Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0);
-
-    private static void Add(IDictionary<string, List<string>> errors, string field, string message)
+    private static List<NameValueRow> VariablesOf(string? json)
     {
-        if (!errors.TryGetValue(field, out var list)) errors[field] = list = [];
-        list.Add(message);
+        if (string.IsNullOrWhiteSpace(json)) return [];
+        using var document = JsonDocument.Parse(json);
+        if (document.RootElement.ValueKind != JsonValueKind.Object) return [];
+        return document.RootElement.EnumerateObject().Select(p => p.Value.ValueKind == JsonValueKind.String
+            ? new NameValueRow { Name = p.Name, Value = p.Value.GetString()! }
+            : new NameValueRow { Name = p.Name, Value = p.Value.GetRawText(), IsJson = true }).ToList();
     }
-
-    public static void AddError(IDictionary<string, List<string>> errors, string field, string message) => Add(errors, field, message);
 }

@@ -4,20 +4,11 @@ using Triton.Core.Mail;
 namespace Triton.Web.Components.Transports;
 
 /// <summary>
-/// The transport form as HTML posts it. It converts to the API's TransportInput, so the same
-/// validator and mapping apply; the password is write-only (blank keeps the stored one).
+/// The transport editor's fields. It converts to the API's TransportInput, so the same validator and
+/// mapping apply; the password is write-only (blank keeps the stored one).
 /// </summary>
 public sealed class TransportFormModel
 {
-    /// <summary>The value of <see cref="Action"/> sent by the Test connection button.</summary>
-    public const string TestAction = "test";
-
-    /// <summary>The value of <see cref="Action"/> sent by the Generate key button.</summary>
-    public const string DkimKeyAction = "dkim-key";
-
-    /// <summary>Which button sent the form: <see cref="TestAction"/> tries the values without saving; anything else saves.</summary>
-    public string? Action { get; set; }
-
     public string? Name { get; set; }
     public string Kind { get; set; } = "smtp";
     public string? Group { get; set; }
