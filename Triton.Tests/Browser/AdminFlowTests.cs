@@ -119,26 +119,11 @@ public sealed class AdminFlowTests : IClassFixture<AdminFlowTests.EmptyApp>, ICl
 
     private string Url(string path) => path.StartsWith("http") ? path : new Uri(app.BaseAddress, path).ToString();
 
-    /// <summary>Opens an interactive page and waits for its circuit.</summary>
-    private async Task OpenAsync(IPage page, string path)
-    {
-        await page.GotoAsync(Url(path));
-        await Assertions.Expect(page.Locator("[data-interactive=\"true\"]").First).ToBeVisibleAsync(new() { Timeout = 15_000 });
-    }
+    private Task OpenAsync(IPage page, string path) => MudControls.OpenAsync(page, Url(path));
 
-    private static async Task FillAsync(IPage page, string label, string value)
-    {
-        var input = page.Locator(".mud-input-control").Filter(new() { Has = page.Locator("label", new() { HasTextString = label }) }).Locator("input").First;
-        await input.FillAsync(value);
-        await input.PressAsync("Tab");
-    }
+    private static Task FillAsync(IPage page, string label, string value) => MudControls.FillAsync(page, label, value);
 
-    private static async Task PickAsync(IPage page, string label, string option)
-    {
-        await page.Locator(".mud-select").Filter(new() { Has = page.Locator("label", new() { HasTextString = label }) }).First.ClickAsync();
-        await page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasTextString = option }).First.ClickAsync();
-        await Assertions.Expect(page.Locator(".mud-popover-open .mud-list-item")).ToHaveCountAsync(0);
-    }
+    private static Task PickAsync(IPage page, string label, string option) => MudControls.PickAsync(page, label, option);
 
     private static ILocator CampaignButton(IPage page, string name) =>
         page.Locator("[data-campaign-page]").GetByRole(AriaRole.Button, new() { Name = name, Exact = true });

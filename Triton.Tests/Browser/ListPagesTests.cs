@@ -95,13 +95,13 @@ public sealed partial class ListPagesTests : IClassFixture<AdminApp>, IClassFixt
         await page.ReloadAsync();
         await Assertions.Expect(page.Locator("[data-import-refusal]")).ToContainTextAsync("email");
 
-        await page.GotoAsync(new Uri(app.BaseAddress, "/campaigns/new").ToString());
-        await page.GetByLabel("Name", new() { Exact = true }).FillAsync("Browser campaign");
-        await page.GetByLabel("Template", new() { Exact = true }).SelectOptionAsync(new SelectOptionValue { Label = "browser template" });
-        await page.GetByLabel("List", new() { Exact = true }).SelectOptionAsync(new SelectOptionValue { Label = "Browser list" });
-        await page.GetByLabel("Transport", new() { Exact = true }).SelectOptionAsync(new SelectOptionValue { Label = "browser pickup" });
-        await page.GetByLabel("Subjects").FillAsync("Hello {{city}}");
-        await page.GetByLabel("From address").FillAsync("news@example.com");
+        await MudControls.OpenAsync(page, new Uri(app.BaseAddress, "/campaigns/new").ToString());
+        await MudControls.FillAsync(page, "Name", "Browser campaign");
+        await MudControls.PickAsync(page, "Template", "browser template");
+        await MudControls.PickAsync(page, "List", "Browser list");
+        await MudControls.PickAsync(page, "Transport", "browser pickup");
+        await MudControls.FillAsync(page, "Subject 1", "Hello {{city}}");
+        await MudControls.FillAsync(page, "From address", "news@example.com");
         await page.GetByRole(AriaRole.Button, new() { Name = "Create campaign" }).ClickAsync();
         await page.WaitForURLAsync(new Regex("/campaigns/\\d+$"));
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Browser campaign");

@@ -105,20 +105,15 @@ public sealed class TemplateEditorTests : IClassFixture<AdminApp>, IClassFixture
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await page.WaitForURLAsync("**/transports/new");
 
-        await Assertions.Expect(page.GetByLabel("Host")).ToBeVisibleAsync();
-        await Assertions.Expect(page.GetByLabel("Directory")).ToBeHiddenAsync();
-        await page.ScreenshotAsync(new() { Path = Path.Combine(ChromiumBrowser.ScreenshotDirectory, "transport-new-smtp.png"), FullPage = true });
-        await page.GetByLabel("Kind").SelectOptionAsync("pickup");
-        await Assertions.Expect(page.GetByLabel("Host")).ToBeHiddenAsync();
-        await Assertions.Expect(page.GetByLabel("Directory")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("[data-interactive=\"true\"]").First).ToBeVisibleAsync(new() { Timeout = 15_000 });
 
-        await page.GetByLabel("Name", new() { Exact = true }).FillAsync("Browser pickup");
-        await page.GetByLabel("Directory").FillAsync("browser-pickup");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Create transport" }).ClickAsync();
-        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/transports/\\d+\\?saved=true$"));
-        await Assertions.Expect(page.GetByLabel("Kind")).ToHaveValueAsync("pickup");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Test connection" }).ClickAsync();
-        await Assertions.Expect(page.Locator(".connection-report")).ToContainTextAsync("is writable");
-        await page.ScreenshotAsync(new() { Path = Path.Combine(ChromiumBrowser.ScreenshotDirectory, "transport-test-connection.png"), FullPage = true });
+        const string directory = "Pickup directory inside the data directory";
+        await Assertions.Expect(MudControls.Input(page, "Host")).ToBeVisibleAsync();
+        await Assertions.Expect(MudControls.Input(page, directory)).ToHaveCountAsync(0);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(ChromiumBrowser.ScreenshotDirectory, "transport-new-smtp.png"), FullPage = true });
+        await MudControls.PickAsync(page, "Kind", "pickup");
+        await Assertions.Expect(MudControls.Input(page, "Host")).ToHaveCountAsync(0);
+        await Assertions.Expect(MudControls.Input(page, directory)).ToBeVisibleAsync();
+        // Creating and testing a transport is the admin flow's (AdminFlowTests).
     }
 }
