@@ -6,6 +6,7 @@ using Triton.Core.Lists;
 using Triton.Core.Mail;
 using Triton.Core.Sending;
 using Triton.Core.Templates;
+using Triton.Core.Tracking;
 using Triton.Core.Triggers;
 
 namespace Triton.Core;
@@ -29,7 +30,7 @@ public static class TritonServiceCollectionExtensions
         services.AddSingleton<ApiKeyService>();
         services.AddSingleton<ApiKeyBootstrap>();
         services.AddSingleton<TemplateCache>();
-        services.AddSingleton<Tracking.TokenSigner>();
+        services.AddTritonTracking(configuration);
         services.AddTritonLists();
         services.AddTritonTriggers(configuration);
         return services;

@@ -13,6 +13,7 @@ public static class CampaignInputMapping
         campaign.ListId = input.ListId!.Value;
         campaign.TransportId = input.TransportId!.Value;
         campaign.TrackingCategoryId = input.TrackingCategoryId;
+        campaign.TrackingEnabled = input.Tracking ?? true;
         campaign.Subjects = [.. input.Subjects!];
         campaign.SubjectMode = EnumNames.TryParse<SubjectMode>(input.SubjectMode, out var mode) ? mode : SubjectMode.Static;
         campaign.FromAddress = input.FromAddress!.Trim();

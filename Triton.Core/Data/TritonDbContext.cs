@@ -21,6 +21,10 @@ public sealed class TritonDbContext(DbContextOptions<TritonDbContext> options) :
     public DbSet<Trigger> Triggers => Set<Trigger>();
     public DbSet<TransactionalMessage> Messages => Set<TransactionalMessage>();
     public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
+    public DbSet<TrackingDay> TrackingDays => Set<TrackingDay>();
+    public DbSet<TrackedSourceDay> TrackedSourceDays => Set<TrackedSourceDay>();
+    public DbSet<TrackedLink> TrackedLinks => Set<TrackedLink>();
+    public DbSet<TrackingFirst> TrackingFirsts => Set<TrackingFirst>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

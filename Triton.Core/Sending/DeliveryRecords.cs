@@ -39,4 +39,6 @@ public sealed record DeliveryResult(
     long NotBefore,
     int? SubjectIndex,
     bool IsError,
-    string? PauseReason = null);
+    string? PauseReason = null,
+    string? UserId = null,
+    int? TrackingCategoryId = null);

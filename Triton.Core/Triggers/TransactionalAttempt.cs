@@ -8,6 +8,8 @@ using Triton.Core.Domain;
 using Triton.Core.Mail;
 using Triton.Core.Sending;
 using Triton.Core.Templates;
+using Triton.Core.Tracking;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Triton.Core.Triggers;
 
@@ -21,6 +23,8 @@ public sealed class TransactionalAttempt(
     TemplateCache templates,
     TemplateCompiler compiler,
     IMailTransports transports,
+    TrackingLinks tracking,
+    TrackingStore trackingStore,
     EngineIdentity identity,
     TimeProvider time,
     IOptions<SendingOptions> options,
@@ -36,7 +40,11 @@ public sealed class TransactionalAttempt(
         if (outcome is not null) await RecordAsync(message, outcome, cancellationToken);
     }
 
-    private sealed record Outcome(MessageStatus Status, int Attempts, string? Reply, int? Code, long NotBefore, bool Sent);
+    private sealed record Outcome(MessageStatus Status, int Attempts, string? Reply, int? Code, long NotBefore, bool Sent)
+    {
+        /// <summary>The trigger's tracking category when it was sent: the send counts there.</summary>
+        public int? TrackingCategoryId { get; init; }
+    }
 
     private async Task<Outcome?> AttemptAsync(ClaimedMessage message, CancellationToken cancellationToken)
     {
@@ -51,7 +59,8 @@ public sealed class TransactionalAttempt(
         try
         {
             var composer = await ComposerAsync(db, trigger, cancellationToken);
-            outgoing = composer.Compose(message.Email, message.UserId, message.Fields, composer.SubjectPicker().Pick(null), extra: Extra(message));
+            outgoing = composer.Compose(message.Email, message.UserId, message.Fields, composer.SubjectPicker().Pick(null), extra: Extra(message),
+                trackingReference: message.Id);
         }
         catch (Exception exception) when (exception is TemplateCompileException or TemplateRenderException)
         {
@@ -70,7 +79,7 @@ public sealed class TransactionalAttempt(
             sent = new SendResult(SendOutcome.Transient, exception.Message);
         }
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        return sent.Outcome switch
+        return (sent.Outcome switch
         {
             SendOutcome.Accepted => new Outcome(MessageStatus.Sent, attempts, sent.Reply, sent.Code, 0, true),
             SendOutcome.Bounced => new Outcome(MessageStatus.Bounced, attempts, sent.Reply, sent.Code, 0, false),
@@ -80,7 +89,7 @@ public sealed class TransactionalAttempt(
             SendOutcome.Deferred => new Outcome(MessageStatus.Queued, message.Attempts, sent.Reply, sent.Code, now + 1000, false),
             // The transport (or Triton's own folder) cannot work: nobody's attempt is spent; it waits for the fix.
             _ => new Outcome(MessageStatus.Queued, message.Attempts, sent.Reply, sent.Code, now + 30_000, false),
-        };
+        }) with { TrackingCategoryId = trigger.TrackingCategoryId };
     }
 
     /// <summary>The event's name and variables over the trigger's variables; the recipient's own fields stay as they are.</summary>
@@ -96,7 +105,7 @@ public sealed class TransactionalAttempt(
     private async Task<MessageComposer> ComposerAsync(TritonDbContext db, Trigger trigger, CancellationToken cancellationToken)
     {
         if (_composers.TryGetValue(trigger.Id, out var cached) && cached.UpdatedAt == trigger.UpdatedAt) return cached.Composer;
-        var composer = await MessageComposer.CreateAsync(templates, compiler, db, MessageSource.Of(trigger), null, cancellationToken);
+        var composer = await MessageComposer.CreateAsync(templates, compiler, db, MessageSource.Of(trigger), null, cancellationToken, tracking);
         _composers[trigger.Id] = (trigger.UpdatedAt, composer);
         return composer;
     }
@@ -109,9 +118,10 @@ public sealed class TransactionalAttempt(
             try
             {
                 await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+                await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
                 var now = time.GetUtcNow();
                 var reply = outcome.Reply is { Length: > 1000 } longReply ? longReply[..1000] : outcome.Reply;
-                await db.Messages.Where(m => m.Id == message.Id && m.LeaseOwner == identity.Owner && m.Status == MessageStatus.Queued)
+                var recorded = await db.Messages.Where(m => m.Id == message.Id && m.LeaseOwner == identity.Owner && m.Status == MessageStatus.Queued)
                     .ExecuteUpdateAsync(s => s
                         .SetProperty(m => m.Status, outcome.Status)
                         .SetProperty(m => m.Attempts, outcome.Attempts)
@@ -122,6 +132,11 @@ public sealed class TransactionalAttempt(
                         .SetProperty(m => m.UpdatedAt, now)
                         .SetProperty(m => m.LeaseOwner, (string?)null)
                         .SetProperty(m => m.LeaseUntil, 0L), cancellationToken);
+                // The send counts in the tracking stats with the record, in its transaction.
+                if (recorded == 1 && outcome.Sent)
+                    await trackingStore.AddSentAsync(db.Database.GetDbConnection(), transaction.GetDbTransaction(),
+                        [new SentMessage(TrackedSource.Trigger, message.TriggerId, outcome.TrackingCategoryId, message.UserId)], cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
                 return;
             }
             catch (Exception exception) when (!cancellationToken.IsCancellationRequested)

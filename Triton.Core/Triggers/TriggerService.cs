@@ -65,6 +65,7 @@ public sealed class TriggerService(IDbContextFactory<TritonDbContext> contexts, 
         trigger.TemplateId = input.TemplateId!.Value;
         trigger.TransportId = input.TransportId!.Value;
         trigger.TrackingCategoryId = input.TrackingCategoryId;
+        trigger.TrackingEnabled = input.Tracking ?? true;
         trigger.Subjects = [.. input.Subjects!];
         trigger.SubjectMode = EnumNames.TryParse<SubjectMode>(input.SubjectMode, out var mode) ? mode : SubjectMode.Static;
         trigger.FromAddress = input.FromAddress!.Trim();
