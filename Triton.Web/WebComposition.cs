@@ -4,6 +4,7 @@ using Triton.Web.Admin;
 using Triton.Web.Api;
 using Triton.Web.Mail;
 using Triton.Web.Security;
+using Triton.Web.Tracking;
 
 namespace Triton.Web;
 
@@ -17,6 +18,7 @@ public static class WebComposition
         services.AddTritonAdmin();
         services.AddTritonSecurity(configuration);
         services.AddTritonSecretProtection(configuration);
+        services.AddTritonTrackingEndpoints();
         return services;
     }
 
@@ -34,6 +36,7 @@ public static class WebComposition
         app.UseTritonAdmin();
         app.MapTritonApi();
         app.MapCronEndpoints();
+        app.MapTrackingEndpoints();
         app.MapGet("/health", async (TritonDbContext db, CancellationToken cancellationToken) =>
             await db.Database.CanConnectAsync(cancellationToken)
                 ? Results.Ok(new { status = "healthy" })

@@ -72,6 +72,14 @@ public sealed class TrackingStats(IDbContextFactory<TritonDbContext> contexts, T
         return new StatsReport(from, to, categoryId, userId, Sum(dayList), dayList, categories, Time(lastSent), Time(lastOpened));
     }
 
+    public async Task<bool> ExistsAsync(TrackedSource source, int sourceId, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return source == TrackedSource.Campaign
+            ? await db.Campaigns.AnyAsync(c => c.Id == sourceId, cancellationToken)
+            : await db.Triggers.AnyAsync(t => t.Id == sourceId, cancellationToken);
+    }
+
     public async Task<SourceReport> SourceAsync(TrackedSource source, int sourceId, DateOnly from, DateOnly to, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);

@@ -64,6 +64,8 @@ public static class ApiComposition
         api.MapContractEndpoints();
         api.MapTriggerEndpoints();
         api.MapEventEndpoints();
+        api.MapCategoryEndpoints();
+        api.MapStatsEndpoints();
         return api;
     }
 }
