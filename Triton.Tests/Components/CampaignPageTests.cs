@@ -32,6 +32,7 @@ public sealed class CampaignPageTests : BunitContext, IClassFixture<AdminApp>, I
         // The app's own services over its real database; only the feed is the test's.
         Services.AddSingleton(app.Services.GetRequiredService<ICampaignCommands>());
         Services.AddSingleton(app.Services.GetRequiredService<CampaignCatalog>());
+        Services.AddSingleton(app.Services.GetRequiredService<Triton.Core.Tracking.TrackingStats>());
         auth = AddAuthorization();
         SetRendererInfo(new RendererInfo("Server", isInteractive: true));
     }
