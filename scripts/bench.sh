@@ -4,6 +4,7 @@
 #
 #   scripts/bench.sh                      every scenario at the sizes below
 #   scripts/bench.sh engine render        only these scenarios
+#   scripts/bench.sh opens                open tracking: opens recorded per second, a burst during a campaign
 #   BENCH_SMTP="100000 8 2000" scripts/bench.sh smtp
 #
 # Output goes to the terminal and to artifacts/bench-<UTC time>.log.
@@ -20,6 +21,7 @@ log() { echo "bench.sh: $*" >&2; }
 : "${BENCH_CSV:=1000000}"                   # CSV rows
 : "${BENCH_WEB:=100000 50}"                 # recipients per campaign, SignalR clients
 : "${BENCH_EVENTS:=20000 100000}"           # events posted, recipients of the campaign sending meanwhile
+: "${BENCH_OPENS:=200000 50000 300000}"     # opens fetched, burst during a campaign, its recipients
 
 # --- system packages -------------------------------------------------------------------------
 . scripts/install-packages.sh
@@ -40,7 +42,7 @@ BENCH=bench/Triton.Bench/bin/Release/net10.0/Triton.Bench.dll
 mkdir -p artifacts
 LOG="artifacts/bench-$(date -u +%Y%m%dT%H%M%SZ).log"
 scenarios=("$@")
-[ ${#scenarios[@]} -gt 0 ] || scenarios=(engine render smtp csv web events)
+[ ${#scenarios[@]} -gt 0 ] || scenarios=(engine render smtp csv web events opens)
 
 run() {
   { echo; echo "\$ dotnet $BENCH $*"; echo "uptime before: $(uptime)"; } | tee -a "$LOG"
@@ -61,7 +63,8 @@ for scenario in "${scenarios[@]}"; do
     csv) run csv $BENCH_CSV ;;
     web) run web $BENCH_WEB ;;
     events) run events $BENCH_EVENTS ;;
-    *) log "unknown scenario $scenario (engine, render, smtp, csv, web)"; exit 2 ;;
+    opens) run opens $BENCH_OPENS ;;
+    *) log "unknown scenario $scenario (engine, render, smtp, csv, web, events, opens)"; exit 2 ;;
   esac
 done
 log "results in $LOG"

@@ -24,6 +24,9 @@ switch (scenario)
     case "events":
         await EventsBench.RunAsync(Arg(1, 20_000), Arg(2, 100_000));
         break;
+    case "opens":
+        await OpensBench.RunAsync(Arg(1, 200_000), Arg(2, 50_000), Arg(3, 300_000));
+        break;
     default:
         Console.WriteLine("""
             usage: dotnet bench/Triton.Bench/bin/Release/net10.0/Triton.Bench.dll SCENARIO [ARGS]
@@ -33,6 +36,7 @@ switch (scenario)
               csv    [rows=1000000]
               web    [recipients=200000] [hub clients=50]
               events [events=20000] [campaign recipients=100000]
+              opens  [opens=200000] [burst=50000] [campaign recipients=300000]
             """);
         return 1;
 }
