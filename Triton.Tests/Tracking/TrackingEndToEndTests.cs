@@ -161,6 +161,58 @@ public abstract partial class TrackingEndToEndTests(DatabaseProvider provider)
     }
 
     [Fact]
+    public async Task A_transactional_message_is_tracked_and_its_send_counted_for_its_trigger()
+    {
+        await using var scenario = await EngineScenario.StartAsync(provider, new()
+        {
+            ["Triton:PublicUrl"] = PublicUrl,
+            ["Tracking:MachineWindowSeconds"] = "0",
+            ["Tracking:FlushMilliseconds"] = "20",
+        });
+        using var api = scenario.CreateApiClient();
+        async Task<int> CreateAsync(string path, object body)
+        {
+            var response = await api.PostAsJsonAsync(path, body);
+            Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+            return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt32();
+        }
+        var category = await CreateAsync("/api/categories", new { name = "Receipts" });
+        var template = await CreateAsync("/api/templates", new { name = "Receipt", body = "<p>Order {{order}} <img src=\"{{trackingPixelUrl}}\" alt=\"\"></p>" });
+        var transport = await CreateAsync("/api/transports", new { name = "Pickup", kind = "pickup", pickupDirectory = "pickup" });
+        await CreateAsync("/api/contracts", new { name = "Ordered", variables = new object[] { new { name = "order", testValue = "1" } } });
+        var trigger = await CreateAsync("/api/triggers", new
+        {
+            name = "Receipt mail", @event = "Ordered", templateId = template, transportId = transport, subjects = new[] { "Order {{order}}" },
+            fromAddress = "shop@example.com", active = true, trackingCategoryId = category,
+        });
+        var posted = await api.PostAsJsonAsync("/api/events/Ordered", new { recipient = new { email = "ada@example.com", user_id = "ada" }, variables = new { order = "77" } });
+        Assert.Equal(HttpStatusCode.Accepted, posted.StatusCode);
+        var messageId = (await posted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("messageId").GetString();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while ((await api.GetFromJsonAsync<JsonElement>($"/api/messages/{messageId}")).GetProperty("status").GetString() != "sent")
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the message was not sent");
+            await Task.Delay(25);
+        }
+
+        // The template placed the pixel itself: exactly one, where the author put it.
+        var html = Message(scenario, "ada@example.com").HtmlBody!;
+        var pixels = PixelPattern().Matches(html);
+        var pixel = Assert.Single(pixels);
+        Assert.Contains("<p>Order 77 <img src=\"" + pixel.Value, html);
+        using var client = scenario.CreateClientWithoutRedirects();
+        Assert.Equal(HttpStatusCode.OK, (await GetAsync(client, pixel.Value, Human)).StatusCode);
+        await scenario.Services.GetRequiredService<TrackingRecorder>().FlushAsync(CancellationToken.None);
+
+        var stats = await api.GetFromJsonAsync<JsonElement>($"/api/stats/triggers/{trigger}");
+        Assert.Equal(1, stats.GetProperty("totals").GetProperty("sent").GetInt64());
+        Assert.Equal(1, stats.GetProperty("totals").GetProperty("uniqueOpens").GetInt64());
+        var byUser = await api.GetFromJsonAsync<JsonElement>("/api/stats?category=Receipts&userId=ada");
+        Assert.Equal(1, byUser.GetProperty("totals").GetProperty("sent").GetInt64());
+        Assert.Equal(1, byUser.GetProperty("totals").GetProperty("opens").GetInt64());
+    }
+
+    [Fact]
     public async Task A_campaign_with_tracking_off_has_no_pixel_and_its_links_stay_but_its_sends_count()
     {
         var (scenario, _, _) = await SendCampaignAsync(tracking: false);

@@ -19,7 +19,12 @@ public static class RenderBench
 {
     public static async Task RunAsync(int count)
     {
-        await using var bench = await BenchHost.CreateAsync(instant: true, new Dictionary<string, string?> { ["Triton:PublicUrl"] = "https://mail.example.test" });
+        await using var bench = await BenchHost.CreateAsync(instant: true, new Dictionary<string, string?>
+        {
+            ["Triton:PublicUrl"] = "https://mail.example.test",
+            // A shared, loaded machine can take longer than the default to inline the newsletter once.
+            ["Templates:InlineCssTimeoutMilliseconds"] = "60000",
+        });
         var composer = await ComposerAsync(bench, Newsletter.Markup());
         var recipients = Enumerable.Range(0, 1000).Select(BenchHost.Row).ToArray();
 
