@@ -22,7 +22,7 @@ public sealed class CampaignInput : IMessageSettings
     public JsonElement? CustomVariables { get; set; }
     public int? TrackingCategoryId { get; set; }
 
-    /// <summary>Track opens and clicks (when there is a category); on when omitted.</summary>
+    /// <summary>Track opens and clicks (when there is a category); omitted: unchanged (on for a new one).</summary>
     public bool? Tracking { get; set; }
     public string? Group { get; set; }
     public string? Description { get; set; }
