@@ -58,7 +58,7 @@ public static partial class OpensBench
             var tokensCampaign = await CreateCampaignAsync(api, "Opens bench tokens", smallList, template, pickup, category);
             await RunToEndAsync(api, tokensCampaign);
             var pixels = Directory.EnumerateFiles(Path.Combine(data, "pickup"), "*.eml")
-                .Select(f => PixelPattern().Match(File.ReadAllText(f))).Where(m => m.Success).Select(m => new Uri(m.Value).PathAndQuery).ToArray();
+                .Select(f => PixelPattern().Match(MimeKit.MimeMessage.Load(f).HtmlBody ?? "")).Where(m => m.Success).Select(m => new Uri(m.Value).PathAndQuery).ToArray();
             if (pixels.Length == 0) throw new InvalidOperationException("no pixel found in the sent messages");
             Console.WriteLine($"harvested {pixels.Length} pixel URLs from the tracked campaign's .eml files, e.g. {pixels[0].Length} characters of path");
 
