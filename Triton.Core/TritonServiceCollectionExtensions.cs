@@ -9,6 +9,7 @@ using Triton.Core.Mail;
 using Triton.Core.Sending;
 using Triton.Core.Templates;
 using Triton.Core.Transfer;
+using Triton.Core.Tracking;
 using Triton.Core.Triggers;
 
 namespace Triton.Core;
@@ -35,7 +36,7 @@ public static class TritonServiceCollectionExtensions
         services.AddSingleton<ApiKeyService>();
         services.AddSingleton<ApiKeyBootstrap>();
         services.AddSingleton<TemplateCache>();
-        services.AddSingleton<Tracking.TokenSigner>();
+        services.AddTritonTracking(configuration);
         services.AddTritonLists();
         services.AddTritonTriggers(configuration);
         services.AddTritonArchive(configuration);

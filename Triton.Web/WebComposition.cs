@@ -5,6 +5,7 @@ using Triton.Web.Api;
 using Triton.Web.Health;
 using Triton.Web.Mail;
 using Triton.Web.Security;
+using Triton.Web.Tracking;
 
 namespace Triton.Web;
 
@@ -19,6 +20,7 @@ public static class WebComposition
         services.AddTritonSecurity(configuration);
         services.AddTritonSecretProtection(configuration);
         services.AddTritonHealthChecks();
+        services.AddTritonTrackingEndpoints();
         return services;
     }
 
@@ -37,6 +39,7 @@ public static class WebComposition
         app.MapTritonApi();
         app.MapCronEndpoints();
         app.MapTritonHealth();
+        app.MapTrackingEndpoints();
         return app;
     }
 }

@@ -4,6 +4,7 @@
 #
 #   scripts/bench.sh                      every scenario at the sizes below
 #   scripts/bench.sh engine render        only these scenarios
+#   scripts/bench.sh opens                open tracking: opens recorded per second, a burst during a campaign
 #   BENCH_SMTP="100000 8 2000" scripts/bench.sh smtp
 #
 # Output goes to the terminal and to artifacts/bench-<UTC time>.log.
@@ -21,6 +22,7 @@ log() { echo "bench.sh: $*" >&2; }
 : "${BENCH_WEB:=100000 50}"                 # recipients per campaign, SignalR clients
 : "${BENCH_EVENTS:=20000 100000}"           # events posted, recipients of the campaign sending meanwhile
 : "${BENCH_SCALEOUT:=100000 3}"             # recipients, most engine processes (1..N) on one PostgreSQL
+: "${BENCH_OPENS:=200000 50000 300000}"     # opens fetched, burst during a campaign, its recipients
 
 # --- system packages -------------------------------------------------------------------------
 . scripts/install-packages.sh
@@ -42,7 +44,7 @@ BENCH=bench/Triton.Bench/bin/Release/net10.0/Triton.Bench.dll
 mkdir -p artifacts
 LOG="artifacts/bench-$(date -u +%Y%m%dT%H%M%SZ).log"
 scenarios=("$@")
-[ ${#scenarios[@]} -gt 0 ] || scenarios=(engine render smtp csv web events scaleout)
+[ ${#scenarios[@]} -gt 0 ] || scenarios=(engine render smtp csv web events opens scaleout)
 
 # A throwaway PostgreSQL for the scale-out scenario (as scripts/test.sh starts one for the tests).
 start_postgres() {
@@ -81,7 +83,8 @@ for scenario in "${scenarios[@]}"; do
     web) run web $BENCH_WEB ;;
     events) run events $BENCH_EVENTS ;;
     scaleout) [ -n "${TRITON_BENCH_POSTGRES:-}" ] || start_postgres; run scaleout $BENCH_SCALEOUT ;;
-    *) log "unknown scenario $scenario (engine, render, smtp, csv, web, events, scaleout)"; exit 2 ;;
+    opens) run opens $BENCH_OPENS ;;
+    *) log "unknown scenario $scenario (engine, render, smtp, csv, web, events, opens, scaleout)"; exit 2 ;;
   esac
 done
 log "results in $LOG"

@@ -21,6 +21,9 @@ public sealed class CampaignInput : IMessageSettings
     /// <summary>Any JSON object; stored as its JSON text.</summary>
     public JsonElement? CustomVariables { get; set; }
     public int? TrackingCategoryId { get; set; }
+
+    /// <summary>Track opens and clicks (when there is a category); omitted: unchanged (on for a new one).</summary>
+    public bool? Tracking { get; set; }
     public string? Group { get; set; }
     public string? Description { get; set; }
     public int? Concurrency { get; set; }

@@ -13,6 +13,8 @@ public static class CampaignInputMapping
         campaign.ListId = input.ListId!.Value;
         campaign.TransportId = input.TransportId!.Value;
         campaign.TrackingCategoryId = input.TrackingCategoryId;
+        // Omitted keeps what the campaign had (on for a new one): a form that does not show the switch cannot turn it back on.
+        campaign.TrackingEnabled = input.Tracking ?? campaign.TrackingEnabled;
         campaign.Subjects = [.. input.Subjects!];
         campaign.SubjectMode = EnumNames.TryParse<SubjectMode>(input.SubjectMode, out var mode) ? mode : SubjectMode.Static;
         campaign.FromAddress = input.FromAddress!.Trim();

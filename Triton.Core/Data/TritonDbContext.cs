@@ -23,6 +23,10 @@ public sealed class TritonDbContext(DbContextOptions<TritonDbContext> options) :
     public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
     public DbSet<ListImport> ListImports => Set<ListImport>();
+    public DbSet<TrackingDay> TrackingDays => Set<TrackingDay>();
+    public DbSet<TrackedSourceDay> TrackedSourceDays => Set<TrackedSourceDay>();
+    public DbSet<TrackedLink> TrackedLinks => Set<TrackedLink>();
+    public DbSet<TrackingFirst> TrackingFirsts => Set<TrackingFirst>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

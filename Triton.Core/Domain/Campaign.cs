@@ -17,6 +17,9 @@ public sealed class Campaign
     public int TransportId { get; set; }
     public int? TrackingCategoryId { get; set; }
 
+    /// <summary>Opens and clicks are tracked when the campaign has a category and this is on.</summary>
+    public bool TrackingEnabled { get; set; } = true;
+
     public List<string> Subjects { get; set; } = [];
     public SubjectMode SubjectMode { get; set; }
     public required string FromAddress { get; set; }

@@ -14,6 +14,9 @@ public sealed class Trigger
     public int TemplateId { get; set; }
     public int TransportId { get; set; }
     public int? TrackingCategoryId { get; set; }
+
+    /// <summary>Opens and clicks are tracked when the trigger has a category and this is on.</summary>
+    public bool TrackingEnabled { get; set; } = true;
     public List<string> Subjects { get; set; } = [];
     public SubjectMode SubjectMode { get; set; }
     public required string FromAddress { get; set; }

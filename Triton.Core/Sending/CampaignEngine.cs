@@ -7,6 +7,7 @@ using Triton.Core.Data;
 using Triton.Core.Domain;
 using Triton.Core.Mail;
 using Triton.Core.Templates;
+using Triton.Core.Tracking;
 
 namespace Triton.Core.Sending;
 
@@ -30,6 +31,7 @@ public sealed class CampaignEngine(
     StorageReserve reserve,
     TemplateCompiler compiler,
     TemplateCache templates,
+    TrackingLinks tracking,
     EngineIdentity identity,
     EngineSignal signal,
     IOptions<SendingOptions> options,
@@ -183,7 +185,7 @@ public sealed class CampaignEngine(
         IMailTransport mailTransport;
         try
         {
-            composer = await MessageComposer.CreateAsync(templates, compiler, db, campaign, null, cancellationToken);
+            composer = await MessageComposer.CreateAsync(templates, compiler, db, campaign, null, cancellationToken, tracking);
             mailTransport = transports.For(transport);
         }
         catch (Exception exception)
@@ -196,7 +198,11 @@ public sealed class CampaignEngine(
 
         await deliveries.InitializeGenerationAsync(campaign.Id, campaign.Generation, campaign.ListId, cancellationToken);
         var session = new CampaignSession(campaign.Id, campaign.Generation, runId, campaign.ListId, campaign.Concurrency,
-            composer, campaign.SubjectMode, mailTransport, transport.Id) { RatePerSecond = transport.RatePerSecond };
+            composer, campaign.SubjectMode, mailTransport, transport.Id)
+        {
+            RatePerSecond = transport.RatePerSecond,
+            TrackingCategoryId = campaign.TrackingCategoryId,
+        };
         session.Enqueuing = EnqueueAsync(session, session.Halted);
         board.Add(session);
     }

@@ -30,6 +30,9 @@ public sealed class CampaignSession(int campaignId, int generation, long runId, 
     public IMailTransport Transport { get; } = transport;
     public int TransportId { get; } = transportId;
 
+    /// <summary>The campaign's tracking category when its run started: its sends count there.</summary>
+    public int? TrackingCategoryId { get; init; }
+
     /// <summary>Cancelled when the campaign must not start another message.</summary>
     public CancellationToken Halted => _halt.Token;
     public bool IsHalted => _halt.IsCancellationRequested;

@@ -35,7 +35,7 @@ public sealed class DeliveryAttempt(IOptions<SendingOptions> options, MessageArc
         OutgoingMessage message;
         try
         {
-            message = session.Composer.Compose(job.Email, job.UserId, job.Fields, subjectIndex);
+            message = session.Composer.Compose(job.Email, job.UserId, job.Fields, subjectIndex, trackingReference: job.Id);
         }
         catch (Exception exception)
         {
@@ -110,5 +110,6 @@ public sealed class DeliveryAttempt(IOptions<SendingOptions> options, MessageArc
 
     private static DeliveryResult Result(CampaignSession session, ClaimedDelivery job, DeliveryStatus status, int attempts, string? reply, int? code,
         long notBefore, int? subjectIndex, bool isError, string? pauseReason = null) =>
-        new(job.Id, session.CampaignId, session.Generation, session.RunId, status, attempts, reply, code, notBefore, subjectIndex, isError, pauseReason);
+        new(job.Id, session.CampaignId, session.Generation, session.RunId, status, attempts, reply, code, notBefore, subjectIndex, isError, pauseReason,
+            job.UserId, session.TrackingCategoryId);
 }

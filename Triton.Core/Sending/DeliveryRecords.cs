@@ -40,4 +40,6 @@ public sealed record DeliveryResult(
     int? SubjectIndex,
     bool IsError,
     string? PauseReason = null,
-    Archive.ArchivedCopy? Archived = null);
+    Archive.ArchivedCopy? Archived = null,
+    string? UserId = null,
+    int? TrackingCategoryId = null);

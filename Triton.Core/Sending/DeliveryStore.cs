@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Triton.Core.Data;
 using Triton.Core.Domain;
+using Triton.Core.Tracking;
 using static Triton.Core.Data.StoreExecutor;
 using static Triton.Core.Sending.SqlDialect;
 
@@ -11,7 +12,7 @@ namespace Triton.Core.Sending;
 /// lease-based claiming, batched result writes with exact counters. Every call runs in one
 /// transaction through <see cref="StoreExecutor"/>.
 /// </summary>
-public sealed class DeliveryStore(StoreExecutor store, SqlDialect dialect, TimeProvider time)
+public sealed class DeliveryStore(StoreExecutor store, SqlDialect dialect, TrackingStore tracking, TimeProvider time)
 {
     public long Now => time.GetUtcNow().ToUnixTimeMilliseconds();
 
@@ -171,6 +172,7 @@ public sealed class DeliveryStore(StoreExecutor store, SqlDialect dialect, TimeP
         store.InTransactionAsync(async (connection, transaction, ct) =>
         {
             var deltas = new Dictionary<(int Campaign, int Generation, long Run), CounterDelta>();
+            var sent = new List<SentMessage>();
             await using var update = Command(connection, transaction, """
                 UPDATE deliveries SET status = @status, attempts = @attempts, last_reply = @reply, reply_code = @code,
                     updated_at = @now, not_before = @notBefore, subject_index = COALESCE(@subject, subject_index),
@@ -202,6 +204,8 @@ public sealed class DeliveryStore(StoreExecutor store, SqlDialect dialect, TimeP
                 subject.Value = result.SubjectIndex ?? (object)DBNull.Value;
                 id.Value = result.DeliveryId;
                 if (await update.ExecuteNonQueryAsync(ct) != 1) continue;
+                if (result.Status == DeliveryStatus.Sent)
+                    sent.Add(new SentMessage(TrackedSource.Campaign, result.CampaignId, result.TrackingCategoryId, result.UserId));
                 var key = (result.CampaignId, result.Generation, result.RunId);
                 deltas[key] = (deltas.TryGetValue(key, out var delta) ? delta : default).Add(result.Status);
             }
@@ -231,6 +235,8 @@ public sealed class DeliveryStore(StoreExecutor store, SqlDialect dialect, TimeP
             }
 
             if (deltas.Count == 0) return;
+            // The tracking stats' sends move with the counters, in the same transaction: a few statements per batch.
+            await tracking.AddSentAsync(connection, transaction, sent, ct);
             var day = deltas.Values.Aggregate(default(CounterDelta), (total, d) => total.Plus(d));
             await using var today = Command(connection, transaction, """
                 INSERT INTO sending_days (day, sent, skipped, failed, bounced) VALUES (@day, @sent, @skipped, @failed, @bounced)

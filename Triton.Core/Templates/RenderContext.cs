@@ -14,4 +14,10 @@ public sealed class RenderContext : Dictionary<string, object?>
 
     /// <summary>The budget of the render under way, or null between renders.</summary>
     internal RenderBudget? Budget { get; set; }
+
+    /// <summary>The open pixel's URL of this message, when it is tracked; {{trackingPixelUrl}} writes it.</summary>
+    internal string? TrackingPixelUrl { get; set; }
+
+    /// <summary>The template wrote {{trackingPixelUrl}} itself, so the composer adds no pixel.</summary>
+    internal bool TrackingPixelPlaced { get; set; }
 }

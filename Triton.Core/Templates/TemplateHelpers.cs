@@ -1,11 +1,12 @@
 using System.Globalization;
 using System.Text.Json;
 using HandlebarsDotNet;
+using HandlebarsDotNet.PathStructure;
 
 namespace Triton.Core.Templates;
 
 /// <summary>
-/// The built-in helpers: formatDate, formatNumber, default, upper, lower, urlEncode.
+/// The built-in helpers: formatDate, formatNumber, default, upper, lower, urlEncode, trackingPixelUrl.
 /// Formatting uses the invariant culture so a message does not depend on the server's locale.
 /// </summary>
 internal static class TemplateHelpers
@@ -47,6 +48,14 @@ internal static class TemplateHelpers
         {
             Require(arguments, 1, "urlEncode", "a value");
             return Uri.EscapeDataString(Text(arguments[0]));
+        });
+        // The open pixel's URL for authors who place the pixel themselves; empty when the message is
+        // not tracked (no category, tracking off, a preview).
+        handlebars.RegisterHelper("trackingPixelUrl", (in HelperOptions options, in Context context, in Arguments arguments) =>
+        {
+            if (options.Frame.Data[ChainSegment.Root] is not RenderContext { TrackingPixelUrl: { } url } root) return "";
+            root.TrackingPixelPlaced = true;
+            return url;
         });
     }
 

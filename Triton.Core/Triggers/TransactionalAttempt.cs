@@ -9,6 +9,8 @@ using Triton.Core.Domain;
 using Triton.Core.Mail;
 using Triton.Core.Sending;
 using Triton.Core.Templates;
+using Triton.Core.Tracking;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Triton.Core.Triggers;
 
@@ -23,6 +25,8 @@ public sealed class TransactionalAttempt(
     TemplateCompiler compiler,
     IMailTransports transports,
     MessageArchive archive,
+    TrackingLinks tracking,
+    TrackingStore trackingStore,
     EngineIdentity identity,
     TimeProvider time,
     IOptions<SendingOptions> options,
@@ -41,7 +45,11 @@ public sealed class TransactionalAttempt(
         return outcome.Status;
     }
 
-    private sealed record Outcome(MessageStatus Status, int Attempts, string? Reply, int? Code, long NotBefore, bool Sent, ArchivedCopy? Archived = null);
+    private sealed record Outcome(MessageStatus Status, int Attempts, string? Reply, int? Code, long NotBefore, bool Sent, ArchivedCopy? Archived = null)
+    {
+        /// <summary>The trigger's tracking category when it was sent: the send counts there.</summary>
+        public int? TrackingCategoryId { get; init; }
+    }
 
     private async Task<Outcome?> AttemptAsync(ClaimedMessage message, CancellationToken cancellationToken)
     {
@@ -56,7 +64,8 @@ public sealed class TransactionalAttempt(
         try
         {
             var composer = await ComposerAsync(db, trigger, cancellationToken);
-            outgoing = composer.Compose(message.Email, message.UserId, message.Fields, composer.SubjectPicker().Pick(null), extra: Extra(message));
+            outgoing = composer.Compose(message.Email, message.UserId, message.Fields, composer.SubjectPicker().Pick(null), extra: Extra(message),
+                trackingReference: message.Id);
         }
         catch (Exception exception) when (exception is TemplateCompileException or TemplateRenderException)
         {
@@ -75,7 +84,7 @@ public sealed class TransactionalAttempt(
             sent = new SendResult(SendOutcome.Transient, exception.Message);
         }
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        return sent.Outcome switch
+        return (sent.Outcome switch
         {
             SendOutcome.Accepted => await ArchiveAsync(new Outcome(MessageStatus.Sent, attempts, sent.Reply, sent.Code, 0, true), message, sent,
                 outgoing.Subject, cancellationToken),
@@ -86,7 +95,7 @@ public sealed class TransactionalAttempt(
             SendOutcome.Deferred => new Outcome(MessageStatus.Queued, message.Attempts, sent.Reply, sent.Code, now + 1000, false),
             // The transport (or Triton's own folder) cannot work: nobody's attempt is spent; it waits for the fix.
             _ => new Outcome(MessageStatus.Queued, message.Attempts, sent.Reply, sent.Code, now + 30_000, false),
-        };
+        }) with { TrackingCategoryId = trigger.TrackingCategoryId };
     }
 
     /// <summary>
@@ -120,7 +129,7 @@ public sealed class TransactionalAttempt(
     private async Task<MessageComposer> ComposerAsync(TritonDbContext db, Trigger trigger, CancellationToken cancellationToken)
     {
         if (_composers.TryGetValue(trigger.Id, out var cached) && cached.UpdatedAt == trigger.UpdatedAt) return cached.Composer;
-        var composer = await MessageComposer.CreateAsync(templates, compiler, db, MessageSource.Of(trigger), null, cancellationToken);
+        var composer = await MessageComposer.CreateAsync(templates, compiler, db, MessageSource.Of(trigger), null, cancellationToken, tracking);
         _composers[trigger.Id] = (trigger.UpdatedAt, composer);
         return composer;
     }
@@ -133,11 +142,11 @@ public sealed class TransactionalAttempt(
             try
             {
                 await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-                // The outbox row goes in with the message's own record, or neither does.
-                await using var transaction = outcome.Archived is null ? null : await db.Database.BeginTransactionAsync(cancellationToken);
+                // The outbox row and the tracking count go in with the message's own record, or none does.
+                await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
                 var now = time.GetUtcNow();
                 var reply = outcome.Reply is { Length: > 1000 } longReply ? longReply[..1000] : outcome.Reply;
-                await db.Messages.Where(m => m.Id == message.Id && m.LeaseOwner == identity.Owner && m.Status == MessageStatus.Queued)
+                var recorded = await db.Messages.Where(m => m.Id == message.Id && m.LeaseOwner == identity.Owner && m.Status == MessageStatus.Queued)
                     .ExecuteUpdateAsync(s => s
                         .SetProperty(m => m.Status, outcome.Status)
                         .SetProperty(m => m.Attempts, outcome.Attempts)
@@ -148,7 +157,7 @@ public sealed class TransactionalAttempt(
                         .SetProperty(m => m.UpdatedAt, now)
                         .SetProperty(m => m.LeaseOwner, (string?)null)
                         .SetProperty(m => m.LeaseUntil, 0L), cancellationToken);
-                if (outcome.Archived is { } copy && transaction is not null)
+                if (outcome.Archived is { } copy)
                 {
                     db.Outbox.Add(new OutboxMessage
                     {
@@ -156,8 +165,11 @@ public sealed class TransactionalAttempt(
                         TransactionalMessageId = message.Id, Path = copy.Path,
                     });
                     await db.SaveChangesAsync(cancellationToken);
-                    await transaction.CommitAsync(cancellationToken);
                 }
+                if (recorded == 1 && outcome.Sent)
+                    await trackingStore.AddSentAsync(db.Database.GetDbConnection(), transaction.GetDbTransaction(),
+                        [new SentMessage(TrackedSource.Trigger, message.TriggerId, outcome.TrackingCategoryId, message.UserId)], cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
                 return;
             }
             catch (Exception exception) when (!cancellationToken.IsCancellationRequested)

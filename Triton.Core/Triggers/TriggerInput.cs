@@ -17,6 +17,9 @@ public sealed class TriggerInput : IMessageSettings
     public Dictionary<string, string>? CustomHeaders { get; set; }
     public JsonElement? CustomVariables { get; set; }
     public int? TrackingCategoryId { get; set; }
+
+    /// <summary>Track opens and clicks (when there is a category); omitted: unchanged (on for a new one).</summary>
+    public bool? Tracking { get; set; }
     public bool? Active { get; set; }
     public string? Group { get; set; }
     public string? Description { get; set; }

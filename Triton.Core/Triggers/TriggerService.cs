@@ -92,6 +92,8 @@ public sealed class TriggerService(IDbContextFactory<TritonDbContext> contexts, 
         trigger.TemplateId = input.TemplateId!.Value;
         trigger.TransportId = input.TransportId!.Value;
         trigger.TrackingCategoryId = input.TrackingCategoryId;
+        // Omitted keeps what the trigger had (on for a new one).
+        trigger.TrackingEnabled = input.Tracking ?? trigger.TrackingEnabled;
         trigger.Subjects = [.. input.Subjects!];
         trigger.SubjectMode = EnumNames.TryParse<SubjectMode>(input.SubjectMode, out var mode) ? mode : SubjectMode.Static;
         trigger.FromAddress = input.FromAddress!.Trim();

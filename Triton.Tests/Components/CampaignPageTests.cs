@@ -35,6 +35,7 @@ public sealed class CampaignPageTests : BunitContext, IClassFixture<AdminApp>, I
         Services.AddSingleton(app.Services.GetRequiredService<Triton.Core.Transfer.TransferService>());
         Services.AddSingleton(app.Services.GetRequiredService<Triton.Core.Archive.MessageArchive>());
         Services.AddSingleton(app.Services.GetRequiredService<UserPreferences>());
+        Services.AddSingleton(app.Services.GetRequiredService<Triton.Core.Tracking.TrackingStats>());
         auth = AddAuthorization();
         SetRendererInfo(new RendererInfo("Server", isInteractive: true));
     }

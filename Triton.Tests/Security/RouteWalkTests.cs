@@ -52,6 +52,10 @@ public sealed class RouteWalkTests : IClassFixture<RouteWalkTests.WalkApp>
         "POST /contracts/new                               L F A A L L L",
         "GET  /contracts/{Id:int}                          L A A A L L L",
         "POST /contracts/{Id:int}                          L A A A L L L",
+        "GET  /categories                                  L A A A L L L",
+        "POST /categories                                  L A A A L L L",
+        "GET  /stats                                       L A A A L L L",
+        "POST /stats                                       L A A A L L L",
         "GET  /groups                                      L A A A L L L",
         "POST /groups                                      L A A A L L L",
         "GET  /groups/new                                  L F A A L L L",
@@ -116,6 +120,9 @@ public sealed class RouteWalkTests : IClassFixture<RouteWalkTests.WalkApp>
         // Readiness for a load balancer: each part's state as JSON, 503 when one fails.
         "*    /health/ready                                A A A A A A A",
         "POST /api/cron/process-email-queue                U U U U U U U",
+        // Tracking: the open pixel and the click redirect are for anyone who got the message (a bad token records nothing).
+        "GET  /t/o/{token}.gif                             A A A A A A A",
+        "GET  /t/c/{token}                                 A A A A A A A",
 
         // The API: keys only (a browser's cookie does not open it); GET needs read, campaign actions
         // and test sends need send, every other change needs admin.
@@ -182,6 +189,14 @@ public sealed class RouteWalkTests : IClassFixture<RouteWalkTests.WalkApp>
         "DELETE /api/transports/{id:int}                   U U U U F F A",
         "POST /api/transports/{id:int}/test-connection     U U U U F F A",
         "POST /api/transports/{id:int}/dkim-key            U U U U F F A",
+        "GET  /api/categories                              U U U U A A A",
+        "POST /api/categories                              U U U U F F A",
+        "GET  /api/categories/{id:int}                     U U U U A A A",
+        "PUT  /api/categories/{id:int}                     U U U U F F A",
+        "DELETE /api/categories/{id:int}                   U U U U F F A",
+        "GET  /api/stats                                   U U U U A A A",
+        "GET  /api/stats/campaigns/{id:int}                U U U U A A A",
+        "GET  /api/stats/triggers/{id:int}                 U U U U A A A",
     ];
 
     private const string AnyMethod = "*";

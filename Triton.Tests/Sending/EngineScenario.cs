@@ -119,6 +119,9 @@ public sealed class EngineScenario : IAsyncDisposable
 
     public HttpClient CreateClient() => _app.CreateClient();
 
+    /// <summary>A client that reports redirects instead of following them.</summary>
+    public HttpClient CreateClientWithoutRedirects() => _app.CreateClientWithoutRedirects();
+
     /// <summary>A client authenticated with the bootstrap API key.</summary>
     public HttpClient CreateApiClient()
     {
@@ -179,6 +182,8 @@ public sealed class EngineScenario : IAsyncDisposable
         public TritonAppFactory Factory => factory;
         public IServiceProvider Services => _built.Services;
         public HttpClient CreateClient() => _built.CreateClient();
+        public HttpClient CreateClientWithoutRedirects() =>
+            _built.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
 
         public async ValueTask DisposeAsync()
         {

@@ -62,6 +62,8 @@ public static class ApiComposition
         api.MapEventEndpoints();
         api.MapArchiveEndpoints();
         api.MapTransferEndpoints();
+        api.MapCategoryEndpoints();
+        api.MapStatsEndpoints();
         return api;
     }
 }

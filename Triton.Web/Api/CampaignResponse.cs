@@ -13,7 +13,7 @@ public sealed record ProgressResponse(
 public sealed record CampaignResponse(
     int Id, string Name, int TemplateId, int ListId, int TransportId, IReadOnlyList<string> Subjects, string SubjectMode,
     string FromAddress, string? FromName, DateTimeOffset? ScheduleAt, IReadOnlyDictionary<string, string> CustomHeaders,
-    JsonElement CustomVariables, int? TrackingCategoryId, string? Group, string? Description, int Concurrency,
+    JsonElement CustomVariables, int? TrackingCategoryId, bool Tracking, string? Group, string? Description, int Concurrency,
     int? MaxStartDelayMinutes, string State, string? StateReason, int Generation, ProgressResponse Progress,
     FailureBreakdown Failures, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 
@@ -46,7 +46,7 @@ public sealed class CampaignReader(TritonDbContext db, ICampaignProgressFeed fee
         using var variables = JsonDocument.Parse(string.IsNullOrWhiteSpace(c.CustomVariables) ? "{}" : c.CustomVariables);
         return new CampaignResponse(
             c.Id, c.Name, c.TemplateId, c.ListId, c.TransportId, c.Subjects, EnumNames.Name(c.SubjectMode),
-            c.FromAddress, c.FromName, c.ScheduleAt, c.CustomHeaders, variables.RootElement.Clone(), c.TrackingCategoryId,
+            c.FromAddress, c.FromName, c.ScheduleAt, c.CustomHeaders, variables.RootElement.Clone(), c.TrackingCategoryId, c.TrackingEnabled,
             c.Group?.Name, c.Description, c.Concurrency, c.MaxStartDelayMinutes, c.State.ToString(), c.StateReason ?? live?.StateReason,
             c.Generation, progress, failures, c.CreatedAt, c.UpdatedAt);
     }

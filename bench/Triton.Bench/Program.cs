@@ -30,6 +30,9 @@ switch (scenario)
     case "events":
         await EventsBench.RunAsync(Arg(1, 20_000), Arg(2, 100_000), args.Length > 3 && args[3] == "accept");
         break;
+    case "opens":
+        await OpensBench.RunAsync(Arg(1, 200_000), Arg(2, 50_000), Arg(3, 300_000));
+        break;
     default:
         Console.WriteLine("""
             usage: dotnet bench/Triton.Bench/bin/Release/net10.0/Triton.Bench.dll SCENARIO [ARGS]
@@ -40,6 +43,7 @@ switch (scenario)
               web    [recipients=200000] [hub clients=50]
               events [events=20000] [campaign recipients=100000] [accept: the acceptance rate only]
               scaleout [recipients=100000] [processes=3] [from=1]   (PostgreSQL: needs TRITON_BENCH_POSTGRES)
+              opens  [opens=200000] [burst=50000] [campaign recipients=300000]
             """);
         return 1;
 }

@@ -1,0 +1,88 @@
+using Bunit;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor;
+using MudBlazor.Services;
+using Triton.Core.Domain;
+using Triton.Core.Tracking;
+using Triton.Tests.Admin;
+using Triton.Web.Access;
+using Triton.Web.Components.Tracking;
+
+namespace Triton.Tests.Components;
+
+/// <summary>The tracking components rendered by bunit over the real app's services and SQLite database.</summary>
+public sealed class TrackingComponentsTests : BunitContext, IClassFixture<AdminApp>, IAsyncLifetime
+{
+    private readonly AdminApp app;
+    private readonly IServiceScope scope;
+
+    public TrackingComponentsTests(AdminApp app)
+    {
+        this.app = app;
+        scope = app.Services.CreateScope();
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        Services.AddMudServices();
+        Services.AddSingleton(app.Services.GetRequiredService<TrackingStats>());
+        Services.AddSingleton(scope.ServiceProvider.GetRequiredService<CategoryService>());
+        Services.AddSingleton(app.Services.GetRequiredService<UserPreferences>());
+        var auth = AddAuthorization();
+        auth.SetAuthorized("editor@example.com");
+        auth.SetRoles(AdminRoles.Editor);
+        SetRendererInfo(new RendererInfo("Server", isInteractive: true));
+    }
+
+    [Fact]
+    public async Task A_campaigns_stats_show_its_counts_chart_and_top_links()
+    {
+        const int campaignId = 424242;
+        var store = app.Services.GetRequiredService<TrackingStore>();
+        var now = DateTimeOffset.UtcNow;
+        TrackingPayload Payload(long reference, string? url = null) =>
+            new(TrackedSource.Campaign, campaignId, reference, 1, now.ToUnixTimeSeconds(), "u" + reference, url);
+        var at = now.ToUnixTimeMilliseconds();
+        await store.WriteAsync(
+        [
+            new(TrackingEventKind.Open, Payload(1), false, at),
+            new(TrackingEventKind.Open, Payload(1), false, at),
+            new(TrackingEventKind.Open, Payload(2), true, at),
+            new(TrackingEventKind.Click, Payload(1, "https://example.org/top"), false, at),
+        ], CancellationToken.None);
+
+        var stats = Render<CampaignStats>(p => p.Add(s => s.CampaignId, campaignId));
+
+        stats.WaitForAssertion(() => Assert.Equal("1", stats.Find("[data-stat=uniqueOpens]").TextContent.Trim()));
+        Assert.Equal("2", stats.Find("[data-stat=opens]").TextContent.Trim());
+        Assert.Equal("1", stats.Find("[data-stat=machineOpens]").TextContent.Trim());
+        Assert.Equal("1", stats.Find("[data-stat=uniqueClicks]").TextContent.Trim());
+        Assert.Contains("https://example.org/top", stats.Find("[data-top-links]").TextContent);
+        Assert.NotEmpty(stats.FindAll("[data-stats-chart]"));
+    }
+
+    [Fact]
+    public void An_editor_creates_a_category_and_sees_the_name_error_of_a_duplicate()
+    {
+        var page = Render<CategoriesPage>();
+        var name = "Bunit " + Guid.NewGuid().ToString("N")[..8];
+
+        page.WaitForAssertion(() => page.FindAll("button").Single(b => b.TextContent.Trim() == "New category"));
+        page.FindAll("button").Single(b => b.TextContent.Trim() == "New category").Click();
+        page.Find("[data-category-form] input").Change(name);
+        page.FindAll("button").Single(b => b.TextContent.Trim() == "Save").Click();
+        page.WaitForAssertion(() => Assert.Contains(name, page.Find("[data-categories]").TextContent));
+
+        page.FindAll("button").Single(b => b.TextContent.Trim() == "New category").Click();
+        page.Find("[data-category-form] input").Change(name);
+        page.FindAll("button").Single(b => b.TextContent.Trim() == "Save").Click();
+        page.WaitForAssertion(() => Assert.Contains("already exists", page.Find("[data-category-form]").TextContent));
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    /// <summary>MudBlazor's services dispose only asynchronously.</summary>
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await DisposeAsync();
+        scope.Dispose();
+    }
+}

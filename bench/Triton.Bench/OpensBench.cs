@@ -1,0 +1,202 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.Data.Sqlite;
+
+namespace Triton.Bench;
+
+/// <summary>
+/// Open tracking on the built Triton.Web (child process, SQLite): (1) opens per second, as HTTP
+/// requests for real pixel URLs (harvested from the .eml files of a tracked campaign sent through the
+/// pickup transport) from concurrent clients, and the rate at which the writer has them in the
+/// database, beside GET /health at the same concurrency (the host's ceiling, same run); (2) the send
+/// rate of a tracked campaign to smtp-sink at full speed, alone and during a burst of opens.
+/// </summary>
+public static partial class OpensBench
+{
+    private const string ApiKey = "bench-api-key-0123456789abcdef0123456789";
+    private const int Clients = 32;
+    private const int Tokens = 2_000;
+
+    public static async Task RunAsync(int opens, int burst, int campaignRecipients)
+    {
+        var dll = Path.Combine(RepositoryPaths.Root(), "Triton.Web", "bin", "Release", "net10.0", "Triton.Web.dll");
+        if (!File.Exists(dll)) throw new InvalidOperationException($"{dll} is missing: run `dotnet build -c Release` first.");
+        var data = Directory.CreateTempSubdirectory("triton-bench-opens-").FullName;
+        var root = new Uri($"http://127.0.0.1:{SmtpSink.FreePort()}");
+        var start = new ProcessStartInfo("dotnet", [dll]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.Environment["ASPNETCORE_URLS"] = root.ToString();
+        start.Environment["Triton__DataDirectory"] = data;
+        start.Environment["Triton__Bootstrap__ApiKey"] = ApiKey;
+        start.Environment["Triton__PublicUrl"] = root.ToString().TrimEnd('/');
+        // One load generator is one client address: the per-address limit would measure itself.
+        start.Environment["Tracking__RequestsPerSecondPerAddress"] = "0";
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        using var server = Process.Start(start)!;
+        server.OutputDataReceived += (_, e) => { if (e.Data is { Length: > 0 } line && !line.Contains("DataProtection")) Console.WriteLine($"  server: {line}"); };
+        server.ErrorDataReceived += (_, e) => { if (e.Data is { Length: > 0 } line) Console.WriteLine($"  server (stderr): {line}"); };
+        server.BeginOutputReadLine();
+        server.BeginErrorReadLine();
+        await using var sink = await SmtpSink.StartAsync();
+        try
+        {
+            using var api = new HttpClient { BaseAddress = root };
+            api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ApiKey);
+            await WaitHealthyAsync(api, server, TimeSpan.FromMinutes(5));
+            var (bigList, template) = await WebBench.SeedAsync(api, campaignRecipients, data);
+            var category = await WebBench.PostAsync(api, "/api/categories", new { name = "Bench opens" });
+
+            // Real tokens: a tracked campaign of Tokens recipients through the pickup transport.
+            var smallList = await WebBench.PostAsync(api, "/api/lists", new { name = "Opens bench small list", columns = Newsletter.Columns });
+            foreach (var chunk in Enumerable.Range(0, Tokens).Chunk(500))
+            {
+                var rows = chunk.Select(i => new Dictionary<string, string> { ["email"] = $"open{i}@example.test", ["user_id"] = $"o{i}", ["first_name"] = "Ada" });
+                (await api.PostAsync($"/api/lists/{smallList}/recipients", JsonContent(rows))).EnsureSuccessStatusCode();
+            }
+            var pickup = await WebBench.PostAsync(api, "/api/transports", new { name = "Opens bench pickup", kind = "pickup", pickupDirectory = "pickup" });
+            var tokensCampaign = await CreateCampaignAsync(api, "Opens bench tokens", smallList, template, pickup, category);
+            await RunToEndAsync(api, tokensCampaign);
+            var pixels = Directory.EnumerateFiles(Path.Combine(data, "pickup"), "*.eml")
+                .Select(f => PixelPattern().Match(MimeKit.MimeMessage.Load(f).HtmlBody ?? "")).Where(m => m.Success).Select(m => new Uri(m.Value).PathAndQuery).ToArray();
+            if (pixels.Length == 0) throw new InvalidOperationException("no pixel found in the sent messages");
+            Console.WriteLine($"harvested {pixels.Length} pixel URLs from the tracked campaign's .eml files, e.g. {pixels[0].Length} characters of path");
+
+            using var load = new HttpClient { BaseAddress = root };
+            load.DefaultRequestHeaders.UserAgent.ParseAdd("Mozilla/5.0 (X11; Linux x86_64) Gecko/20100101 Thunderbird/128.0");
+            await RateAsync(2_000, i => load.GetAsync(pixels[i % pixels.Length])); // JIT and connection warm-up
+            await WaitRecordedAsync(data, 2_000, TimeSpan.FromSeconds(60));
+            var health = await RateAsync(opens, _ => load.GetAsync("/health"));
+            var before = await RecordedAsync(data);
+            var watch = Stopwatch.StartNew();
+            var answered = await RateAsync(opens, i => load.GetAsync(pixels[i % pixels.Length]));
+            await WaitRecordedAsync(data, before + opens, TimeSpan.FromMinutes(5));
+            var recorded = watch.Elapsed.TotalSeconds;
+            Console.WriteLine($"opens answered (GIF, {Clients} clients): {opens} in {answered:F2} s = {opens / answered:F0}/s");
+            Console.WriteLine($"opens recorded in the database (request start to the last batch committed): {opens / recorded:F0}/s");
+            Console.WriteLine($"GET /health at the same concurrency (the host's ceiling): {opens / health:F0}/s");
+            Measure.Ratio("opens answered / health checks", opens / answered, opens / health);
+
+            // A campaign at full speed, alone and during a burst of opens.
+            var transport = await WebBench.PostAsync(api, "/api/transports", new
+            {
+                name = "Opens bench smtp-sink", kind = "smtp", host = "127.0.0.1", port = sink.Port, security = "none", maxConnections = 8,
+            });
+            var campaign = await CreateCampaignAsync(api, "Opens bench campaign", bigList, template, transport, category);
+            (await api.PostAsync($"/api/campaigns/{campaign}/run", null)).EnsureSuccessStatusCode();
+            await Task.Delay(3000);
+            var alone = await SendRateAsync(api, campaign, () => Task.Delay(TimeSpan.FromSeconds(8)));
+            before = await RecordedAsync(data);
+            var during = await SendRateAsync(api, campaign, async () => await RateAsync(burst, i => load.GetAsync(pixels[i % pixels.Length])));
+            var after = await SendRateAsync(api, campaign, () => Task.Delay(TimeSpan.FromSeconds(8)));
+            await WaitRecordedAsync(data, before + burst, TimeSpan.FromMinutes(5));
+            Console.WriteLine($"campaign send rate alone: {alone.Rate:F0}/s over {alone.Seconds:F1} s; during a burst of {burst} opens: {during.Rate:F0}/s over {during.Seconds:F1} s; after: {after.Rate:F0}/s");
+            Measure.Ratio("send rate during the burst / alone (mean of before and after)", during.Rate, (alone.Rate + after.Rate) / 2);
+            Console.WriteLine($"Triton.Web peak rss: {Measure.PeakMegabytes(server.Id)} MB");
+        }
+        finally
+        {
+            if (!server.HasExited) server.Kill(entireProcessTree: true);
+            await server.WaitForExitAsync();
+            try { Directory.Delete(data, recursive: true); } catch (IOException) { }
+        }
+    }
+
+    /// <summary>As WebBench's, with room for a start on a machine shared with other work.</summary>
+    private static async Task WaitHealthyAsync(HttpClient api, Process server, TimeSpan limit)
+    {
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < limit)
+        {
+            if (server.HasExited) throw new InvalidOperationException($"Triton.Web exited with {server.ExitCode}");
+            try
+            {
+                if ((await api.GetAsync("/health")).IsSuccessStatusCode) return;
+            }
+            catch (HttpRequestException) { }
+            await Task.Delay(200);
+        }
+        throw new TimeoutException($"Triton.Web did not become healthy in {limit.TotalSeconds} s");
+    }
+
+    [GeneratedRegex("http://127\\.0\\.0\\.1:\\d+/t/o/[A-Za-z0-9_-]+\\.gif")]
+    private static partial Regex PixelPattern();
+
+    private static StringContent JsonContent(object body) => new(JsonSerializer.Serialize(body), System.Text.Encoding.UTF8, "application/json");
+
+    private static Task<int> CreateCampaignAsync(HttpClient api, string name, int list, int template, int transport, int category) =>
+        WebBench.PostAsync(api, "/api/campaigns", new
+        {
+            name, templateId = template, listId = list, transportId = transport, subjects = new[] { "Hello {{first_name}}" },
+            fromAddress = "news@triton.test", customVariables = new { greeting = "welcome" }, trackingCategoryId = category, tracking = true,
+        });
+
+    private static async Task RunToEndAsync(HttpClient api, int campaign)
+    {
+        (await api.PostAsync($"/api/campaigns/{campaign}/run", null)).EnsureSuccessStatusCode();
+        for (var i = 0; i < 1200; i++)
+        {
+            using var state = JsonDocument.Parse(await api.GetStringAsync($"/api/campaigns/{campaign}"));
+            if (state.RootElement.GetProperty("state").GetString() == "Finished") return;
+            await Task.Delay(100);
+        }
+        throw new TimeoutException("the token campaign did not finish in two minutes");
+    }
+
+    /// <summary>The campaign's sent count moved during <paramref name="during"/>, per second.</summary>
+    private static async Task<(double Rate, double Seconds)> SendRateAsync(HttpClient api, int campaign, Func<Task> during)
+    {
+        var first = await SentAsync(api, campaign);
+        var watch = Stopwatch.StartNew();
+        await during();
+        var seconds = watch.Elapsed.TotalSeconds;
+        var last = await SentAsync(api, campaign);
+        if (last.State != "Running") throw new InvalidOperationException($"the campaign was {last.State} before the measure ended: give it more recipients");
+        return ((last.Sent - first.Sent) / seconds, seconds);
+    }
+
+    private static async Task<(long Sent, string State)> SentAsync(HttpClient api, int campaign)
+    {
+        using var body = JsonDocument.Parse(await api.GetStringAsync($"/api/campaigns/{campaign}"));
+        return (body.RootElement.GetProperty("progress").GetProperty("sent").GetInt64(), body.RootElement.GetProperty("state").GetString()!);
+    }
+
+    /// <summary>Sends <paramref name="count"/> requests from <see cref="Clients"/> concurrent loops; every answer must be a success. Answers the seconds.</summary>
+    private static async Task<double> RateAsync(int count, Func<int, Task<HttpResponseMessage>> send)
+    {
+        var next = -1;
+        var watch = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, Clients).Select(_ => Task.Run(async () =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < count)
+            {
+                using var response = await send(i);
+                if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+                await response.Content.ReadAsByteArrayAsync();
+            }
+        })));
+        return watch.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>Opens in the database so far, people's and machines'.</summary>
+    private static async Task<long> RecordedAsync(string data)
+    {
+        await using var connection = new SqliteConnection($"Data Source={Path.Combine(data, "triton.db")};Mode=ReadOnly;Default Timeout=60");
+        await connection.OpenAsync();
+        await using var count = connection.CreateCommand();
+        count.CommandText = "SELECT COALESCE(SUM(opens + machine_opens), 0) FROM tracked_source_days";
+        return Convert.ToInt64(await count.ExecuteScalarAsync());
+    }
+
+    private static async Task WaitRecordedAsync(string data, long target, TimeSpan limit)
+    {
+        var watch = Stopwatch.StartNew();
+        long recorded;
+        while ((recorded = await RecordedAsync(data)) < target)
+        {
+            if (watch.Elapsed > limit) throw new TimeoutException($"{recorded} of {target} opens recorded after {limit.TotalSeconds} s (some dropped? see the server's log)");
+            await Task.Delay(20);
+        }
+    }
+}
