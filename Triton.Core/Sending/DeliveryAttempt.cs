@@ -111,5 +111,5 @@ public sealed class DeliveryAttempt(IOptions<SendingOptions> options, MessageArc
     private static DeliveryResult Result(CampaignSession session, ClaimedDelivery job, DeliveryStatus status, int attempts, string? reply, int? code,
         long notBefore, int? subjectIndex, bool isError, string? pauseReason = null) =>
         new(job.Id, session.CampaignId, session.Generation, session.RunId, status, attempts, reply, code, notBefore, subjectIndex, isError, pauseReason,
-            job.UserId, session.TrackingCategoryId);
+            UserId: job.UserId, TrackingCategoryId: session.TrackingCategoryId);
 }
