@@ -5,6 +5,7 @@ using Triton.Core.Data;
 using Triton.Core.Lists;
 using Triton.Core.Mail;
 using Triton.Core.Sending;
+using Triton.Core.Suppressions;
 using Triton.Core.Templates;
 using Triton.Core.Triggers;
 
@@ -30,6 +31,7 @@ public static class TritonServiceCollectionExtensions
         services.AddSingleton<ApiKeyBootstrap>();
         services.AddSingleton<TemplateCache>();
         services.AddSingleton<Tracking.TokenSigner>();
+        services.AddTritonSuppressions(configuration);
         services.AddTritonLists();
         services.AddTritonTriggers(configuration);
         return services;

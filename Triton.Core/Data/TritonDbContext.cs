@@ -21,6 +21,8 @@ public sealed class TritonDbContext(DbContextOptions<TritonDbContext> options) :
     public DbSet<Trigger> Triggers => Set<Trigger>();
     public DbSet<TransactionalMessage> Messages => Set<TransactionalMessage>();
     public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
+    public DbSet<Suppression> Suppressions => Set<Suppression>();
+    public DbSet<BounceMailboxState> BounceMailboxStates => Set<BounceMailboxState>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

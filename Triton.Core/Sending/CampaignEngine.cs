@@ -2,10 +2,12 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Triton.Core.Bounces;
 using Triton.Core.Campaigns;
 using Triton.Core.Data;
 using Triton.Core.Domain;
 using Triton.Core.Mail;
+using Triton.Core.Suppressions;
 using Triton.Core.Templates;
 
 namespace Triton.Core.Sending;
@@ -32,6 +34,8 @@ public sealed class CampaignEngine(
     TemplateCache templates,
     EngineIdentity identity,
     EngineSignal signal,
+    Unsubscribes unsubscribes,
+    ReturnPaths returnPaths,
     IOptions<SendingOptions> options,
     ILogger<CampaignEngine> logger) : BackgroundService
 {
@@ -181,10 +185,15 @@ public sealed class CampaignEngine(
         var runId = await runs.CurrentOrStartAsync(campaign.Id, campaign.Generation, cancellationToken);
         MessageComposer composer;
         IMailTransport mailTransport;
+        UnsubscribeLinks unsubscribeLinks;
+        ReturnPathSigner? returnPathSigner;
         try
         {
             composer = await MessageComposer.CreateAsync(templates, compiler, db, campaign, null, cancellationToken);
             mailTransport = transports.For(transport);
+            // The signing keys are loaded here, once per run: workers sign without touching the database.
+            unsubscribeLinks = await unsubscribes.ForRunAsync(cancellationToken);
+            returnPathSigner = await returnPaths.ForRunAsync(cancellationToken);
         }
         catch (Exception exception)
         {
@@ -196,7 +205,10 @@ public sealed class CampaignEngine(
 
         await deliveries.InitializeGenerationAsync(campaign.Id, campaign.Generation, campaign.ListId, cancellationToken);
         var session = new CampaignSession(campaign.Id, campaign.Generation, runId, campaign.ListId, campaign.Concurrency,
-            composer, campaign.SubjectMode, mailTransport, transport.Id) { RatePerSecond = transport.RatePerSecond };
+            composer, campaign.SubjectMode, mailTransport, transport.Id)
+        {
+            RatePerSecond = transport.RatePerSecond, Unsubscribe = unsubscribeLinks, ReturnPaths = returnPathSigner,
+        };
         session.Enqueuing = EnqueueAsync(session, session.Halted);
         board.Add(session);
     }

@@ -22,6 +22,9 @@ public sealed class ClaimedDelivery
         set => Volatile.Write(ref _leaseUntil, value);
     }
 
+    /// <summary>Why the job must not be sent (its address was suppressed after it was enqueued); recorded Skipped.</summary>
+    public string? SkipReason { get; set; }
+
     /// <summary>A renewal found the job no longer leased to this process: it must not be sent.</summary>
     public bool LeaseLost { get; set; }
 }
@@ -39,4 +42,5 @@ public sealed record DeliveryResult(
     long NotBefore,
     int? SubjectIndex,
     bool IsError,
-    string? PauseReason = null);
+    string? PauseReason = null,
+    string? Email = null);

@@ -82,10 +82,12 @@ public sealed partial class MessageComposer
     /// <summary>Renders one recipient's message; throws <see cref="TemplateRenderException"/> with the reason on failure.</summary>
     /// <param name="to">Where the message goes when not to the recipient rendered (test sends).</param>
     /// <param name="extra">Values laid over everything else (a trigger's event name and variables).</param>
+    /// <param name="envelope">This message's unsubscribe link, List-Unsubscribe headers and VERP return path, when sent for real.</param>
     public OutgoingMessage Compose(string email, string? userId, string? fieldsJson, int subjectIndex, string? to = null,
-        IReadOnlyDictionary<string, object?>? extra = null)
+        IReadOnlyDictionary<string, object?>? extra = null, MessageEnvelope? envelope = null)
     {
         var context = _context.Build(email, userId, fieldsJson);
+        context.UnsubscribeUrl = envelope?.UnsubscribeUrl;
         if (extra is not null)
             foreach (var (key, value) in extra) context[key] = value;
         var subject = _subjects[Math.Clamp(subjectIndex, 0, _subjects.Length - 1)].Render(context);
@@ -98,7 +100,8 @@ public sealed partial class MessageComposer
             Subject = subject,
             Html = _body.Render(context),
             Text = _text?.Render(context),
-            Headers = _headers,
+            Headers = envelope is null ? _headers : [.. _headers, .. envelope.Headers()],
+            ReturnPath = envelope?.ReturnPath,
         };
     }
 }

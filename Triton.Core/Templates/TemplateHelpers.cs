@@ -1,11 +1,12 @@
 using System.Globalization;
 using System.Text.Json;
 using HandlebarsDotNet;
+using HandlebarsDotNet.PathStructure;
 
 namespace Triton.Core.Templates;
 
 /// <summary>
-/// The built-in helpers: formatDate, formatNumber, default, upper, lower, urlEncode.
+/// The built-in helpers: formatDate, formatNumber, default, upper, lower, urlEncode, unsubscribeUrl.
 /// Formatting uses the invariant culture so a message does not depend on the server's locale.
 /// </summary>
 internal static class TemplateHelpers
@@ -48,6 +49,10 @@ internal static class TemplateHelpers
             Require(arguments, 1, "urlEncode", "a value");
             return Uri.EscapeDataString(Text(arguments[0]));
         });
+        // The recipient's own link, read from the render's root (so it works inside {{#each}} and partials);
+        // a preview or a render without a recipient's link writes "#" so the markup stays a valid link.
+        handlebars.RegisterHelper("unsubscribeUrl", (in HelperOptions options, in Context context, in Arguments arguments) =>
+            options.Frame.Data[ChainSegment.Root] is RenderContext { UnsubscribeUrl: { } url } ? url : "#");
     }
 
     /// <summary>

@@ -3,10 +3,12 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Triton.Core.Bounces;
 using Triton.Core.Data;
 using Triton.Core.Domain;
 using Triton.Core.Mail;
 using Triton.Core.Sending;
+using Triton.Core.Suppressions;
 using Triton.Core.Templates;
 
 namespace Triton.Core.Triggers;
@@ -21,6 +23,9 @@ public sealed class TransactionalAttempt(
     TemplateCache templates,
     TemplateCompiler compiler,
     IMailTransports transports,
+    Unsubscribes unsubscribes,
+    ReturnPaths returnPaths,
+    SuppressionService suppressions,
     EngineIdentity identity,
     TimeProvider time,
     IOptions<SendingOptions> options,
@@ -29,6 +34,11 @@ public sealed class TransactionalAttempt(
     private static readonly string[] Reserved = ["email", "user_id", "tracking_category_id", "tracking_category_name", "dc_name"];
     private readonly SendingOptions _options = options.Value;
     private readonly ConcurrentDictionary<int, (DateTimeOffset UpdatedAt, MessageComposer Composer)> _composers = new();
+
+    // The signing keys, loaded on the first message and kept: never a database read per message.
+    private UnsubscribeLinks? _unsubscribeLinks;
+    private ReturnPathSigner? _returnPaths;
+    private bool _signersLoaded;
 
     public async Task ExecuteAsync(ClaimedMessage message, CancellationToken cancellationToken)
     {
@@ -47,11 +57,23 @@ public sealed class TransactionalAttempt(
         var trigger = await db.Triggers.AsNoTracking().FirstAsync(t => t.Id == message.TriggerId, cancellationToken);
         var transportRow = await db.Transports.AsNoTracking().FirstAsync(t => t.Id == trigger.TransportId, cancellationToken);
         var attempts = message.Attempts + 1;
+        if (await SuppressedAsync(db, trigger, message.Email, cancellationToken) is { } suppressed)
+            return new Outcome(MessageStatus.Suppressed, message.Attempts, suppressed, null, 0, false);
+        if (!_signersLoaded)
+        {
+            _unsubscribeLinks = await unsubscribes.ForRunAsync(cancellationToken);
+            _returnPaths = await returnPaths.ForRunAsync(cancellationToken);
+            _signersLoaded = true;
+        }
         OutgoingMessage outgoing;
         try
         {
             var composer = await ComposerAsync(db, trigger, cancellationToken);
-            outgoing = composer.Compose(message.Email, message.UserId, message.Fields, composer.SubjectPicker().Pick(null), extra: Extra(message));
+            // Transactional mail carries no List-Unsubscribe (it is not a newsletter); {{unsubscribeUrl}} still works.
+            var envelope = new MessageEnvelope(_unsubscribeLinks?.ForTrigger(trigger.Id, message.Email), null,
+                _returnPaths?.ForMessage(message.Id), ListUnsubscribeHeaders: false);
+            outgoing = composer.Compose(message.Email, message.UserId, message.Fields, composer.SubjectPicker().Pick(null), extra: Extra(message),
+                envelope: envelope);
         }
         catch (Exception exception) when (exception is TemplateCompileException or TemplateRenderException)
         {
@@ -83,6 +105,20 @@ public sealed class TransactionalAttempt(
         };
     }
 
+    /// <summary>
+    /// Why this message must not go out, or null: a hard-bounced address is never mailed again; other
+    /// suppressions (unsubscribes, complaints, manual entries) stop it only when the trigger honours them.
+    /// One indexed look-up per message: transactional mail goes out one message at a time anyway.
+    /// </summary>
+    private static async Task<string?> SuppressedAsync(TritonDbContext db, Trigger trigger, string email, CancellationToken cancellationToken)
+    {
+        var key = Lists.EmailAddresses.Key(email);
+        var row = await db.Suppressions.AsNoTracking().Where(s => s.Email == key)
+            .Select(s => new { s.Reason, s.Source }).FirstOrDefaultAsync(cancellationToken);
+        if (row is null || (row.Reason != SuppressionReason.HardBounce && !trigger.HonorSuppressions)) return null;
+        return $"Suppressed: {EnumNames.Name(row.Reason)} ({row.Source})";
+    }
+
     /// <summary>The event's name and variables over the trigger's variables; the recipient's own fields stay as they are.</summary>
     private static Dictionary<string, object?> Extra(ClaimedMessage message)
     {
@@ -111,7 +147,7 @@ public sealed class TransactionalAttempt(
                 await using var db = await contexts.CreateDbContextAsync(cancellationToken);
                 var now = time.GetUtcNow();
                 var reply = outcome.Reply is { Length: > 1000 } longReply ? longReply[..1000] : outcome.Reply;
-                await db.Messages.Where(m => m.Id == message.Id && m.LeaseOwner == identity.Owner && m.Status == MessageStatus.Queued)
+                var recorded = await db.Messages.Where(m => m.Id == message.Id && m.LeaseOwner == identity.Owner && m.Status == MessageStatus.Queued)
                     .ExecuteUpdateAsync(s => s
                         .SetProperty(m => m.Status, outcome.Status)
                         .SetProperty(m => m.Attempts, outcome.Attempts)
@@ -122,6 +158,9 @@ public sealed class TransactionalAttempt(
                         .SetProperty(m => m.UpdatedAt, now)
                         .SetProperty(m => m.LeaseOwner, (string?)null)
                         .SetProperty(m => m.LeaseUntil, 0L), cancellationToken);
+                // A 5xx to RCPT: a hard bounce, suppressed for campaigns and transactional mail alike.
+                if (recorded == 1 && outcome.Status == MessageStatus.Bounced)
+                    await suppressions.SuppressAsync([(message.Email, SuppressionReason.HardBounce)], "trigger " + message.TriggerId, cancellationToken);
                 return;
             }
             catch (Exception exception) when (!cancellationToken.IsCancellationRequested)

@@ -18,6 +18,9 @@ public sealed class TriggerInput : IMessageSettings
     public JsonElement? CustomVariables { get; set; }
     public int? TrackingCategoryId { get; set; }
     public bool? Active { get; set; }
+
+    /// <summary>Whether unsubscribes and other suppressions stop this trigger's messages (hard bounces always do); false when absent.</summary>
+    public bool? HonorSuppressions { get; set; }
     public string? Group { get; set; }
     public string? Description { get; set; }
 }
