@@ -4,6 +4,7 @@ using Triton.Web.Admin;
 using Triton.Web.Api;
 using Triton.Web.Mail;
 using Triton.Web.Security;
+using Triton.Web.Suppressions;
 
 namespace Triton.Web;
 
@@ -34,6 +35,7 @@ public static class WebComposition
         app.UseTritonAdmin();
         app.MapTritonApi();
         app.MapCronEndpoints();
+        app.MapUnsubscribe();
         app.MapGet("/health", async (TritonDbContext db, CancellationToken cancellationToken) =>
             await db.Database.CanConnectAsync(cancellationToken)
                 ? Results.Ok(new { status = "healthy" })

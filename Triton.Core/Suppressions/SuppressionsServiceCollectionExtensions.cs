@@ -13,6 +13,11 @@ public static class SuppressionsServiceCollectionExtensions
         services.AddSingleton<SuppressionService>();
         services.AddSingleton<Unsubscribes>();
         services.AddSingleton<ReturnPaths>();
+        services.AddOptions<BounceOptions>().Bind(configuration.GetSection(BounceOptions.Section))
+            .Validate(o => o.PollSeconds > 0, "Bounces:PollSeconds must be positive.").ValidateOnStart();
+        services.AddSingleton<BounceHandler>();
+        services.AddSingleton<BounceMailbox>();
+        services.AddHostedService(sp => sp.GetRequiredService<BounceMailbox>());
         return services;
     }
 }

@@ -96,6 +96,9 @@ public sealed class RouteWalkTests : IClassFixture<RouteWalkTests.WalkApp>
 
         // Public: liveness, and the cron endpoint with its own secret (an API key is not it).
         "GET  /health                                      A A A A A A A",
+        // The unsubscribe page: public, its signed token is the authorization (GET changes nothing).
+        "GET  /u/{token}                                   A A A A A A A",
+        "POST /u/{token}                                   A A A A A A A",
         "POST /api/cron/process-email-queue                U U U U U U U",
 
         // The API: keys only (a browser's cookie does not open it); GET needs read, campaign actions
@@ -122,6 +125,11 @@ public sealed class RouteWalkTests : IClassFixture<RouteWalkTests.WalkApp>
         "GET  /api/messages                                U U U U A A A",
         "GET  /api/messages/{messageId}                    U U U U A A A",
         "POST /api/messages/{messageId}/retry              U U U U F A A",
+        "GET  /api/suppressions                            U U U U A A A",
+        "POST /api/suppressions                            U U U U F F A",
+        "DELETE /api/suppressions/{email}                  U U U U F F A",
+        "GET  /api/suppressions/export                     U U U U A A A",
+        "POST /api/suppressions/import                     U U U U F F A",
         "GET  /api/triggers                                U U U U A A A",
         "POST /api/triggers                                U U U U F F A",
         "GET  /api/triggers/{id:int}                       U U U U A A A",

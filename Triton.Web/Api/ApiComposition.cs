@@ -64,6 +64,7 @@ public static class ApiComposition
         api.MapContractEndpoints();
         api.MapTriggerEndpoints();
         api.MapEventEndpoints();
+        api.MapSuppressionEndpoints();
         return api;
     }
 }

@@ -42,6 +42,9 @@ public sealed class Suppressions : Migration
             constraints: table => table.PrimaryKey("pk_bounce_mailbox_states", x => x.id));
 
         migrationBuilder.AddColumn<bool>(name: "honor_suppressions", table: "triggers", nullable: false, defaultValue: false);
+        // The default only fills existing rows; the model has none, so PostgreSQL drops it again (as TransportWindowQuota does).
+        if (migrationBuilder.ActiveProvider == "Npgsql.EntityFrameworkCore.PostgreSQL")
+            migrationBuilder.Sql("ALTER TABLE triggers ALTER COLUMN honor_suppressions DROP DEFAULT;");
     }
 
     protected override void Down(MigrationBuilder migrationBuilder)
