@@ -75,7 +75,7 @@ public sealed class BounceMailbox(
     {
         using var client = new ImapClient();
         if (_options.AcceptSelfSignedCertificate) client.ServerCertificateValidationCallback = (_, _, _, _) => true;
-        await client.ConnectAsync(_options.Host, Port(993, 143), Security(), cancellationToken);
+        await client.ConnectAsync(_options.Host!, Port(993, 143), Security(), cancellationToken);
         await client.AuthenticateAsync(_options.Username ?? "", _options.Password ?? "", cancellationToken);
         var inbox = client.Inbox;
         await inbox.OpenAsync(FolderAccess.ReadWrite, cancellationToken);
@@ -97,7 +97,7 @@ public sealed class BounceMailbox(
     {
         using var client = new Pop3Client();
         if (_options.AcceptSelfSignedCertificate) client.ServerCertificateValidationCallback = (_, _, _, _) => true;
-        await client.ConnectAsync(_options.Host, Port(995, 110), Security(), cancellationToken);
+        await client.ConnectAsync(_options.Host!, Port(995, 110), Security(), cancellationToken);
         await client.AuthenticateAsync(_options.Username ?? "", _options.Password ?? "", cancellationToken);
         var count = await client.GetMessageCountAsync(cancellationToken);
         for (var i = 0; i < count; i++)

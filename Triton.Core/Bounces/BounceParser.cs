@@ -63,7 +63,7 @@ public static partial class BounceParser
         foreach (var part in report)
         {
             if (part is MessagePart { Message: { } original }) return original.MessageId;
-            if (part is TextRfc822Headers headers)
+            if (part is MimePart headers && headers.ContentType.IsMimeType("text", "rfc822-headers"))
             {
                 using var stream = new MemoryStream();
                 headers.Content?.DecodeTo(stream);
@@ -141,7 +141,7 @@ public static partial class BounceParser
                 if (!found.Contains(match.Groups[1].Value)) found.Add(match.Groups[1].Value);
         }
         foreach (var header in message.Headers)
-            if (header.Id is HeaderId.To or HeaderId.Cc || header.Field is "Delivered-To" or "X-Original-To" or "Envelope-To")
+            if (header.Id is HeaderId.To or HeaderId.Cc || EnvelopeHeaders.Contains(header.Field))
                 Scan(header.Value);
         foreach (var part in message.BodyParts)
         {
@@ -150,6 +150,8 @@ public static partial class BounceParser
         }
         return found;
     }
+
+    private static readonly HashSet<string> EnvelopeHeaders = new(StringComparer.OrdinalIgnoreCase) { "Delivered-To", "X-Original-To", "Envelope-To" };
 
     [GeneratedRegex(@"undeliver|delivery (status notification|failure|has failed)|mail delivery (failed|subsystem)|returned mail|failure notice|delivery status|non[- ]?delivery", RegexOptions.IgnoreCase)]
     private static partial Regex BounceSubject();
