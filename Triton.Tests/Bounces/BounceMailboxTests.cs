@@ -60,6 +60,8 @@ public sealed class BounceMailboxTests
         var mailbox = scenario.Services.GetRequiredService<BounceMailbox>();
         var tally = await mailbox.PollAsync(default);
 
+        await using (var db = scenario.Database.CreateContext())
+            Assert.Null((await db.BounceMailboxStates.AsNoTracking().SingleAsync()).LastError);
         Assert.Equal(5, tally.Processed);
         Assert.Equal(2, tally.Hard);
         Assert.Equal(1, tally.Soft);

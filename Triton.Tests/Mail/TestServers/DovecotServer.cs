@@ -31,6 +31,9 @@ public sealed class DovecotServer : IAsyncDisposable
     {
         if (!File.Exists(Binary)) throw new InvalidOperationException($"{Binary} is missing: scripts/test.sh installs dovecot-imapd.");
         var root = Directory.CreateTempSubdirectory("triton-dovecot-").FullName;
+        // Dovecot's auth and mail processes run as its own users: they must reach the passwd file and the Maildir.
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+            | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
         var port = FreePort();
         var server = new DovecotServer(root, port);
         foreach (var dir in new[] { "run", "state", Path.Combine(server.Maildir, "cur"), Path.Combine(server.Maildir, "new"), Path.Combine(server.Maildir, "tmp") })
