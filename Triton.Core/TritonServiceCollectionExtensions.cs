@@ -7,6 +7,7 @@ using Triton.Core.Health;
 using Triton.Core.Lists;
 using Triton.Core.Mail;
 using Triton.Core.Sending;
+using Triton.Core.Suppressions;
 using Triton.Core.Templates;
 using Triton.Core.Transfer;
 using Triton.Core.Tracking;
@@ -37,6 +38,7 @@ public static class TritonServiceCollectionExtensions
         services.AddSingleton<ApiKeyBootstrap>();
         services.AddSingleton<TemplateCache>();
         services.AddTritonTracking(configuration);
+        services.AddTritonSuppressions(configuration);
         services.AddTritonLists();
         services.AddTritonTriggers(configuration);
         services.AddTritonArchive(configuration);

@@ -5,6 +5,7 @@ using Triton.Web.Api;
 using Triton.Web.Health;
 using Triton.Web.Mail;
 using Triton.Web.Security;
+using Triton.Web.Suppressions;
 using Triton.Web.Tracking;
 
 namespace Triton.Web;
@@ -40,6 +41,7 @@ public static class WebComposition
         app.MapCronEndpoints();
         app.MapTritonHealth();
         app.MapTrackingEndpoints();
+        app.MapUnsubscribe();
         return app;
     }
 }

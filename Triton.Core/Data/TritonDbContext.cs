@@ -27,6 +27,8 @@ public sealed class TritonDbContext(DbContextOptions<TritonDbContext> options) :
     public DbSet<TrackedSourceDay> TrackedSourceDays => Set<TrackedSourceDay>();
     public DbSet<TrackedLink> TrackedLinks => Set<TrackedLink>();
     public DbSet<TrackingFirst> TrackingFirsts => Set<TrackingFirst>();
+    public DbSet<Suppression> Suppressions => Set<Suppression>();
+    public DbSet<BounceMailboxState> BounceMailboxStates => Set<BounceMailboxState>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -27,6 +27,12 @@ public sealed class Trigger
     public string CustomVariables { get; set; } = "{}";
     public bool Active { get; set; }
 
+    /// <summary>
+    /// Whether the suppression list (unsubscribes, complaints, manual entries) stops this trigger's
+    /// messages too; hard bounces stop them whatever this says.
+    /// </summary>
+    public bool HonorSuppressions { get; set; }
+
     /// <summary>The contract's id while active, null otherwise: a unique index keeps one active trigger per event.</summary>
     public int? ActiveContractId { get; set; }
 

@@ -17,7 +17,7 @@ public sealed record ServerHealth(
     int? ActiveTriggers,
     IReadOnlyList<FailingTrigger> FailingTriggers,
     bool SchedulerRunning,
-    DateTimeOffset? BounceMailboxLastPoll)
+    Bounces.BounceMailboxStatus? BounceMailbox)
 {
     public bool DirectoriesWritable => Directories.All(d => d.Writable);
 }

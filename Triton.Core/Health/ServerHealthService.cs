@@ -2,7 +2,9 @@ using System.Diagnostics;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Quartz;
+using Triton.Core.Bounces;
 using Triton.Core.Data;
 using Triton.Core.Domain;
 
@@ -20,8 +22,8 @@ public sealed class ServerHealthService(
     DirectoryProbe directories,
     ISchedulerFactory schedulers,
     TimeProvider time,
-    ILogger<ServerHealthService> logger,
-    IBounceMailboxPollStatus? bounceMailbox = null)
+    IOptions<BounceOptions> bounces,
+    ILogger<ServerHealthService> logger)
 {
     /// <summary>How many failing triggers are named; the count beyond that is in the panel's summary.</summary>
     public const int FailingTriggersShown = 10;
@@ -34,6 +36,7 @@ public sealed class ServerHealthService(
         QueueState? queue = null;
         int? active = null;
         List<FailingTrigger> failing = [];
+        BounceMailboxStatus? bounceMailbox = null;
         try
         {
             await using var db = await contexts.CreateDbContextAsync(cancellationToken);
@@ -47,6 +50,7 @@ public sealed class ServerHealthService(
                     .Take(FailingTriggersShown)
                     .ToListAsync(cancellationToken))
                 .Select(t => new FailingTrigger(t.Id, t.Name, t.LastTestAt, t.LastTestError!)).ToList();
+            bounceMailbox = await BounceMailboxStatus.ReadAsync(db, bounces.Value, cancellationToken);
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -67,7 +71,7 @@ public sealed class ServerHealthService(
             active,
             failing,
             await SchedulerRunningAsync(cancellationToken),
-            bounceMailbox is null ? null : await bounceMailbox.LastPollAsync(cancellationToken));
+            bounceMailbox);
     }
 
     /// <summary>Queued deliveries of running campaigns and queued transactional messages; a paused campaign's rest is not waiting on the server.</summary>

@@ -2,10 +2,12 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Triton.Core.Bounces;
 using Triton.Core.Campaigns;
 using Triton.Core.Data;
 using Triton.Core.Domain;
 using Triton.Core.Mail;
+using Triton.Core.Suppressions;
 using Triton.Core.Templates;
 using Triton.Core.Tracking;
 
@@ -34,6 +36,8 @@ public sealed class CampaignEngine(
     TrackingLinks tracking,
     EngineIdentity identity,
     EngineSignal signal,
+    Unsubscribes unsubscribes,
+    ReturnPaths returnPaths,
     IOptions<SendingOptions> options,
     ILogger<CampaignEngine> logger) : BackgroundService
 {
@@ -183,10 +187,15 @@ public sealed class CampaignEngine(
         var runId = await runs.CurrentOrStartAsync(campaign.Id, campaign.Generation, cancellationToken);
         MessageComposer composer;
         IMailTransport mailTransport;
+        UnsubscribeLinks unsubscribeLinks;
+        ReturnPathSigner? returnPathSigner;
         try
         {
             composer = await MessageComposer.CreateAsync(templates, compiler, db, campaign, null, cancellationToken, tracking);
             mailTransport = transports.For(transport);
+            // The signing keys are loaded here, once per run: workers sign without touching the database.
+            unsubscribeLinks = await unsubscribes.ForRunAsync(cancellationToken);
+            returnPathSigner = await returnPaths.ForRunAsync(cancellationToken);
         }
         catch (Exception exception)
         {
@@ -202,6 +211,8 @@ public sealed class CampaignEngine(
         {
             RatePerSecond = transport.RatePerSecond,
             TrackingCategoryId = campaign.TrackingCategoryId,
+            Unsubscribe = unsubscribeLinks,
+            ReturnPaths = returnPathSigner,
         };
         session.Enqueuing = EnqueueAsync(session, session.Halted);
         board.Add(session);

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
+using Triton.Core.Bounces;
 using Triton.Core.Domain;
 using Triton.Core.Mail;
+using Triton.Core.Suppressions;
 using Triton.Core.Templates;
 
 namespace Triton.Core.Sending;
@@ -32,6 +34,11 @@ public sealed class CampaignSession(int campaignId, int generation, long runId, 
 
     /// <summary>The campaign's tracking category when its run started: its sends count there.</summary>
     public int? TrackingCategoryId { get; init; }
+    /// <summary>This run's unsubscribe link signer (its key loaded once when the session started).</summary>
+    public UnsubscribeLinks? Unsubscribe { get; init; }
+
+    /// <summary>This run's VERP signer, or null when no bounce address is configured.</summary>
+    public ReturnPathSigner? ReturnPaths { get; init; }
 
     /// <summary>Cancelled when the campaign must not start another message.</summary>
     public CancellationToken Halted => _halt.Token;

@@ -2,7 +2,9 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Triton.Core.Archive;
 using Triton.Core.Domain;
+using Triton.Core.Lists;
 using Triton.Core.Mail;
+using Triton.Core.Templates;
 
 namespace Triton.Core.Sending;
 
@@ -31,11 +33,17 @@ public sealed class DeliveryAttempt(IOptions<SendingOptions> options, MessageArc
         if (LeaseLapsed(job))
             return Result(session, job, DeliveryStatus.Queued, job.Attempts, "Not sent: this process no longer held the job's lease.", null, 0, null, false);
 
+        // Not sent on purpose: counted Skipped, never an error (docs/SENDING.md lists the reasons).
+        if (job.SkipReason is { } skip)
+            return Result(session, job, DeliveryStatus.Skipped, job.Attempts, skip, null, 0, null, false);
+        if (!EmailAddresses.IsValid(job.Email.Trim()))
+            return Result(session, job, DeliveryStatus.Skipped, job.Attempts, "Invalid address", null, 0, null, false);
+
         var subjectIndex = session.Subjects.Pick(job.PreviousSubjectIndex);
         OutgoingMessage message;
         try
         {
-            message = session.Composer.Compose(job.Email, job.UserId, job.Fields, subjectIndex, trackingReference: job.Id);
+            message = session.Composer.Compose(job.Email, job.UserId, job.Fields, subjectIndex, trackingReference: job.Id, envelope: Envelope(session, job));
         }
         catch (Exception exception)
         {
@@ -108,8 +116,15 @@ public sealed class DeliveryAttempt(IOptions<SendingOptions> options, MessageArc
     private bool LeaseLapsed(ClaimedDelivery job) =>
         job.LeaseLost || job.LeaseUntil - time.GetUtcNow().ToUnixTimeMilliseconds() < _options.LeaseMarginMilliseconds;
 
+    /// <summary>The recipient's unsubscribe link and headers and the delivery's VERP return path, signed with the run's keys.</summary>
+    private static MessageEnvelope Envelope(CampaignSession session, ClaimedDelivery job) => new(
+        session.Unsubscribe?.ForCampaign(session.CampaignId, job.Email),
+        session.Unsubscribe?.MailtoFor(job.Id),
+        session.ReturnPaths?.ForDelivery(job.Id),
+        ListUnsubscribeHeaders: true);
+
     private static DeliveryResult Result(CampaignSession session, ClaimedDelivery job, DeliveryStatus status, int attempts, string? reply, int? code,
         long notBefore, int? subjectIndex, bool isError, string? pauseReason = null) =>
         new(job.Id, session.CampaignId, session.Generation, session.RunId, status, attempts, reply, code, notBefore, subjectIndex, isError, pauseReason,
-            UserId: job.UserId, TrackingCategoryId: session.TrackingCategoryId);
+            UserId: job.UserId, TrackingCategoryId: session.TrackingCategoryId, Email: job.Email);
 }

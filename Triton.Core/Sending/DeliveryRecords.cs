@@ -22,6 +22,9 @@ public sealed class ClaimedDelivery
         set => Volatile.Write(ref _leaseUntil, value);
     }
 
+    /// <summary>Why the job must not be sent (its address was suppressed after it was enqueued); recorded Skipped.</summary>
+    public string? SkipReason { get; set; }
+
     /// <summary>A renewal found the job no longer leased to this process: it must not be sent.</summary>
     public bool LeaseLost { get; set; }
 }
@@ -42,4 +45,5 @@ public sealed record DeliveryResult(
     string? PauseReason = null,
     Archive.ArchivedCopy? Archived = null,
     string? UserId = null,
-    int? TrackingCategoryId = null);
+    int? TrackingCategoryId = null,
+    string? Email = null);

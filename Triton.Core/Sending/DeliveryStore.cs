@@ -1,6 +1,8 @@
 using System.Data.Common;
 using Triton.Core.Data;
 using Triton.Core.Domain;
+using Triton.Core.Lists;
+using Triton.Core.Suppressions;
 using Triton.Core.Tracking;
 using static Triton.Core.Data.StoreExecutor;
 using static Triton.Core.Sending.SqlDialect;
@@ -68,14 +70,21 @@ public sealed class DeliveryStore(StoreExecutor store, SqlDialect dialect, Track
                 next = value is null or DBNull ? null : Convert.ToInt64(value);
             }
 
-            var inserted = 0;
+            int inserted = 0, skipped = 0;
             if (next is { } to)
             {
+                // Suppressed addresses are written Skipped at once, in the same set-based insert: one
+                // indexed probe of the suppression list per recipient, no round trip per message.
                 await using var insert = Command(connection, transaction, """
-                    INSERT INTO deliveries (campaign_id, generation, recipient_id, email, status, attempts, updated_at, not_before, lease_until)
-                    SELECT @campaign, @generation, id, email, 0, 0, @now, 0, 0 FROM recipients
-                    WHERE list_id = @list AND id > @cursor AND id <= @to
+                    INSERT INTO deliveries (campaign_id, generation, recipient_id, email, status, attempts, last_reply, updated_at, not_before, lease_until)
+                    SELECT @campaign, @generation, r.id, r.email,
+                        CASE WHEN s.id IS NULL THEN 0 ELSE 2 END, 0,
+                        CASE WHEN s.id IS NULL THEN NULL ELSE 'Suppressed (' || s.source || ')' END,
+                        @now, 0, 0
+                    FROM recipients r LEFT JOIN suppressions s ON s.email = r.email_key
+                    WHERE r.list_id = @list AND r.id > @cursor AND r.id <= @to
                     ON CONFLICT DO NOTHING
+                    RETURNING status
                     """);
                 AddParameter(insert, "@campaign", campaignId);
                 AddParameter(insert, "@generation", generation);
@@ -83,19 +92,25 @@ public sealed class DeliveryStore(StoreExecutor store, SqlDialect dialect, Track
                 AddParameter(insert, "@list", listId);
                 AddParameter(insert, "@cursor", cursor);
                 AddParameter(insert, "@to", to);
-                inserted = await insert.ExecuteNonQueryAsync(ct);
+                await using var reader = await insert.ExecuteReaderAsync(ct);
+                while (await reader.ReadAsync(ct))
+                {
+                    inserted++;
+                    if (reader.GetInt32(0) == (int)DeliveryStatus.Skipped) skipped++;
+                }
             }
 
             var done = next is null || next >= limit;
             // When the range is exhausted, Plan becomes what was really enqueued (recipients deleted
             // during the run are not waited for).
             await using var advance = Command(connection, transaction, $"""
-                UPDATE campaigns SET enqueue_cursor = @next, enqueued = enqueued + @inserted, enqueue_done = @done
+                UPDATE campaigns SET enqueue_cursor = @next, enqueued = enqueued + @inserted, skipped = skipped + @skipped, enqueue_done = @done
                     {(done ? ", plan = enqueued + @inserted" : "")}
                 WHERE id = @campaign AND generation = @generation AND enqueue_cursor = @cursor
                 """);
             AddParameter(advance, "@next", next ?? cursor);
             AddParameter(advance, "@inserted", inserted);
+            AddParameter(advance, "@skipped", skipped);
             AddParameter(advance, "@done", done);
             AddParameter(advance, "@campaign", campaignId);
             AddParameter(advance, "@generation", generation);
@@ -105,6 +120,7 @@ public sealed class DeliveryStore(StoreExecutor store, SqlDialect dialect, Track
                 transaction.Rollback();
                 return new EnqueueStep(0, Done: false);
             }
+            if (skipped > 0) await CountDayAsync(connection, transaction, new CounterDelta(0, skipped, 0, 0), ct);
             return new EnqueueStep(inserted, done);
         }, cancellationToken);
 
@@ -148,6 +164,20 @@ public sealed class DeliveryStore(StoreExecutor store, SqlDialect dialect, Track
                     job.UserId = reader.IsDBNull(1) ? null : reader.GetString(1);
                     job.Fields = reader.GetString(2);
                 }
+            }
+
+            // Addresses suppressed since they were enqueued (an unsubscribe mid-run): one look-up per claimed
+            // batch, and those jobs are recorded Skipped by the writer without being sent.
+            foreach (var chunk in claimed.Chunk(500))
+            {
+                var byEmail = chunk.GroupBy(j => EmailAddresses.Key(j.Email)).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+                await using var suppressed = connection.CreateCommand();
+                suppressed.Transaction = transaction;
+                suppressed.CommandText = "SELECT email, source FROM suppressions WHERE " + dialect.TextListCondition(suppressed, "email", [.. byEmail.Keys]);
+                await using var reader = await suppressed.ExecuteReaderAsync(ct);
+                while (await reader.ReadAsync(ct))
+                    if (byEmail.TryGetValue(reader.GetString(0), out var jobs))
+                        foreach (var job in jobs) job.SkipReason = $"Suppressed ({reader.GetString(1)})";
             }
 
             if (withPreviousSubject)
@@ -194,6 +224,7 @@ public sealed class DeliveryStore(StoreExecutor store, SqlDialect dialect, Track
             reply.DbType = System.Data.DbType.String;
             await update.PrepareAsync(ct);
 
+            var bounced = new List<(string Email, SuppressionReason Reason, int Campaign)>();
             foreach (var result in results)
             {
                 status.Value = (int)result.Status;
@@ -206,6 +237,8 @@ public sealed class DeliveryStore(StoreExecutor store, SqlDialect dialect, Track
                 if (await update.ExecuteNonQueryAsync(ct) != 1) continue;
                 if (result.Status == DeliveryStatus.Sent)
                     sent.Add(new SentMessage(TrackedSource.Campaign, result.CampaignId, result.TrackingCategoryId, result.UserId));
+                if (result.Status == DeliveryStatus.Bounced && result.Email is { } address)
+                    bounced.Add((address, SuppressionReason.HardBounce, result.CampaignId));
                 var key = (result.CampaignId, result.Generation, result.RunId);
                 deltas[key] = (deltas.TryGetValue(key, out var delta) ? delta : default).Add(result.Status);
             }
@@ -234,22 +267,33 @@ public sealed class DeliveryStore(StoreExecutor store, SqlDialect dialect, Track
                 await runCounters.ExecuteNonQueryAsync(ct);
             }
 
+            // A 5xx to RCPT is a hard bounce: the address is suppressed in this same transaction, so no
+            // later campaign (or the rest of this one) tries it again.
+            foreach (var byCampaign in bounced.GroupBy(b => b.Campaign))
+                await SuppressionService.InsertAsync(connection, transaction, byCampaign.Select(b => (b.Email, b.Reason)),
+                    "campaign " + byCampaign.Key, time.GetUtcNow(), ct);
+
             if (deltas.Count == 0) return;
             // The tracking stats' sends move with the counters, in the same transaction: a few statements per batch.
             await tracking.AddSentAsync(connection, transaction, sent, ct);
-            var day = deltas.Values.Aggregate(default(CounterDelta), (total, d) => total.Plus(d));
-            await using var today = Command(connection, transaction, """
-                INSERT INTO sending_days (day, sent, skipped, failed, bounced) VALUES (@day, @sent, @skipped, @failed, @bounced)
-                ON CONFLICT (day) DO UPDATE SET sent = sending_days.sent + excluded.sent, skipped = sending_days.skipped + excluded.skipped,
-                    failed = sending_days.failed + excluded.failed, bounced = sending_days.bounced + excluded.bounced
-                """);
-            AddParameter(today, "@day", SendingDay.DayOf(time.GetUtcNow()));
-            AddParameter(today, "@sent", day.Sent);
-            AddParameter(today, "@skipped", day.Skipped);
-            AddParameter(today, "@failed", day.Failed);
-            AddParameter(today, "@bounced", day.Bounced);
-            await today.ExecuteNonQueryAsync(ct);
+            await CountDayAsync(connection, transaction, deltas.Values.Aggregate(default(CounterDelta), (total, d) => total.Plus(d)), ct);
         }, cancellationToken);
+
+    /// <summary>Adds a batch's counts to today's sending totals.</summary>
+    private async Task CountDayAsync(DbConnection connection, DbTransaction transaction, CounterDelta day, CancellationToken ct)
+    {
+        await using var today = Command(connection, transaction, """
+            INSERT INTO sending_days (day, sent, skipped, failed, bounced) VALUES (@day, @sent, @skipped, @failed, @bounced)
+            ON CONFLICT (day) DO UPDATE SET sent = sending_days.sent + excluded.sent, skipped = sending_days.skipped + excluded.skipped,
+                failed = sending_days.failed + excluded.failed, bounced = sending_days.bounced + excluded.bounced
+            """);
+        AddParameter(today, "@day", SendingDay.DayOf(time.GetUtcNow()));
+        AddParameter(today, "@sent", day.Sent);
+        AddParameter(today, "@skipped", day.Skipped);
+        AddParameter(today, "@failed", day.Failed);
+        AddParameter(today, "@bounced", day.Bounced);
+        await today.ExecuteNonQueryAsync(ct);
+    }
 
     /// <summary>
     /// The outbox rows of archived messages, in the batch's transaction. A row is written even when the

@@ -39,6 +39,23 @@ public sealed class SqlDialect(DatabaseProvider provider)
         return $"{column} IN ({string.Join(',', names)})";
     }
 
+    /// <summary>A condition "column is one of these strings", as <see cref="IdListCondition"/>.</summary>
+    public string TextListCondition(DbCommand command, string column, IReadOnlyList<string> values)
+    {
+        if (Provider == DatabaseProvider.Postgres)
+        {
+            AddParameter(command, "@texts", values.ToArray());
+            return $"{column} = ANY(@texts)";
+        }
+        var names = new string[values.Count];
+        for (var i = 0; i < values.Count; i++)
+        {
+            names[i] = "@t" + i;
+            AddParameter(command, names[i], values[i]);
+        }
+        return $"{column} IN ({string.Join(',', names)})";
+    }
+
     public static DbParameter AddParameter(DbCommand command, string name, object? value)
     {
         var parameter = command.CreateParameter();

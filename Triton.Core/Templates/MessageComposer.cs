@@ -96,10 +96,12 @@ public sealed partial class MessageComposer
     /// <param name="to">Where the message goes when not to the recipient rendered (test sends).</param>
     /// <param name="extra">Values laid over everything else (a trigger's event name and variables).</param>
     /// <param name="trackingReference">The delivery (or transactional message) this message is: with a tracker, its opens and clicks are tracked.</param>
+    /// <param name="envelope">This message's unsubscribe link, List-Unsubscribe headers and VERP return path, when sent for real.</param>
     public OutgoingMessage Compose(string email, string? userId, string? fieldsJson, int subjectIndex, string? to = null,
-        IReadOnlyDictionary<string, object?>? extra = null, long? trackingReference = null)
+        IReadOnlyDictionary<string, object?>? extra = null, long? trackingReference = null, MessageEnvelope? envelope = null)
     {
         var context = _context.Build(email, userId, fieldsJson);
+        context.UnsubscribeUrl = envelope?.UnsubscribeUrl;
         if (extra is not null)
             foreach (var (key, value) in extra) context[key] = value;
         var marks = _tracker is not null && trackingReference is { } reference ? _tracker.For(reference, userId) : null;
@@ -122,7 +124,8 @@ public sealed partial class MessageComposer
             Subject = subject,
             Html = html,
             Text = text,
-            Headers = _headers,
+            Headers = envelope is null ? _headers : [.. _headers, .. envelope.Headers()],
+            ReturnPath = envelope?.ReturnPath,
         };
     }
 }

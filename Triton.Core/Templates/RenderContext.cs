@@ -12,6 +12,9 @@ public sealed class RenderContext : Dictionary<string, object?>
 
     public RenderContext(IEnumerable<KeyValuePair<string, object?>> values) : base(values, StringComparer.Ordinal) { }
 
+    /// <summary>What <c>{{unsubscribeUrl}}</c> writes: the recipient's signed link, null in previews.</summary>
+    internal string? UnsubscribeUrl { get; set; }
+
     /// <summary>The budget of the render under way, or null between renders.</summary>
     internal RenderBudget? Budget { get; set; }
 

@@ -6,7 +6,7 @@ using HandlebarsDotNet.PathStructure;
 namespace Triton.Core.Templates;
 
 /// <summary>
-/// The built-in helpers: formatDate, formatNumber, default, upper, lower, urlEncode, trackingPixelUrl.
+/// The built-in helpers: formatDate, formatNumber, default, upper, lower, urlEncode, trackingPixelUrl, unsubscribeUrl.
 /// Formatting uses the invariant culture so a message does not depend on the server's locale.
 /// </summary>
 internal static class TemplateHelpers
@@ -57,6 +57,10 @@ internal static class TemplateHelpers
             root.TrackingPixelPlaced = true;
             return url;
         });
+        // The recipient's own link, read from the render's root (so it works inside {{#each}} and partials);
+        // a preview or a render without a recipient's link writes "#" so the markup stays a valid link.
+        handlebars.RegisterHelper("unsubscribeUrl", (in HelperOptions options, in Context context, in Arguments arguments) =>
+            options.Frame.Data[ChainSegment.Root] is RenderContext { UnsubscribeUrl: { } url } ? url : "#");
     }
 
     /// <summary>

@@ -4,10 +4,12 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Triton.Core.Archive;
+using Triton.Core.Bounces;
 using Triton.Core.Data;
 using Triton.Core.Domain;
 using Triton.Core.Mail;
 using Triton.Core.Sending;
+using Triton.Core.Suppressions;
 using Triton.Core.Templates;
 using Triton.Core.Tracking;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -27,6 +29,9 @@ public sealed class TransactionalAttempt(
     MessageArchive archive,
     TrackingLinks tracking,
     TrackingStore trackingStore,
+    Unsubscribes unsubscribes,
+    ReturnPaths returnPaths,
+    SuppressionService suppressions,
     EngineIdentity identity,
     TimeProvider time,
     IOptions<SendingOptions> options,
@@ -35,6 +40,11 @@ public sealed class TransactionalAttempt(
     private static readonly string[] Reserved = ["email", "user_id", "tracking_category_id", "tracking_category_name", "dc_name"];
     private readonly SendingOptions _options = options.Value;
     private readonly ConcurrentDictionary<int, (DateTimeOffset UpdatedAt, MessageComposer Composer)> _composers = new();
+
+    // The signing keys, loaded on the first message and kept: never a database read per message.
+    private UnsubscribeLinks? _unsubscribeLinks;
+    private ReturnPathSigner? _returnPaths;
+    private bool _signersLoaded;
 
     /// <summary>The status recorded (Queued again when it will be retried), or null when the message was left to its lease.</summary>
     public async Task<MessageStatus?> ExecuteAsync(ClaimedMessage message, CancellationToken cancellationToken)
@@ -60,12 +70,23 @@ public sealed class TransactionalAttempt(
         var trigger = await db.Triggers.AsNoTracking().FirstAsync(t => t.Id == message.TriggerId, cancellationToken);
         var transportRow = await db.Transports.AsNoTracking().FirstAsync(t => t.Id == trigger.TransportId, cancellationToken);
         var attempts = message.Attempts + 1;
+        if (await SuppressedAsync(db, trigger, message.Email, cancellationToken) is { } suppressed)
+            return new Outcome(MessageStatus.Suppressed, message.Attempts, suppressed, null, 0, false);
+        if (!_signersLoaded)
+        {
+            _unsubscribeLinks = await unsubscribes.ForRunAsync(cancellationToken);
+            _returnPaths = await returnPaths.ForRunAsync(cancellationToken);
+            _signersLoaded = true;
+        }
         OutgoingMessage outgoing;
         try
         {
             var composer = await ComposerAsync(db, trigger, cancellationToken);
+            // Transactional mail carries no List-Unsubscribe (it is not a newsletter); {{unsubscribeUrl}} still works.
+            var envelope = new MessageEnvelope(_unsubscribeLinks?.ForTrigger(trigger.Id, message.Email), null,
+                _returnPaths?.ForMessage(message.Id), ListUnsubscribeHeaders: false);
             outgoing = composer.Compose(message.Email, message.UserId, message.Fields, composer.SubjectPicker().Pick(null), extra: Extra(message),
-                trackingReference: message.Id);
+                trackingReference: message.Id, envelope: envelope);
         }
         catch (Exception exception) when (exception is TemplateCompileException or TemplateRenderException)
         {
@@ -114,6 +135,20 @@ public sealed class TransactionalAttempt(
             logger.LogError(exception, "Archiving message {MessageId} failed", message.MessageId);
             return outcome with { Reply = $"{outcome.Reply} (not archived: {exception.Message})" };
         }
+    }
+
+    /// <summary>
+    /// Why this message must not go out, or null: a hard-bounced address is never mailed again; other
+    /// suppressions (unsubscribes, complaints, manual entries) stop it only when the trigger honours them.
+    /// One indexed look-up per message: transactional mail goes out one message at a time anyway.
+    /// </summary>
+    private static async Task<string?> SuppressedAsync(TritonDbContext db, Trigger trigger, string email, CancellationToken cancellationToken)
+    {
+        var key = Lists.EmailAddresses.Key(email);
+        var row = await db.Suppressions.AsNoTracking().Where(s => s.Email == key)
+            .Select(s => new { s.Reason, s.Source }).FirstOrDefaultAsync(cancellationToken);
+        if (row is null || (row.Reason != SuppressionReason.HardBounce && !trigger.HonorSuppressions)) return null;
+        return $"Suppressed: {EnumNames.Name(row.Reason)} ({row.Source})";
     }
 
     /// <summary>The event's name and variables over the trigger's variables; the recipient's own fields stay as they are.</summary>
@@ -170,6 +205,9 @@ public sealed class TransactionalAttempt(
                     await trackingStore.AddSentAsync(db.Database.GetDbConnection(), transaction.GetDbTransaction(),
                         [new SentMessage(TrackedSource.Trigger, message.TriggerId, outcome.TrackingCategoryId, message.UserId)], cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
+                // A 5xx to RCPT: a hard bounce, suppressed for campaigns and transactional mail alike.
+                if (recorded == 1 && outcome.Status == MessageStatus.Bounced)
+                    await suppressions.SuppressAsync([(message.Email, SuppressionReason.HardBounce)], "trigger " + message.TriggerId, cancellationToken);
                 return;
             }
             catch (Exception exception) when (!cancellationToken.IsCancellationRequested)

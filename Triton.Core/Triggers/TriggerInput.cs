@@ -21,6 +21,9 @@ public sealed class TriggerInput : IMessageSettings
     /// <summary>Track opens and clicks (when there is a category); omitted: unchanged (on for a new one).</summary>
     public bool? Tracking { get; set; }
     public bool? Active { get; set; }
+
+    /// <summary>Whether unsubscribes and other suppressions stop this trigger's messages (hard bounces always do); false when absent.</summary>
+    public bool? HonorSuppressions { get; set; }
     public string? Group { get; set; }
     public string? Description { get; set; }
 }

@@ -103,6 +103,7 @@ public sealed class TriggerService(IDbContextFactory<TritonDbContext> contexts, 
         trigger.GroupId = await GroupNames.FindAsync(db, GroupScope.Trigger, input.Group, cancellationToken);
         trigger.Description = string.IsNullOrWhiteSpace(input.Description) ? null : input.Description;
         trigger.Active = active;
+        trigger.HonorSuppressions = input.HonorSuppressions ?? false;
         trigger.ActiveContractId = active ? contractId : null;
         trigger.UpdatedAt = now;
         try

@@ -49,7 +49,7 @@ public sealed class ServerHealthServiceTests
         Assert.Equal("Broken", failing.Name);
         Assert.Equal("Template error: missing partial", failing.Error);
         Assert.True(figures.SchedulerRunning);
-        Assert.Null(figures.BounceMailboxLastPoll); // nothing polls a bounce mailbox yet
+        Assert.Equal(new Triton.Core.Bounces.BounceMailboxStatus(false, null, null, 0, 0, 0, 0, 0), figures.BounceMailbox); // no mailbox configured
         Assert.True(figures.DirectoriesWritable);
         Assert.Equal(["data", "pickup", "archive"], figures.Directories.Select(d => d.Name).Take(3));
         Assert.True(figures.ProcessMemoryBytes > 0);

@@ -119,6 +119,9 @@ public sealed class RouteWalkTests : IClassFixture<RouteWalkTests.WalkApp>
         "GET  /health                                      A A A A A A A",
         // Readiness for a load balancer: each part's state as JSON, 503 when one fails.
         "*    /health/ready                                A A A A A A A",
+        // The unsubscribe page: public, its signed token is the authorization (GET changes nothing).
+        "GET  /u/{token}                                   A A A A A A A",
+        "POST /u/{token}                                   A A A A A A A",
         "POST /api/cron/process-email-queue                U U U U U U U",
         // Tracking: the open pixel and the click redirect are for anyone who got the message (a bad token records nothing).
         "GET  /t/o/{token}.gif                             A A A A A A A",
@@ -153,6 +156,11 @@ public sealed class RouteWalkTests : IClassFixture<RouteWalkTests.WalkApp>
         "GET  /api/messages                                U U U U A A A",
         "GET  /api/messages/{messageId}                    U U U U A A A",
         "POST /api/messages/{messageId}/retry              U U U U F A A",
+        "GET  /api/suppressions                            U U U U A A A",
+        "POST /api/suppressions                            U U U U F F A",
+        "DELETE /api/suppressions/{email}                  U U U U F F A",
+        "GET  /api/suppressions/export                     U U U U A A A",
+        "POST /api/suppressions/import                     U U U U F F A",
         "GET  /api/triggers                                U U U U A A A",
         "POST /api/triggers                                U U U U F F A",
         "GET  /api/triggers/{id:int}                       U U U U A A A",

@@ -64,6 +64,7 @@ public static class ApiComposition
         api.MapTransferEndpoints();
         api.MapCategoryEndpoints();
         api.MapStatsEndpoints();
+        api.MapSuppressionEndpoints();
         return api;
     }
 }

@@ -10,7 +10,7 @@ public sealed record TriggerTestInput(string? Email, JsonElement? Variables);
 public sealed record TriggerResponse(int Id, string Name, string Event, int TemplateId, int TransportId, IReadOnlyList<string> Subjects,
     string SubjectMode, string FromAddress, string? FromName, IReadOnlyDictionary<string, string> CustomHeaders, JsonElement CustomVariables,
     int? TrackingCategoryId, bool Tracking, bool Active, string? Group, string? Description, DateTimeOffset? LastTestAt, string? LastTestError,
-    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, bool HonorSuppressions)
 {
     public static TriggerResponse From(TriggerView view)
     {
@@ -18,7 +18,7 @@ public sealed record TriggerResponse(int Id, string Name, string Event, int Temp
         using var variables = JsonDocument.Parse(t.CustomVariables);
         return new(t.Id, t.Name, view.Event, t.TemplateId, t.TransportId, t.Subjects, EnumNames.Name(t.SubjectMode), t.FromAddress, t.FromName,
             t.CustomHeaders, variables.RootElement.Clone(), t.TrackingCategoryId, t.TrackingEnabled, t.Active, view.Group, t.Description, t.LastTestAt, t.LastTestError,
-            t.CreatedAt, t.UpdatedAt);
+            t.CreatedAt, t.UpdatedAt, t.HonorSuppressions);
     }
 }
 

@@ -26,6 +26,7 @@ public sealed class MimeMessageBuilder(IOptions<MailOptions> options, TimeProvid
         foreach (var (name, value) in message.Headers) HeaderRules.EnsureValid(name, value);
         var from = Mailbox(message.From, nameof(message.From));
         var to = Mailbox(message.To, nameof(message.To));
+        var sender = message.ReturnPath is null ? from : Mailbox(new MailAddress(message.ReturnPath), nameof(message.ReturnPath));
         var messageId = message.MessageId ?? NewMessageId(from.Address);
         if (messageId.AsSpan().IndexOfAny("\r\n<> ") >= 0 || messageId.IndexOf('@') <= 0)
             throw new InvalidHeaderException($"'{messageId}' is not a valid Message-ID (give it without angle brackets).", nameof(message.MessageId));
@@ -36,6 +37,8 @@ public sealed class MimeMessageBuilder(IOptions<MailOptions> options, TimeProvid
         mime.From.Add(from);
         mime.To.Add(to);
         mime.Subject = message.Subject;
+        // The envelope sender in the file too, so a pickup message and a delivered one show where bounces go.
+        if (message.ReturnPath is not null) mime.Headers.Add(HeaderId.ReturnPath, "<" + sender.Address + ">");
         foreach (var (name, value) in message.Headers) mime.Headers.Add(name, value);
 
         var text = Part("plain", TextOf(message));
@@ -47,7 +50,7 @@ public sealed class MimeMessageBuilder(IOptions<MailOptions> options, TimeProvid
         // Fixes every part's transfer encoding before signing: nothing may change the message after the signature.
         mime.Prepare(EncodingConstraint.SevenBit);
         signer?.Sign(mime);
-        return new PreparedMessage(mime, messageId, from, to, !IsAscii(from.Address) || !IsAscii(to.Address));
+        return new PreparedMessage(mime, messageId, sender, to, !IsAscii(sender.Address) || !IsAscii(to.Address));
     }
 
     /// <summary>A text part whose content is stored already quoted-printable encoded.</summary>
@@ -87,7 +90,7 @@ public sealed class MimeMessageBuilder(IOptions<MailOptions> options, TimeProvid
     private static bool IsAscii(string value) => Ascii.IsValid(value);
 }
 
-/// <summary>A built (and, when the transport has a key, DKIM-signed) message with its envelope.</summary>
+/// <summary>A built (and, when the transport has a key, DKIM-signed) message with its envelope (Sender: the MAIL FROM address).</summary>
 public sealed record PreparedMessage(MimeMessage Message, string MessageId, MailboxAddress Sender, MailboxAddress Recipient, bool RequiresSmtpUtf8)
 {
     private static readonly FormatOptions Wire = CreateWireFormat();

@@ -1,0 +1,31 @@
+namespace Triton.Core.Bounces;
+
+public enum MailboxProtocol { Imap, Pop3 }
+
+public enum MailboxSecurity { None, StartTls, Tls, Auto }
+
+/// <summary>The "Bounces" section: the mailbox bounces to Mail:BounceAddress land in, polled over IMAP or POP3.</summary>
+public sealed class BounceOptions
+{
+    public const string Section = "Bounces";
+
+    /// <summary>Unset: no mailbox is polled (5xx replies at SMTP still mark and suppress at once).</summary>
+    public string? Host { get; set; }
+
+    /// <summary>0: the protocol's default for the security (IMAP 143/993, POP3 110/995).</summary>
+    public int Port { get; set; }
+    public string? Username { get; set; }
+
+    /// <summary>Never logged.</summary>
+    public string? Password { get; set; }
+    public MailboxProtocol Protocol { get; set; } = MailboxProtocol.Imap;
+    public MailboxSecurity Security { get; set; } = MailboxSecurity.Auto;
+    public int PollSeconds { get; set; } = 60;
+
+    /// <summary>Only for a test server with a self-signed certificate.</summary>
+    public bool AcceptSelfSignedCertificate { get; set; }
+
+    public bool Enabled => !string.IsNullOrWhiteSpace(Host);
+
+    public override string ToString() => $"{Protocol} {Username}@{Host}:{Port}"; // no password, whatever logs it
+}
