@@ -97,6 +97,7 @@ public static class AdminComposition
         app.MapHub<ProgressHub>(ProgressHub.Path);
         app.MapAdminForms();
         app.MapListExport();
+        app.MapSuppressionExport();
         app.MapTransferAdmin();
         return app;
     }

@@ -22,8 +22,7 @@ public static class SuppressionEndpoints
         suppressions.MapPost("/", AddAsync);
         suppressions.MapDelete("/{email}", DeleteAsync);
         suppressions.MapPost("/import", ImportAsync).WithMetadata(new RequestBodyLimit(MaxImportBytes));
-        suppressions.MapGet("/export", (SuppressionService service, string? search, CancellationToken ct) =>
-            TypedResults.Stream(stream => service.ExportCsvAsync(stream, search, ct), "text/csv; charset=utf-8", "suppressions.csv"));
+        suppressions.MapGet("/export", Export);
     }
 
     private static async Task<IResult> PageAsync(SuppressionService service, CancellationToken ct, int? page = null, int? pageSize = null, string? search = null)
@@ -87,6 +86,10 @@ public static class SuppressionEndpoints
 
     private static async Task<IResult> DeleteAsync(string email, SuppressionService service, CancellationToken ct) =>
         (await service.RemoveByEmailAsync(email, ct)).Status == Core.ServiceStatus.Saved ? TypedResults.NoContent() : ApiResults.NotFound("suppression");
+
+    /// <summary>The list as CSV, streamed; the admin's download link answers the same.</summary>
+    internal static IResult Export(SuppressionService service, string? search, CancellationToken ct) =>
+        TypedResults.Stream(stream => service.ExportCsvAsync(stream, search, ct), "text/csv; charset=utf-8", "suppressions.csv");
 
     private static async Task<IResult> ImportAsync(HttpContext http, SuppressionService service, CancellationToken ct)
     {
