@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Triton.Core.Data;
 using Triton.Core.Domain;
+using Triton.Core.Groups;
 
 namespace Triton.Core.Campaigns;
 
@@ -41,8 +42,7 @@ public sealed class CampaignCatalog(IDbContextFactory<TritonDbContext> contexts)
     public async Task<IReadOnlyList<GroupChoice>> GroupsAsync(CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        return await db.Groups.AsNoTracking().Where(g => g.Scope == GroupScope.Campaign).OrderBy(g => g.Name)
-            .Select(g => new GroupChoice(g.Id, g.Name)).ToListAsync(cancellationToken);
+        return await GroupNames.ChoicesAsync(db, GroupScope.Campaign, cancellationToken);
     }
 
     /// <summary>What a campaign can be made of: templates, lists and transports by name, and the campaign groups.</summary>

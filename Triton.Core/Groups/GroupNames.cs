@@ -7,6 +7,11 @@ namespace Triton.Core.Groups;
 /// <summary>Objects name their group; this resolves the name within the object's scope.</summary>
 public static class GroupNames
 {
+    /// <summary>The groups of one scope by name, for filters and pickers.</summary>
+    public static async Task<List<Campaigns.GroupChoice>> ChoicesAsync(TritonDbContext db, GroupScope scope, CancellationToken ct) =>
+        await db.Groups.AsNoTracking().Where(g => g.Scope == scope).OrderBy(g => g.Name)
+            .Select(g => new Campaigns.GroupChoice(g.Id, g.Name)).ToListAsync(ct);
+
     public static async Task<int?> FindAsync(TritonDbContext db, GroupScope scope, string? name, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(name)) return null;

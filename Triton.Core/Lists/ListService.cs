@@ -50,8 +50,7 @@ public sealed class ListService(IDbContextFactory<TritonDbContext> contexts, IVa
     public async Task<IReadOnlyList<GroupChoice>> GroupsAsync(CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        return await db.Groups.AsNoTracking().Where(g => g.Scope == GroupScope.List).OrderBy(g => g.Name)
-            .Select(g => new GroupChoice(g.Id, g.Name)).ToListAsync(cancellationToken);
+        return await GroupNames.ChoicesAsync(db, GroupScope.List, cancellationToken);
     }
 
     public async Task<ServiceResult<ListView>> CreateAsync(ListInput input, CancellationToken cancellationToken)

@@ -47,17 +47,7 @@ public sealed class ResultWriter(
         {
             while (await reader.WaitToReadAsync(stopping))
             {
-                var deadline = Environment.TickCount64 + _options.ResultFlushMilliseconds;
-                while (batch.Count < _options.ResultBatchSize)
-                {
-                    if (reader.TryRead(out var item)) { batch.Add(item); continue; }
-                    var wait = deadline - Environment.TickCount64;
-                    if (wait <= 0) break;
-                    using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-                    timeout.CancelAfter(TimeSpan.FromMilliseconds(wait));
-                    try { if (!await reader.WaitToReadAsync(timeout.Token)) break; }
-                    catch (OperationCanceledException) when (!stopping.IsCancellationRequested) { break; }
-                }
+                await reader.FillAsync(batch, _options.ResultBatchSize, _options.ResultFlushMilliseconds, stopping);
                 await WriteUntilRecordedAsync(batch, stopping);
                 batch.Clear();
             }

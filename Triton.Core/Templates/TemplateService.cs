@@ -56,8 +56,7 @@ public sealed class TemplateService(
     public async Task<IReadOnlyList<GroupChoice>> GroupsAsync(CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        return await db.Groups.AsNoTracking().Where(g => g.Scope == GroupScope.Template).OrderBy(g => g.Name)
-            .Select(g => new GroupChoice(g.Id, g.Name)).ToListAsync(cancellationToken);
+        return await GroupNames.ChoicesAsync(db, GroupScope.Template, cancellationToken);
     }
 
     public async Task<ServiceResult<TemplateView>> CreateAsync(TemplateInput input, CancellationToken cancellationToken)

@@ -35,7 +35,7 @@ public sealed class CategoryService(IDbContextFactory<TritonDbContext> contexts,
     public async Task<List<string>> GroupNamesAsync(CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        return await db.Groups.AsNoTracking().Where(g => g.Scope == GroupScope.Category).OrderBy(g => g.Name).Select(g => g.Name).ToListAsync(cancellationToken);
+        return (await GroupNames.ChoicesAsync(db, GroupScope.Category, cancellationToken)).Select(g => g.Name).ToList();
     }
 
     /// <summary>Every category's id and name, for pickers.</summary>

@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Triton.Core.Sending;
 
 namespace Triton.Core.Tracking;
 
@@ -79,17 +80,7 @@ public sealed class TrackingWriter(TrackingRecorder recorder, TrackingStore stor
         {
             while (await reader.WaitToReadAsync(stopping))
             {
-                var deadline = Environment.TickCount64 + _options.FlushMilliseconds;
-                while (batch.Count < _options.BatchSize)
-                {
-                    if (reader.TryRead(out var item)) { batch.Add(item); continue; }
-                    var wait = deadline - Environment.TickCount64;
-                    if (wait <= 0) break;
-                    using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-                    timeout.CancelAfter(TimeSpan.FromMilliseconds(wait));
-                    try { if (!await reader.WaitToReadAsync(timeout.Token)) break; }
-                    catch (OperationCanceledException) when (!stopping.IsCancellationRequested) { break; }
-                }
+                await reader.FillAsync(batch, _options.BatchSize, _options.FlushMilliseconds, stopping);
                 await WriteAsync(batch, stopping);
                 batch.Clear();
             }

@@ -42,7 +42,7 @@ public sealed class TriggerService(IDbContextFactory<TritonDbContext> contexts, 
         var templates = await db.Templates.AsNoTracking().OrderBy(t => t.Name).Select(t => new GroupChoice(t.Id, t.Name)).ToListAsync(cancellationToken);
         var transports = await db.Transports.AsNoTracking().OrderBy(t => t.Name).Select(t => new GroupChoice(t.Id, t.Name)).ToListAsync(cancellationToken);
         var categories = await db.TrackingCategories.AsNoTracking().OrderBy(t => t.Name).Select(t => new GroupChoice(t.Id, t.Name)).ToListAsync(cancellationToken);
-        var groups = await db.Groups.AsNoTracking().Where(g => g.Scope == GroupScope.Trigger).OrderBy(g => g.Name).Select(g => g.Name).ToListAsync(cancellationToken);
+        var groups = (await GroupNames.ChoicesAsync(db, GroupScope.Trigger, cancellationToken)).Select(g => g.Name).ToList();
         return new TriggerChoices(events, templates, transports, categories, groups);
     }
 

@@ -32,7 +32,7 @@ public sealed class HealthPanelTests : BunitContext, IAsyncLifetime
         foreach (var part in new[] { "database", "queue", "scheduler", "triggers", "bounce-mailbox", "load", "memory" })
             Assert.Single(panel.FindAll($"[data-health={part}]"));
         Assert.All(panel.FindAll("[data-health=directory]"), row => Assert.Equal("ok", row.GetAttribute("data-health-state")));
-        Assert.Contains("not polled", panel.Find("[data-health=bounce-mailbox]").TextContent);
+        Assert.Contains("not configured", panel.Find("[data-health=bounce-mailbox]").TextContent);
         Assert.Contains("running", panel.Find("[data-health=scheduler]").TextContent);
 
         // A file where the pickup folder should be: nothing can be written there, whoever runs the test.

@@ -34,7 +34,7 @@ public sealed class HeadersAndProxyTests : IClassFixture<HeadersAndProxyTests.Pr
         {
             ["page"] = await anonymous.GetAsync("/login"),
             ["redirect to sign-in"] = await anonymous.GetAsync("/campaigns"),
-            ["static file"] = await anonymous.GetAsync("/js/admin.js"),
+            ["static file"] = await anonymous.GetAsync("/js/shell.js"),
             ["health"] = await anonymous.GetAsync("/health"),
             ["API 401"] = await anonymous.GetAsync("/api/campaigns"),
             ["API 404 problem"] = await api.GetAsync("/api/campaigns/987654"),

@@ -5,11 +5,11 @@ namespace Triton.Web.Security;
 /// the host can extend it (add a source to a directive) instead of rewriting the header.
 /// </summary>
 /// <remarks>
-/// The admin today: scripts and styles are files under wwwroot (htmx, SignalR, ace, pico), there is no
-/// inline script (confirmations are data-confirm attributes handled by admin.js), and the template
+/// The admin today: scripts and styles are files under wwwroot (ace, pico, shell.js), there is no
+/// inline script (confirmations are MudBlazor dialogs over the circuit), and the template
 /// preview is a sandboxed srcdoc frame, which inherits this policy: e-mail HTML carries inline styles and
-/// remote https images, hence style-src 'unsafe-inline' and img-src https:. ace and htmx also insert
-/// their own &lt;style&gt; elements.
+/// remote https images, hence style-src 'unsafe-inline' and img-src https:. ace also inserts
+/// its own &lt;style&gt; elements.
 /// The interactive pages (Blazor Server with MudBlazor) need nothing more: _framework/blazor.web.js and
 /// _content/MudBlazor/* are same-origin files (script-src 'self'), the circuit's WebSocket to /_blazor is
 /// same-origin (connect-src 'self' covers ws/wss in current browsers), MudBlazor's style attributes fall
