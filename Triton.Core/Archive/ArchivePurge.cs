@@ -56,12 +56,13 @@ public sealed class ArchivePurgeSchedule(ISchedulerFactory schedulers, IOptions<
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var scheduler = await schedulers.GetScheduler(cancellationToken);
-        await scheduler.DeleteJob(Key, cancellationToken);
         var minutes = Math.Max(1, options.Value.PurgeIntervalMinutes);
         var job = JobBuilder.Create<ArchivePurgeJob>().WithIdentity(Key).Build();
         var trigger = TriggerBuilder.Create().WithIdentity(Key.Name, Key.Group).StartNow()
             .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromMinutes(minutes)).RepeatForever()).Build();
-        await scheduler.ScheduleJob(job, trigger, new ScheduleJobOptions(), cancellationToken);
+        // Replace, not delete-then-add: instances sharing a clustered store all register it at start-up,
+        // and two deleting the same job at once made one of them fail to start.
+        await scheduler.ScheduleJob(job, trigger, new ScheduleJobOptions { Replace = true }, cancellationToken);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -43,7 +43,9 @@ public sealed class BenchHost : IAsyncDisposable
         builder.Configuration.AddInMemoryCollection(configuration);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddTritonCore(builder.Configuration);
-        builder.Services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(data, "keys")));
+        // Processes that share a database must share the keys that protect its secrets (Triton.Web keeps them in the database).
+        var keys = settings?.GetValueOrDefault("Bench:KeysDirectory") ?? Path.Combine(data, "keys");
+        builder.Services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(keys));
         builder.Services.AddSingleton<ISecretProtector, DataProtectionSecrets>();
         if (instant) builder.Services.Replace(ServiceDescriptor.Singleton<IMailTransports, InstantTransports>());
         configureServices?.Invoke(builder.Services);

@@ -104,6 +104,9 @@ public static class ScaleOutBench
     {
         ["Database:Provider"] = "Postgres",
         ["ConnectionStrings:Triton"] = connectionString,
+        // One key directory per database: every worker on it decrypts what another protected (the token signing key).
+        ["Bench:KeysDirectory"] = Path.Combine(Path.GetTempPath(), "triton-bench-keys-" +
+            Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(connectionString)))[..16]),
         ["Sending:PollMilliseconds"] = "100",
         // Compiling the template at the start of a run must not pause the campaign on a machine so busy
         // that inlining a small stylesheet takes seconds; the limit guards the admin, not this benchmark.
