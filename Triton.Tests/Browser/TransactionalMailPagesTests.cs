@@ -20,6 +20,9 @@ namespace Triton.Tests.Browser;
 /// </summary>
 public sealed partial class TransactionalMailPagesTests : IClassFixture<AdminApp>, IClassFixture<ChromiumBrowser>
 {
+    // The pages move on through the circuit (no full load follows every step): the new address is what counts.
+    private static readonly PageWaitForURLOptions Committed = new() { WaitUntil = WaitUntilState.Commit, Timeout = 60_000 };
+
     private readonly AdminApp app;
     private readonly ChromiumBrowser chromium;
 
@@ -41,7 +44,7 @@ public sealed partial class TransactionalMailPagesTests : IClassFixture<AdminApp
         await page.GetByLabel("Email").FillAsync(AdminApp.AdminEmail);
         await page.GetByLabel("Password").FillAsync(AdminApp.AdminPassword);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync(Url("/contracts/new"));
+        await page.WaitForURLAsync(Url("/contracts/new"), Committed);
         await Assertions.Expect(page.Locator("[data-interactive=\"true\"]")).ToBeVisibleAsync(new() { Timeout = 15_000 });
 
         // The contract: one required variable whose test value must be JSON before it saves.
@@ -53,7 +56,7 @@ public sealed partial class TransactionalMailPagesTests : IClassFixture<AdminApp
         await FillAsync(page.Locator("[data-variable-row=\"0\"] input[data-variable-test-value]"), "\"123456\"");
         await Assertions.Expect(page.Locator("[data-variable-row=\"0\"]")).Not.ToContainTextAsync("Not valid JSON");
         await page.Locator("[data-save]").ClickAsync();
-        await page.WaitForURLAsync(ContractPage());
+        await page.WaitForURLAsync(ContractPage(), Committed);
 
         // The trigger: the variables panel follows the event chosen.
         await page.GotoAsync(Url("/triggers/new"));
@@ -67,7 +70,7 @@ public sealed partial class TransactionalMailPagesTests : IClassFixture<AdminApp
         await FillAsync(page.Locator("input[data-field=from-address]"), "noreply@example.com");
         await page.GetByText("Active: handles its event").ClickAsync();
         await page.Locator("[data-save]").ClickAsync();
-        await page.WaitForURLAsync(TriggerPage());
+        await page.WaitForURLAsync(TriggerPage(), Committed);
         await Assertions.Expect(page.Locator("[data-interactive=\"true\"]")).ToBeVisibleAsync(new() { Timeout = 15_000 });
 
         using var api = new HttpClient { BaseAddress = app.BaseAddress };
@@ -97,7 +100,7 @@ public sealed partial class TransactionalMailPagesTests : IClassFixture<AdminApp
         await Assertions.Expect(link).ToBeVisibleAsync(new() { Timeout = 10_000 });
         await Assertions.Expect(page.Locator("[data-messages] [data-message-link]")).ToHaveCountAsync(1);
         await link.ClickAsync();
-        await page.WaitForURLAsync(Url($"/messages/{messageId}"));
+        await page.WaitForURLAsync(Url($"/messages/{messageId}"), Committed);
         await Assertions.Expect(page.Locator("[data-message-detail]")).ToContainTextAsync("sent");
         await Assertions.Expect(page.Locator("[data-message-variables]")).ToContainTextAsync("918273");
         await Assertions.Expect(page.Locator("[data-message-detail]")).ToContainTextAsync("Password reset mail");
