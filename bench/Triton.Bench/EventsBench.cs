@@ -27,16 +27,7 @@ public static class EventsBench
         if (!File.Exists(dll)) throw new InvalidOperationException($"{dll} is missing: run `dotnet build -c Release` first.");
         var data = Directory.CreateTempSubdirectory("triton-bench-events-").FullName;
         var root = new Uri($"http://127.0.0.1:{SmtpSink.FreePort()}");
-        var start = new ProcessStartInfo("dotnet", [dll]) { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.Environment["ASPNETCORE_URLS"] = root.ToString();
-        start.Environment["Triton__DataDirectory"] = data;
-        start.Environment["Triton__Bootstrap__ApiKey"] = ApiKey;
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
-        using var server = Process.Start(start)!;
-        server.OutputDataReceived += (_, e) => { if (e.Data is { Length: > 0 } line && !line.Contains("DataProtection")) Console.WriteLine($"  server: {line}"); };
-        server.ErrorDataReceived += (_, e) => { if (e.Data is { Length: > 0 } line) Console.WriteLine($"  server (stderr): {line}"); };
-        server.BeginOutputReadLine();
-        server.BeginErrorReadLine();
+        using var server = WebBench.StartServer(dll, root, data, new() { ["Triton__Bootstrap__ApiKey"] = ApiKey });
         await using var sink = await SmtpSink.StartAsync();
         try
         {

@@ -28,19 +28,13 @@ public static partial class WebBench
         var data = Directory.CreateTempSubdirectory("triton-bench-web-").FullName;
         var port = SmtpSink.FreePort();
         var root = new Uri($"http://127.0.0.1:{port}");
-        var start = new ProcessStartInfo("dotnet", [dll]) { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.Environment["ASPNETCORE_URLS"] = root.ToString();
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        start.Environment["Triton__DataDirectory"] = data;
-        start.Environment["Triton__Bootstrap__AdminEmail"] = AdminEmail;
-        start.Environment["Triton__Bootstrap__AdminPassword"] = AdminPassword;
-        start.Environment["Triton__Bootstrap__ApiKey"] = ApiKey;
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
-        using var server = Process.Start(start)!;
-        server.OutputDataReceived += (_, e) => { if (e.Data is { Length: > 0 } line && !line.Contains("warn: Microsoft.AspNetCore.DataProtection")) Console.WriteLine($"  server: {line}"); };
-        server.ErrorDataReceived += (_, e) => { if (e.Data is { Length: > 0 } line) Console.WriteLine($"  server (stderr): {line}"); };
-        server.BeginOutputReadLine();
-        server.BeginErrorReadLine();
+        using var server = StartServer(dll, root, data, new()
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["Triton__Bootstrap__AdminEmail"] = AdminEmail,
+            ["Triton__Bootstrap__AdminPassword"] = AdminPassword,
+            ["Triton__Bootstrap__ApiKey"] = ApiKey,
+        });
         try
         {
             using var api = new HttpClient { BaseAddress = root };
@@ -91,6 +85,22 @@ public static partial class WebBench
             await server.WaitForExitAsync();
             try { Directory.Delete(data, recursive: true); } catch (IOException) { }
         }
+    }
+
+    /// <summary>The built Triton.Web as a child process on <paramref name="root"/>, its output echoed (Data Protection's warnings left out).</summary>
+    internal static Process StartServer(string dll, Uri root, string data, Dictionary<string, string> environment)
+    {
+        var start = new ProcessStartInfo("dotnet", [dll]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.Environment["ASPNETCORE_URLS"] = root.ToString();
+        start.Environment["Triton__DataDirectory"] = data;
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (key, value) in environment) start.Environment[key] = value;
+        var server = Process.Start(start)!;
+        server.OutputDataReceived += (_, e) => { if (e.Data is { Length: > 0 } line && !line.Contains("DataProtection")) Console.WriteLine($"  server: {line}"); };
+        server.ErrorDataReceived += (_, e) => { if (e.Data is { Length: > 0 } line) Console.WriteLine($"  server (stderr): {line}"); };
+        server.BeginOutputReadLine();
+        server.BeginErrorReadLine();
+        return server;
     }
 
     internal static async Task WaitHealthyAsync(HttpClient api, Process server)
