@@ -28,4 +28,18 @@ public static class MudControls
         await page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasTextString = option }).First.ClickAsync();
         await Assertions.Expect(page.Locator(".mud-popover-open .mud-list-item")).ToHaveCountAsync(0);
     }
+
+    /// <summary>
+    /// Chooses a file in a Blazor file input once the circuit has wired it. Blazor attaches its change
+    /// listener after the first render, so a file set earlier is dropped without a trace; the wiring
+    /// marks the element with its next file id.
+    /// </summary>
+    public static async Task UploadAsync(ILocator fileInput, string path)
+    {
+        await Assertions.Expect(fileInput).ToBeAttachedAsync(new() { Timeout = 15_000 });
+        await fileInput.Page.WaitForFunctionAsync(
+            "element => element._blazorInputFileNextFileId !== undefined", await fileInput.ElementHandleAsync(),
+            new() { Timeout = 15_000 });
+        await fileInput.SetInputFilesAsync(path);
+    }
 }
