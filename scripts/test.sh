@@ -14,7 +14,8 @@ installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'ok instal
 missing=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 [ -x /usr/sbin/smtp-sink ] || missing+=(postfix)
-[ -x /usr/sbin/dovecot ] || missing+=(dovecot-imapd)   # the bounce mailbox tests run a throwaway IMAP server
+[ -x /usr/sbin/dovecot ] || missing+=(dovecot-imapd)   # the bounce mailbox tests run a throwaway IMAP and POP3 server
+[ -x /usr/lib/dovecot/pop3 ] || missing+=(dovecot-pop3d)
 for pkg in python3-aiosmtpd python3-dkim chromium openssl; do installed "$pkg" || missing+=("$pkg"); done
 install_packages "${missing[@]}"
 

@@ -1,5 +1,6 @@
 using MailKit;
 using MailKit.Net.Imap;
+using MailKit.Net.Pop3;
 using MailKit.Search;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -138,5 +139,58 @@ public sealed class BounceMailboxTests
         Assert.NotNull(state.LastError);
         Assert.DoesNotContain("wrong-password-9f3a", state.LastError);
         Assert.NotNull(state.LastPollAt);
+    }
+
+    [Fact]
+    public async Task Over_pop3_a_poll_applies_the_bounces_and_deletes_them_from_the_mailbox()
+    {
+        await using var dovecot = await DovecotServer.StartAsync();
+        await using var scenario = await EngineScenario.StartAsync(DatabaseProvider.Sqlite, new Dictionary<string, string?>
+        {
+            ["Triton:PublicUrl"] = "https://news.triton.test",
+            ["Mail:BounceAddress"] = "bounces@triton.test",
+            ["Bounces:Host"] = "127.0.0.1",
+            ["Bounces:Port"] = dovecot.Pop3Port.ToString(),
+            ["Bounces:Username"] = DovecotServer.User,
+            ["Bounces:Password"] = DovecotServer.Password,
+            ["Bounces:Protocol"] = "pop3",
+            ["Bounces:Security"] = "none",
+            ["Bounces:PollSeconds"] = "3600",
+        });
+        var id = await scenario.CreateCampaignAsync(["gone@example.org", "slow@example.org", "stays@example.org"]);
+        await scenario.Commands.RunAsync(id, default);
+        await scenario.WaitForAsync(id, c => c.State == CampaignState.Finished);
+        var messages = Directory.EnumerateFiles(scenario.PickupDirectory, "*.eml").Select(f => MimeMessage.Load(f))
+            .ToDictionary(m => m.To.Mailboxes.Single().Address);
+        string ReturnPath(string to) => messages[to].Headers[HeaderId.ReturnPath]!.Trim('<', '>');
+
+        await dovecot.DeliverAsync("1.eml", BounceSamples.PostfixDsn(ReturnPath("gone@example.org"), "gone@example.org", messages["gone@example.org"].MessageId!));
+        await dovecot.DeliverAsync("2.eml", BounceSamples.DelayedDsn(ReturnPath("slow@example.org"), "slow@example.org"));
+
+        var mailbox = scenario.Services.GetRequiredService<BounceMailbox>();
+        var tally = await mailbox.PollAsync(default);
+
+        await using (var db = scenario.Database.CreateContext())
+        {
+            Assert.Null((await db.BounceMailboxStates.AsNoTracking().SingleAsync()).LastError);
+            Assert.Equal(["gone@example.org"], await db.Suppressions.AsNoTracking().Select(s => s.Email).ToListAsync());
+        }
+        Assert.Equal(2, tally.Processed);
+        Assert.Equal(1, tally.Hard);
+        Assert.Equal(1, tally.Soft);
+        var deliveries = (await scenario.DeliveriesAsync(id)).ToDictionary(d => d.Email);
+        Assert.Equal(DeliveryStatus.Bounced, deliveries["gone@example.org"].Status);
+        Assert.Equal(DeliveryStatus.Sent, deliveries["slow@example.org"].Status);
+
+        // POP3 has no flags: the handled messages are gone from the server, and the next poll finds nothing.
+        using (var pop3 = new Pop3Client())
+        {
+            await pop3.ConnectAsync("127.0.0.1", dovecot.Pop3Port, MailKit.Security.SecureSocketOptions.None);
+            await pop3.AuthenticateAsync(DovecotServer.User, DovecotServer.Password);
+            Assert.Equal(0, await pop3.GetMessageCountAsync());
+            await pop3.DisconnectAsync(true);
+        }
+        Assert.Equal(0, (await mailbox.PollAsync(default)).Processed);
+        Assert.Equal(1, (await scenario.CampaignAsync(id)).Progress.Bounced);
     }
 }
