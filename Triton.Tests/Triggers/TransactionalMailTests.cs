@@ -45,7 +45,7 @@ public abstract class TransactionalMailTests(DatabaseProvider provider)
         return JsonDocument.Parse(body).RootElement.Clone();
     }
 
-    private static async Task CreateContractAndTriggerAsync(Setup setup, bool strict = true, string eventName = "PasswordReset")
+    private static async Task CreateContractAndTriggerAsync(Setup setup, bool strict = true, string eventName = "PasswordReset", bool honorSuppressions = false)
     {
         await Created(await setup.Api.PostAsJsonAsync("/api/contracts", new
         {
@@ -60,7 +60,7 @@ public abstract class TransactionalMailTests(DatabaseProvider provider)
         {
             name = eventName + " mail", @event = eventName, templateId = setup.TemplateId, transportId = setup.TransportId,
             subjects = new[] { "Your code {{code}}" }, fromAddress = "noreply@example.com", active = true,
-            customVariables = new { sender = "Triton", code = "overridden by the event" },
+            customVariables = new { sender = "Triton", code = "overridden by the event" }, honorSuppressions,
         }));
     }
 
@@ -293,6 +293,49 @@ public abstract class TransactionalMailTests(DatabaseProvider provider)
         await WaitForMessageAsync(setup.Api, id, "sent");
         Assert.Equal(HttpStatusCode.Conflict, (await setup.Api.PostAsync($"/api/messages/{id}/retry", null)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await setup.Api.PostAsync("/api/messages/msg_nope/retry", null)).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_hard_bounced_address_is_never_mailed_and_other_suppressions_stop_only_triggers_that_honour_them()
+    {
+        await using var setup = await StartAsync();
+        await CreateContractAndTriggerAsync(setup);
+        await CreateContractAndTriggerAsync(setup, eventName: "Digest", honorSuppressions: true);
+        Assert.Equal(HttpStatusCode.Created, (await setup.Api.PostAsJsonAsync("/api/suppressions", new { email = "gone@example.com", reason = "hardbounce" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await setup.Api.PostAsJsonAsync("/api/suppressions", new { email = "left@example.com", reason = "unsubscribed" })).StatusCode);
+
+        async Task<JsonElement> SendAsync(string eventName, string email)
+        {
+            var response = await PostEventAsync(setup.Api, eventName, new { recipient = new { email }, variables = new { code = "1" } });
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+            var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("messageId").GetString()!;
+            var settled = DateTime.UtcNow.AddSeconds(30);
+            while (true)
+            {
+                var message = await setup.Api.GetFromJsonAsync<JsonElement>($"/api/messages/{id}");
+                if (message.GetProperty("status").GetString() != "queued") return message;
+                if (DateTime.UtcNow > settled) throw new TimeoutException($"Message {id} is still queued");
+                await Task.Delay(25);
+            }
+        }
+
+        // A password reset reaches the unsubscribed (they asked to leave the newsletters, not their account)...
+        var bounced = await SendAsync("PasswordReset", "gone@example.com");
+        Assert.Equal("suppressed", bounced.GetProperty("status").GetString());
+        Assert.StartsWith("Suppressed: hardbounce", bounced.GetProperty("lastReply").GetString());
+        Assert.Equal("sent", (await SendAsync("PasswordReset", "left@example.com")).GetProperty("status").GetString());
+        // ...a trigger that honours suppressions does not.
+        Assert.Equal("suppressed", (await SendAsync("Digest", "gone@example.com")).GetProperty("status").GetString());
+        var unsubscribed = await SendAsync("Digest", "left@example.com");
+        Assert.Equal("suppressed", unsubscribed.GetProperty("status").GetString());
+        Assert.StartsWith("Suppressed: unsubscribed", unsubscribed.GetProperty("lastReply").GetString());
+        Assert.Equal("sent", (await SendAsync("Digest", "stays@example.com")).GetProperty("status").GetString());
+
+        var files = Directory.GetFiles(setup.Scenario.PickupDirectory, "*.eml");
+        Assert.Equal(2, files.Length);
+        Assert.DoesNotContain(files, f => File.ReadAllText(f).Contains("gone@example.com"));
+        var suppressedLog = await setup.Api.GetFromJsonAsync<JsonElement>("/api/messages?status=suppressed");
+        Assert.Equal(3, suppressedLog.GetProperty("items").GetArrayLength());
     }
 }
 
