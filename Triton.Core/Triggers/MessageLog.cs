@@ -18,17 +18,28 @@ public sealed class MessageLog(IDbContextFactory<TritonDbContext> contexts, Tran
     public async Task<MessagePage> QueryAsync(MessageFilter filter, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var query = db.Messages.AsNoTracking();
+        var query = filter.From is null && filter.To is null ? db.Messages : Within(db, filter.From, filter.To);
+        query = query.AsNoTracking();
         if (!string.IsNullOrWhiteSpace(filter.Email)) query = query.Where(m => m.Email == filter.Email.Trim());
         if (!string.IsNullOrWhiteSpace(filter.Event)) query = query.Where(m => m.EventName == filter.Event.Trim());
         if (filter.Status is { } status) query = query.Where(m => m.Status == status);
         var rows = await query.OrderByDescending(m => m.Id).Skip((filter.Page - 1) * filter.PageSize).Take(filter.PageSize + 1)
             .ToListAsync(cancellationToken);
-        // Time bounds on the page in memory: SQLite cannot compare the stored date-time offsets.
-        if (filter.From is { } from) rows = rows.Where(m => m.CreatedAt >= from).ToList();
-        if (filter.To is { } to) rows = rows.Where(m => m.CreatedAt < to).ToList();
         var more = rows.Count > filter.PageSize;
         return new MessagePage(more ? rows[..filter.PageSize] : rows, filter.Page, filter.PageSize, more);
+    }
+
+    /// <summary>
+    /// Messages created in [from, to), in the database, before paging. EF cannot translate date-time
+    /// offset comparisons on SQLite, but both providers compare the column with a UTC parameter: PostgreSQL
+    /// as timestamptz, SQLite as the ISO text it stores (every created_at is written in UTC, so the text
+    /// sorts as the time does).
+    /// </summary>
+    private static IQueryable<TransactionalMessage> Within(TritonDbContext db, DateTimeOffset? from, DateTimeOffset? to)
+    {
+        var start = (from ?? DateTimeOffset.UnixEpoch).ToUniversalTime();
+        var end = (to ?? new DateTimeOffset(9999, 1, 1, 0, 0, 0, TimeSpan.Zero)).ToUniversalTime();
+        return db.Messages.FromSql($"SELECT * FROM messages WHERE created_at >= {start} AND created_at < {end}");
     }
 
     public async Task<TransactionalMessage?> GetAsync(string messageId, CancellationToken cancellationToken)

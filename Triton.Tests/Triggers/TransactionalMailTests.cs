@@ -296,6 +296,39 @@ public abstract class TransactionalMailTests(DatabaseProvider provider)
     }
 
     [Fact]
+    public async Task The_log_filters_by_time_before_it_pages()
+    {
+        await using var setup = await StartAsync();
+        await CreateContractAndTriggerAsync(setup);
+        for (var i = 0; i < 12; i++)
+            Assert.Equal(HttpStatusCode.Accepted, (await PostEventAsync(setup.Api, "PasswordReset", new { recipient = new { email = $"t{i}@example.com" }, variables = new { code = "1" } })).StatusCode);
+        // One message an hour, the oldest first: the window below holds the 4th to 7th oldest, which
+        // are on the second page of the unfiltered log at 3 a page.
+        var start = new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero);
+        await using (var db = await setup.Scenario.Services.GetRequiredService<IDbContextFactory<TritonDbContext>>().CreateDbContextAsync())
+        {
+            var ids = await db.Messages.OrderBy(m => m.Id).Select(m => m.Id).ToListAsync();
+            for (var i = 0; i < ids.Count; i++)
+                await db.Messages.Where(m => m.Id == ids[i]).ExecuteUpdateAsync(u => u.SetProperty(m => m.CreatedAt, start.AddHours(i)));
+        }
+        string Query(DateTimeOffset from, DateTimeOffset to, int page) =>
+            $"/api/messages?from={Uri.EscapeDataString(from.ToString("O"))}&to={Uri.EscapeDataString(to.ToString("O"))}&pageSize=3&page={page}";
+
+        // The start given in another offset (05:00+02:00, 03:00 UTC): the window is 03:00 to 07:00 UTC.
+        var from = start.AddHours(3).ToOffset(TimeSpan.FromHours(2));
+        var first = await setup.Api.GetFromJsonAsync<JsonElement>(Query(from, start.AddHours(7), 1));
+        Assert.Equal(["t6@example.com", "t5@example.com", "t4@example.com"],
+            first.GetProperty("items").EnumerateArray().Select(m => m.GetProperty("email").GetString()));
+        Assert.True(first.GetProperty("hasMore").GetBoolean());
+        var second = await setup.Api.GetFromJsonAsync<JsonElement>(Query(from, start.AddHours(7), 2));
+        Assert.Equal(["t3@example.com"], second.GetProperty("items").EnumerateArray().Select(m => m.GetProperty("email").GetString()));
+        Assert.False(second.GetProperty("hasMore").GetBoolean());
+        // Bounds to the second: the end is excluded, the start included.
+        var one = await setup.Api.GetFromJsonAsync<JsonElement>(Query(start.AddHours(11), start.AddHours(11).AddSeconds(1), 1));
+        Assert.Equal("t11@example.com", Assert.Single(one.GetProperty("items").EnumerateArray()).GetProperty("email").GetString());
+    }
+
+    [Fact]
     public async Task A_hard_bounced_address_is_never_mailed_and_other_suppressions_stop_only_triggers_that_honour_them()
     {
         await using var setup = await StartAsync();
