@@ -25,6 +25,12 @@ public sealed class TritonOptions
     /// </summary>
     public int StorageReserveMegabytes { get; set; } = 8;
 
+    /// <summary>
+    /// How long a presented API key's row is kept before it is read again: revoking a key on another
+    /// instance refuses it here within this time (on this instance at once); 0 reads it on every request.
+    /// </summary>
+    public int ApiKeyCacheSeconds { get; set; } = 2;
+
     public string ResolveDataPath(params string[] parts) =>
         Path.GetFullPath(Path.Combine([DataDirectory, .. parts]));
 }

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Triton.Core.Data;
 using Triton.Core.Domain;
 
@@ -23,10 +24,18 @@ public sealed record ApiKeyCheck(ApiKeyCheckStatus Status, ApiKey? Key);
 
 /// <summary>
 /// The one entry point for API keys: create (from the admin page, or from configuration on an empty
-/// database), list, revoke, and check a presented key. Keys are stored only as hashes.
+/// database), list, revoke, and check a presented key. Keys are stored only as hashes. A presented
+/// key's row is kept for <see cref="TritonOptions.ApiKeyCacheSeconds"/> rather than read on every
+/// request: creating or revoking a key here applies at once, on another instance within that time.
 /// </summary>
-public sealed class ApiKeyService(IDbContextFactory<TritonDbContext> factory, TimeProvider time)
+public sealed class ApiKeyService(IDbContextFactory<TritonDbContext> factory, TimeProvider time, IOptions<TritonOptions> options)
 {
+    // Compiled once per instance: a compiled query serves one model only.
+    private readonly Func<TritonDbContext, string, CancellationToken, Task<ApiKey?>> _keyByHash =
+        EF.CompileAsyncQuery((TritonDbContext db, string hash, CancellationToken _) => db.ApiKeys.AsNoTracking().FirstOrDefault(k => k.Hash == hash));
+
+    private readonly RecentReads<string, ApiKey?> _keys = new(TimeSpan.FromSeconds(Math.Max(0, options.Value.ApiKeyCacheSeconds)), time);
+
     public const int MaxNameLength = 200;
 
     /// <summary>A key's use is written at most this often, so a busy client does not turn every request into a write.</summary>
@@ -70,6 +79,7 @@ public sealed class ApiKeyService(IDbContextFactory<TritonDbContext> factory, Ti
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         db.ApiKeys.Add(key);
         await db.SaveChangesAsync(cancellationToken);
+        _keys.Forget();
         return new ApiKeyCreation(new CreatedApiKey(key, secret), new Dictionary<string, string>());
     }
 
@@ -81,32 +91,39 @@ public sealed class ApiKeyService(IDbContextFactory<TritonDbContext> factory, Ti
         if (key is null) return false;
         key.RevokedAt ??= time.GetUtcNow();
         await db.SaveChangesAsync(cancellationToken);
+        _keys.Forget();
         return true;
     }
 
     /// <summary>Finds the key a client presented and says whether it may be used now; records the use.</summary>
     public async Task<ApiKeyCheck> CheckAsync(string presented, CancellationToken cancellationToken)
     {
-        var hash = ApiKeySecrets.Hash(presented.Trim());
-        await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        var key = await db.ApiKeys.FirstOrDefaultAsync(k => k.Hash == hash, cancellationToken);
+        var key = await _keys.GetAsync(ApiKeySecrets.Hash(presented.Trim()), ReadAsync, cancellationToken);
         if (key is null) return new ApiKeyCheck(ApiKeyCheckStatus.Unknown, null);
         var now = time.GetUtcNow();
         if (key.RevokedAt is not null) return new ApiKeyCheck(ApiKeyCheckStatus.Revoked, key);
         if (key.ExpiresAt <= now) return new ApiKeyCheck(ApiKeyCheckStatus.Expired, key);
         if (key.LastUsedAt is null || now - key.LastUsedAt > LastUseResolution)
         {
+            // Noted on the kept row first, so the other requests of this minute write nothing.
             key.LastUsedAt = now;
             try
             {
-                await db.SaveChangesAsync(cancellationToken);
+                await using var db = await factory.CreateDbContextAsync(cancellationToken);
+                await db.ApiKeys.Where(k => k.Id == key.Id).ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, now), cancellationToken);
             }
-            catch (DbUpdateException exception) when (StorageFailure.Is(exception))
+            catch (Exception exception) when (StorageFailure.Is(exception))
             {
                 // A full or read-only database must not turn every read into an error: the note of use waits.
             }
         }
         return new ApiKeyCheck(ApiKeyCheckStatus.Valid, key);
+    }
+
+    private async Task<ApiKey?> ReadAsync(string hash, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        return await _keyByHash(db, hash, cancellationToken);
     }
 
     public async Task<bool> AnyAsync(CancellationToken cancellationToken)

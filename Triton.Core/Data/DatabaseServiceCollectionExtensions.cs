@@ -21,6 +21,7 @@ public static class DatabaseServiceCollectionExtensions
         services.AddSingleton(database);
         services.AddPooledDbContextFactory<TritonDbContext>(options => Configure(options, database));
         services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<TritonDbContext>>().CreateDbContext());
+        services.AddSingleton<DatabaseProbe>();
         return services;
     }
 

@@ -8,7 +8,7 @@ using Triton.Core.Domain;
 namespace Triton.Core.Triggers;
 
 /// <summary>The one entry point for event contracts: list, read, create, update, delete.</summary>
-public sealed class EventContractService(IDbContextFactory<TritonDbContext> contexts, IValidator<ContractInput> validator, TimeProvider time)
+public sealed class EventContractService(IDbContextFactory<TritonDbContext> contexts, IValidator<ContractInput> validator, EventRoutes routes, TimeProvider time)
 {
     public async Task<List<EventContract>> ListAsync(CancellationToken cancellationToken)
     {
@@ -70,6 +70,7 @@ public sealed class EventContractService(IDbContextFactory<TritonDbContext> cont
         }).ToList();
         contract.UpdatedAt = now;
         await db.SaveChangesAsync(cancellationToken);
+        routes.Forget();
         return ServiceResult<EventContract>.Saved(contract);
     }
 
@@ -82,6 +83,7 @@ public sealed class EventContractService(IDbContextFactory<TritonDbContext> cont
             return ServiceResult<EventContract>.Conflict("Triggers handle this event; delete them first.");
         db.EventContracts.Remove(contract);
         await db.SaveChangesAsync(cancellationToken);
+        routes.Forget();
         return ServiceResult<EventContract>.Saved(contract);
     }
 }

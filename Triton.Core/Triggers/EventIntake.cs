@@ -15,9 +15,11 @@ public sealed record IntakeResult(IntakeStatus Status, string? MessageId, Messag
 /// Takes an application's event: finds the active trigger of its contract, holds the payload to the
 /// contract before anything is stored, stores the message queued for the sender, and answers with
 /// its id. The same Idempotency-Key within 24 hours answers the first answer again and stores
-/// nothing (the <see cref="EventWriter"/> settles concurrent duplicates, a unique index those of other instances).
+/// nothing: the <see cref="EventWriter"/> settles keys already stored and concurrent duplicates, a
+/// unique index those of other instances. An event that would be refused is looked up by its key
+/// first, so a repeat still gets the first answer after its trigger was deactivated.
 /// </summary>
-public sealed class EventIntake(IDbContextFactory<TritonDbContext> contexts, EventWriter writer, TimeProvider time)
+public sealed class EventIntake(IDbContextFactory<TritonDbContext> contexts, EventRoutes routes, EventWriter writer, TimeProvider time)
 {
     public static readonly TimeSpan IdempotencyWindow = TimeSpan.FromHours(24);
     public const int MaxIdempotencyKeyLength = 200;
@@ -27,19 +29,17 @@ public sealed class EventIntake(IDbContextFactory<TritonDbContext> contexts, Eve
         var key = string.IsNullOrWhiteSpace(idempotencyKey) ? null : idempotencyKey.Trim();
         if (key is { Length: > MaxIdempotencyKeyLength })
             return Invalid("idempotencyKey", $"The Idempotency-Key header must be at most {MaxIdempotencyKeyLength} characters.");
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        if (key is not null && await ReplayAsync(db, key, cancellationToken) is { } replay) return replay;
 
-        var contract = await db.EventContracts.AsNoTracking().FirstOrDefaultAsync(c => c.Name == eventName, cancellationToken);
-        var trigger = contract is null ? null
-            : await db.Triggers.AsNoTracking().FirstOrDefaultAsync(t => t.ActiveContractId == contract.Id, cancellationToken);
-        if (contract is null || trigger is null) return new IntakeResult(IntakeStatus.NoTrigger, null, null);
+        var route = await routes.FindAsync(eventName, cancellationToken);
+        if (route is null) return await ReplayOrAsync(key, new IntakeResult(IntakeStatus.NoTrigger, null, null), cancellationToken);
+        var (contract, trigger) = route;
 
-        if (body.ValueKind != JsonValueKind.Object) return Invalid("$", "The body must be a JSON object with recipient and variables.");
+        if (body.ValueKind != JsonValueKind.Object)
+            return await ReplayOrAsync(key, Invalid("$", "The body must be a JSON object with recipient and variables."), cancellationToken);
         var recipient = body.TryGetProperty("recipient", out var r) ? r : default;
         var variables = body.TryGetProperty("variables", out var v) ? v : default;
         var errors = EventPayloadCheck.Check(contract, recipient, variables);
-        if (errors.Count > 0) return new IntakeResult(IntakeStatus.Invalid, null, null, errors);
+        if (errors.Count > 0) return await ReplayOrAsync(key, new IntakeResult(IntakeStatus.Invalid, null, null, errors), cancellationToken);
 
         var now = time.GetUtcNow();
         var (email, userId, fields) = RecipientParts(recipient);
@@ -57,20 +57,20 @@ public sealed class EventIntake(IDbContextFactory<TritonDbContext> contexts, Eve
             CreatedAt = now,
             UpdatedAt = now,
         };
-        // Stored together with the other requests of this moment, answered once committed.
+        // Stored together with the other requests of this moment (a stored key answers its first answer), answered once committed.
         return await writer.WriteAsync(message, cancellationToken);
     }
 
-    /// <summary>The first answer for a key seen within the window; a key older than that is released for reuse.</summary>
-    private async Task<IntakeResult?> ReplayAsync(TritonDbContext db, string key, CancellationToken cancellationToken)
+    /// <summary>The first answer for a key seen within the window, else the refusal; only refused events read here.</summary>
+    private async Task<IntakeResult> ReplayOrAsync(string? key, IntakeResult refusal, CancellationToken cancellationToken)
     {
+        if (key is null) return refusal;
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var earlier = await db.Messages.AsNoTracking().Where(m => m.IdempotencyKey == key)
-            .Select(m => new { m.Id, m.MessageId, m.Status, m.CreatedAt }).FirstOrDefaultAsync(cancellationToken);
-        if (earlier is null) return null;
-        if (time.GetUtcNow() - earlier.CreatedAt < IdempotencyWindow)
-            return new IntakeResult(IntakeStatus.Replayed, earlier.MessageId, earlier.Status);
-        await db.Messages.Where(m => m.Id == earlier.Id).ExecuteUpdateAsync(s => s.SetProperty(m => m.IdempotencyKey, (string?)null), cancellationToken);
-        return null;
+            .Select(m => new { m.MessageId, m.Status, m.CreatedAt }).FirstOrDefaultAsync(cancellationToken);
+        return earlier is not null && time.GetUtcNow() - earlier.CreatedAt < IdempotencyWindow
+            ? new IntakeResult(IntakeStatus.Replayed, earlier.MessageId, earlier.Status)
+            : refusal;
     }
 
     private static (string Email, string? UserId, string Fields) RecipientParts(JsonElement recipient)

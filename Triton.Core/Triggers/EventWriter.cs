@@ -1,9 +1,12 @@
+using System.Data.Common;
 using System.Threading.Channels;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Triton.Core.Data;
 using Triton.Core.Domain;
+using Triton.Core.Sending;
+using static Triton.Core.Data.StoreExecutor;
+using static Triton.Core.Sending.SqlDialect;
 
 namespace Triton.Core.Triggers;
 
@@ -13,13 +16,19 @@ namespace Triton.Core.Triggers;
 /// one transaction and only then answers each request. Separate transactions per request made the
 /// requests queue on the database's single write lock (SQLite); one writer takes it once per batch.
 /// Idempotency stays exact: the writer settles keys already stored and keys repeated within a batch
-/// before inserting, and the unique index still decides against other instances.
+/// before inserting, and the unique index still decides against other instances. Plain statements
+/// (one prepared INSERT per batch) rather than EF's change tracker, which cost more than the rest of
+/// an event's intake.
 /// </summary>
 public sealed class EventWriter : IAsyncDisposable
 {
     private sealed record Pending(TransactionalMessage Message, TaskCompletionSource<IntakeResult> Done);
 
-    private readonly IDbContextFactory<TritonDbContext> contexts;
+    /// <summary>What a batch's transaction decided; answered only once it committed.</summary>
+    private sealed record Decisions(List<Pending> Inserted, List<(Pending Pending, IntakeResult Answer)> Replays, List<(Pending Repeat, Pending First)> Repeats);
+
+    private readonly StoreExecutor store;
+    private readonly SqlDialect dialect;
     private readonly TransactionalQueue queue;
     private readonly TimeProvider time;
     private readonly ILogger<EventWriter> logger;
@@ -28,10 +37,11 @@ public sealed class EventWriter : IAsyncDisposable
     private readonly CancellationTokenSource stopping = new();
     private readonly Lazy<Task> loop;
 
-    public EventWriter(IDbContextFactory<TritonDbContext> contexts, TransactionalQueue queue, TimeProvider time, IOptions<TriggerOptions> options,
+    public EventWriter(StoreExecutor store, SqlDialect dialect, TransactionalQueue queue, TimeProvider time, IOptions<TriggerOptions> options,
         ILogger<EventWriter> logger)
     {
-        this.contexts = contexts;
+        this.store = store;
+        this.dialect = dialect;
         this.queue = queue;
         this.time = time;
         this.logger = logger;
@@ -84,89 +94,150 @@ public sealed class EventWriter : IAsyncDisposable
 
     private async Task StoreAsync(List<Pending> batch, CancellationToken cancellationToken)
     {
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var answered = await SettleKeysAsync(db, batch, cancellationToken);
-        var inserts = batch.Where(p => !answered.Contains(p)).ToList();
-        if (inserts.Count == 0) return;
-        db.Messages.AddRange(inserts.Select(p => p.Message));
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            await db.SaveChangesAsync(cancellationToken);
+            try
+            {
+                Answer(await store.InTransactionAsync((connection, transaction, ct) => DecideAsync(connection, transaction, batch, ct), cancellationToken));
+                return;
+            }
+            catch (Exception exception) when (UniqueViolation.Is(exception) && batch.Count > 1)
+            {
+                // Another instance stored one of these keys first: the batch rolled back; each alone now finds it stored.
+                logger.LogDebug(exception, "A batch of {Count} events met a stored idempotency key; storing them one by one", batch.Count);
+                foreach (var p in batch) await StoreAsync([p], cancellationToken);
+                return;
+            }
+            catch (Exception exception) when (UniqueViolation.Is(exception) && attempt < 3)
+            {
+                // Stored by another instance between this one's look-up and its insert: the next look-up finds it.
+                logger.LogDebug(exception, "An event's idempotency key was stored meanwhile; looking it up again");
+            }
         }
-        catch (DbUpdateException exception) when (inserts.Any(p => p.Message.IdempotencyKey is not null))
-        {
-            // Another instance stored one of these keys first: the batch rolled back; each row alone now.
-            logger.LogDebug(exception, "A batch of {Count} events met a stored idempotency key; storing them one by one", inserts.Count);
-            foreach (var p in inserts) await StoreOneAsync(p, cancellationToken);
-            return;
-        }
-        queue.Signal();
-        foreach (var p in inserts) p.Done.TrySetResult(new IntakeResult(IntakeStatus.Accepted, p.Message.MessageId, p.Message.Status));
     }
 
-    /// <summary>
-    /// Answers the requests whose key is already stored within the window (their first answer) and the
-    /// repeats of a key within this batch (the first one's answer); releases keys older than the window.
-    /// </summary>
-    private async Task<HashSet<Pending>> SettleKeysAsync(TritonDbContext db, List<Pending> batch, CancellationToken cancellationToken)
+    private void Answer(Decisions decisions)
     {
-        var answered = new HashSet<Pending>();
-        var keyed = batch.Where(p => p.Message.IdempotencyKey is not null).ToList();
-        if (keyed.Count == 0) return answered;
-        var keys = keyed.Select(p => p.Message.IdempotencyKey).Distinct().ToList();
-        var stored = await db.Messages.AsNoTracking().Where(m => keys.Contains(m.IdempotencyKey))
-            .Select(m => new { m.Id, m.MessageId, m.Status, m.CreatedAt, m.IdempotencyKey }).ToListAsync(cancellationToken);
-        var now = time.GetUtcNow();
-        var firsts = new Dictionary<string, Pending>();
-        var repeats = new List<(Pending Repeat, Pending First)>();
-        foreach (var p in keyed)
-        {
-            var key = p.Message.IdempotencyKey!;
-            if (stored.FirstOrDefault(s => s.IdempotencyKey == key) is { } earlier && now - earlier.CreatedAt < EventIntake.IdempotencyWindow)
-            {
-                p.Done.TrySetResult(new IntakeResult(IntakeStatus.Replayed, earlier.MessageId, earlier.Status));
-                answered.Add(p);
-            }
-            else if (firsts.TryGetValue(key, out var first))
-            {
-                repeats.Add((p, first));
-                answered.Add(p);
-            }
-            else firsts[key] = p;
-        }
-        var expired = stored.Where(s => now - s.CreatedAt >= EventIntake.IdempotencyWindow).Select(s => s.Id).ToList();
-        if (expired.Count > 0)
-            await db.Messages.Where(m => expired.Contains(m.Id)).ExecuteUpdateAsync(s => s.SetProperty(m => m.IdempotencyKey, (string?)null), cancellationToken);
+        if (decisions.Inserted.Count > 0) queue.Signal();
+        foreach (var p in decisions.Inserted) p.Done.TrySetResult(new IntakeResult(IntakeStatus.Accepted, p.Message.MessageId, p.Message.Status));
+        foreach (var (p, answer) in decisions.Replays) p.Done.TrySetResult(answer);
         // A repeat answers what its first answers, once the first is stored.
-        foreach (var (repeat, first) in repeats)
+        foreach (var (repeat, first) in decisions.Repeats)
             _ = first.Done.Task.ContinueWith(t =>
             {
                 if (t.IsCompletedSuccessfully) repeat.Done.TrySetResult(t.Result with { Status = IntakeStatus.Replayed });
                 else if (t.IsCanceled) repeat.Done.TrySetCanceled();
                 else repeat.Done.TrySetException(t.Exception!.InnerExceptions);
             }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        return answered;
     }
 
-    /// <summary>One row in its own transaction; a key stored meanwhile answers that row's first answer.</summary>
-    private async Task StoreOneAsync(Pending p, CancellationToken cancellationToken)
+    /// <summary>
+    /// In the batch's transaction: the requests whose key is already stored within the window get
+    /// their first answer, repeats of a key within the batch the first one's; keys older than the
+    /// window are released; the rest are inserted.
+    /// </summary>
+    private async Task<Decisions> DecideAsync(DbConnection connection, DbTransaction transaction, List<Pending> batch, CancellationToken cancellationToken)
     {
-        try
+        var decisions = new Decisions([], [], []);
+        var stored = await StoredKeysAsync(connection, transaction, batch, cancellationToken);
+        var now = time.GetUtcNow();
+        var firsts = new Dictionary<string, Pending>();
+        var expired = new List<long>();
+        foreach (var p in batch)
         {
-            await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-            p.Message.Id = 0;
-            db.Messages.Add(p.Message);
-            await db.SaveChangesAsync(cancellationToken);
-            queue.Signal();
-            p.Done.TrySetResult(new IntakeResult(IntakeStatus.Accepted, p.Message.MessageId, p.Message.Status));
+            if (p.Message.IdempotencyKey is not { } key)
+            {
+                decisions.Inserted.Add(p);
+                continue;
+            }
+            if (stored.TryGetValue(key, out var earlier))
+            {
+                if (now - earlier.CreatedAt < EventIntake.IdempotencyWindow)
+                {
+                    decisions.Replays.Add((p, new IntakeResult(IntakeStatus.Replayed, earlier.MessageId, earlier.Status)));
+                    continue;
+                }
+                expired.Add(earlier.Id);
+                stored.Remove(key);
+            }
+            if (firsts.TryGetValue(key, out var first)) decisions.Repeats.Add((p, first));
+            else
+            {
+                firsts[key] = p;
+                decisions.Inserted.Add(p);
+            }
         }
-        catch (DbUpdateException) when (p.Message.IdempotencyKey is { } key)
+        if (expired.Count > 0)
         {
-            await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-            var earlier = await db.Messages.AsNoTracking().Where(m => m.IdempotencyKey == key)
-                .Select(m => new { m.MessageId, m.Status }).FirstOrDefaultAsync(cancellationToken);
-            if (earlier is null) throw;
-            p.Done.TrySetResult(new IntakeResult(IntakeStatus.Replayed, earlier.MessageId, earlier.Status));
+            await using var release = Command(connection, transaction, "UPDATE messages SET idempotency_key = NULL WHERE ");
+            release.CommandText += dialect.IdListCondition(release, "id", expired);
+            await release.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await InsertAsync(connection, transaction, decisions.Inserted, cancellationToken);
+        return decisions;
+    }
+
+    private sealed record StoredKey(long Id, string MessageId, MessageStatus Status, DateTimeOffset CreatedAt);
+
+    private static async Task<Dictionary<string, StoredKey>> StoredKeysAsync(DbConnection connection, DbTransaction transaction, List<Pending> batch,
+        CancellationToken cancellationToken)
+    {
+        var stored = new Dictionary<string, StoredKey>(StringComparer.Ordinal);
+        var keys = batch.Select(p => p.Message.IdempotencyKey).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        if (keys.Count == 0) return stored;
+        await using var find = Command(connection, transaction, "");
+        var names = new string[keys.Count];
+        for (var i = 0; i < keys.Count; i++)
+        {
+            names[i] = "@k" + i;
+            AddParameter(find, names[i], keys[i]);
+        }
+        find.CommandText = $"SELECT id, message_id, status, created_at, idempotency_key FROM messages WHERE idempotency_key IN ({string.Join(", ", names)})";
+        await using var reader = await find.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            stored[reader.GetString(4)] = new StoredKey(reader.GetInt64(0), reader.GetString(1), (MessageStatus)reader.GetInt32(2),
+                reader.GetFieldValue<DateTimeOffset>(3));
+        return stored;
+    }
+
+    private static async Task InsertAsync(DbConnection connection, DbTransaction transaction, List<Pending> rows, CancellationToken cancellationToken)
+    {
+        if (rows.Count == 0) return;
+        await using var insert = Command(connection, transaction, """
+            INSERT INTO messages (message_id, trigger_id, event_name, email, user_id, fields, variables, idempotency_key, status, attempts,
+                not_before, lease_until, created_at, updated_at)
+            VALUES (@messageId, @triggerId, @eventName, @email, @userId, @fields, @variables, @key, @status, 0, 0, 0, @createdAt, @updatedAt)
+            """);
+        var messageId = AddParameter(insert, "@messageId", "");
+        var triggerId = AddParameter(insert, "@triggerId", 0);
+        var eventName = AddParameter(insert, "@eventName", "");
+        var email = AddParameter(insert, "@email", "");
+        var userId = AddParameter(insert, "@userId", "");
+        var fields = AddParameter(insert, "@fields", "");
+        var variables = AddParameter(insert, "@variables", "");
+        var key = AddParameter(insert, "@key", "");
+        var status = AddParameter(insert, "@status", 0);
+        var createdAt = AddParameter(insert, "@createdAt", DateTimeOffset.UnixEpoch);
+        var updatedAt = AddParameter(insert, "@updatedAt", DateTimeOffset.UnixEpoch);
+        userId.DbType = System.Data.DbType.String;
+        key.DbType = System.Data.DbType.String;
+        // Typed on the first use, so both providers prepare the statement once for the batch.
+        await insert.PrepareAsync(cancellationToken);
+        foreach (var p in rows)
+        {
+            var m = p.Message;
+            messageId.Value = m.MessageId;
+            triggerId.Value = m.TriggerId;
+            eventName.Value = m.EventName;
+            email.Value = m.Email;
+            userId.Value = (object?)m.UserId ?? DBNull.Value;
+            fields.Value = m.Fields;
+            variables.Value = m.Variables;
+            key.Value = (object?)m.IdempotencyKey ?? DBNull.Value;
+            status.Value = (int)m.Status;
+            createdAt.Value = m.CreatedAt;
+            updatedAt.Value = m.UpdatedAt;
+            await insert.ExecuteNonQueryAsync(cancellationToken);
         }
     }
 

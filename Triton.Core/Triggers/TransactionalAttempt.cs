@@ -13,6 +13,8 @@ using Triton.Core.Suppressions;
 using Triton.Core.Templates;
 using Triton.Core.Tracking;
 using Microsoft.EntityFrameworkCore.Storage;
+using static Triton.Core.Data.StoreExecutor;
+using static Triton.Core.Sending.SqlDialect;
 
 namespace Triton.Core.Triggers;
 
@@ -38,6 +40,19 @@ public sealed class TransactionalAttempt(
     ILogger<TransactionalAttempt> logger)
 {
     private static readonly string[] Reserved = ["email", "user_id", "tracking_category_id", "tracking_category_name", "dc_name"];
+
+    // Compiled once per instance (these run for every message); a compiled query serves one model only.
+    private readonly Func<TritonDbContext, int, CancellationToken, Task<Trigger>> _triggerById =
+        EF.CompileAsyncQuery((TritonDbContext db, int id, CancellationToken _) => db.Triggers.AsNoTracking().First(t => t.Id == id));
+
+    private readonly Func<TritonDbContext, int, CancellationToken, Task<Transport>> _transportById =
+        EF.CompileAsyncQuery((TritonDbContext db, int id, CancellationToken _) => db.Transports.AsNoTracking().First(t => t.Id == id));
+
+    private readonly Func<TritonDbContext, string, CancellationToken, Task<SuppressionMark?>> _suppressionByEmail =
+        EF.CompileAsyncQuery((TritonDbContext db, string email, CancellationToken _) =>
+            db.Suppressions.AsNoTracking().Where(s => s.Email == email).Select(s => new SuppressionMark(s.Reason, s.Source)).FirstOrDefault());
+
+    private sealed record SuppressionMark(SuppressionReason Reason, string Source);
     private readonly SendingOptions _options = options.Value;
     private readonly ConcurrentDictionary<int, (DateTimeOffset UpdatedAt, MessageComposer Composer)> _composers = new();
 
@@ -67,8 +82,8 @@ public sealed class TransactionalAttempt(
         if (message.LeaseUntil - time.GetUtcNow().ToUnixTimeMilliseconds() < _options.LeaseMarginMilliseconds) return null;
 
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var trigger = await db.Triggers.AsNoTracking().FirstAsync(t => t.Id == message.TriggerId, cancellationToken);
-        var transportRow = await db.Transports.AsNoTracking().FirstAsync(t => t.Id == trigger.TransportId, cancellationToken);
+        var trigger = await _triggerById(db, message.TriggerId, cancellationToken);
+        var transportRow = await _transportById(db, trigger.TransportId, cancellationToken);
         var attempts = message.Attempts + 1;
         if (await SuppressedAsync(db, trigger, message.Email, cancellationToken) is { } suppressed)
             return new Outcome(MessageStatus.Suppressed, message.Attempts, suppressed, null, 0, false);
@@ -142,11 +157,10 @@ public sealed class TransactionalAttempt(
     /// suppressions (unsubscribes, complaints, manual entries) stop it only when the trigger honours them.
     /// One indexed look-up per message: transactional mail goes out one message at a time anyway.
     /// </summary>
-    private static async Task<string?> SuppressedAsync(TritonDbContext db, Trigger trigger, string email, CancellationToken cancellationToken)
+    private async Task<string?> SuppressedAsync(TritonDbContext db, Trigger trigger, string email, CancellationToken cancellationToken)
     {
         var key = Lists.EmailAddresses.Key(email);
-        var row = await db.Suppressions.AsNoTracking().Where(s => s.Email == key)
-            .Select(s => new { s.Reason, s.Source }).FirstOrDefaultAsync(cancellationToken);
+        var row = await _suppressionByEmail(db, key, cancellationToken);
         if (row is null || (row.Reason != SuppressionReason.HardBounce && !trigger.HonorSuppressions)) return null;
         return $"Suppressed: {EnumNames.Name(row.Reason)} ({row.Source})";
     }
@@ -181,17 +195,23 @@ public sealed class TransactionalAttempt(
                 await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
                 var now = time.GetUtcNow();
                 var reply = outcome.Reply is { Length: > 1000 } longReply ? longReply[..1000] : outcome.Reply;
-                var recorded = await db.Messages.Where(m => m.Id == message.Id && m.LeaseOwner == identity.Owner && m.Status == MessageStatus.Queued)
-                    .ExecuteUpdateAsync(s => s
-                        .SetProperty(m => m.Status, outcome.Status)
-                        .SetProperty(m => m.Attempts, outcome.Attempts)
-                        .SetProperty(m => m.LastReply, reply)
-                        .SetProperty(m => m.ReplyCode, outcome.Code)
-                        .SetProperty(m => m.NotBefore, outcome.NotBefore)
-                        .SetProperty(m => m.SentAt, outcome.Sent ? now : null)
-                        .SetProperty(m => m.UpdatedAt, now)
-                        .SetProperty(m => m.LeaseOwner, (string?)null)
-                        .SetProperty(m => m.LeaseUntil, 0L), cancellationToken);
+                // A plain statement: EF's ExecuteUpdate built and looked up a new expression tree for every message.
+                await using var update = Command(db.Database.GetDbConnection(), transaction.GetDbTransaction(), """
+                    UPDATE messages SET status = @status, attempts = @attempts, last_reply = @reply, reply_code = @code, not_before = @notBefore,
+                        sent_at = @sentAt, updated_at = @now, lease_owner = NULL, lease_until = 0
+                    WHERE id = @id AND lease_owner = @owner AND status = @queued
+                    """);
+                AddParameter(update, "@status", (int)outcome.Status);
+                AddParameter(update, "@attempts", outcome.Attempts);
+                AddParameter(update, "@reply", reply);
+                AddParameter(update, "@code", outcome.Code);
+                AddParameter(update, "@notBefore", outcome.NotBefore);
+                AddParameter(update, "@sentAt", outcome.Sent ? now : null);
+                AddParameter(update, "@now", now);
+                AddParameter(update, "@id", message.Id);
+                AddParameter(update, "@owner", identity.Owner);
+                AddParameter(update, "@queued", (int)MessageStatus.Queued);
+                var recorded = await update.ExecuteNonQueryAsync(cancellationToken);
                 if (outcome.Archived is { } copy)
                 {
                     db.Outbox.Add(new OutboxMessage

@@ -16,4 +16,10 @@ public sealed class TriggerOptions
 
     /// <summary>At most this many accepted events are stored in one transaction (group commit of concurrent requests).</summary>
     public int IntakeBatchSize { get; set; } = 256;
+
+    /// <summary>
+    /// How long the events intake keeps an event's contract and active trigger before reading them
+    /// again: a change saved on another instance applies within this time (on this one at once); 0 reads them on every event.
+    /// </summary>
+    public int LookupCacheSeconds { get; set; } = 2;
 }

@@ -16,7 +16,7 @@ public sealed record TriggerChoices(IReadOnlyList<string> Events, IReadOnlyList<
     IReadOnlyList<GroupChoice> TrackingCategories, IReadOnlyList<string> Groups);
 
 /// <summary>The one entry point for triggers: list, read, create, update, delete; one active trigger per event.</summary>
-public sealed class TriggerService(IDbContextFactory<TritonDbContext> contexts, IValidator<TriggerInput> validator, TimeProvider time)
+public sealed class TriggerService(IDbContextFactory<TritonDbContext> contexts, IValidator<TriggerInput> validator, EventRoutes routes, TimeProvider time)
 {
     public async Task<List<TriggerView>> ListAsync(CancellationToken cancellationToken)
     {
@@ -116,6 +116,7 @@ public sealed class TriggerService(IDbContextFactory<TritonDbContext> contexts, 
             if (await NoOtherActiveAsync(contractId, trigger.Id, cancellationToken)) throw;
             return ServiceResult<TriggerView>.Conflict($"Another active trigger handles '{eventName}'; deactivate it first.");
         }
+        routes.Forget();
         return ServiceResult<TriggerView>.Saved(new TriggerView(trigger, eventName, input.Group?.Trim() is { Length: > 0 } g ? g : null));
     }
 
@@ -134,6 +135,7 @@ public sealed class TriggerService(IDbContextFactory<TritonDbContext> contexts, 
             return ServiceResult<TriggerView>.Conflict("The message log holds messages of this trigger; deactivate it instead.");
         db.Triggers.Remove(trigger);
         await db.SaveChangesAsync(cancellationToken);
+        routes.Forget();
         return ServiceResult<TriggerView>.Saved(new TriggerView(trigger, "", null));
     }
 }

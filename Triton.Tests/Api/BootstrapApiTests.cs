@@ -43,7 +43,7 @@ public sealed class BootstrapApiTests
         using var factory = new ApiFactory();
         _ = factory.Client();
         var dbFactory = factory.Services.GetRequiredService<IDbContextFactory<TritonDbContext>>();
-        var keys = new ApiKeyService(dbFactory, TimeProvider.System);
+        var keys = new ApiKeyService(dbFactory, TimeProvider.System, Options.Create(new TritonOptions()));
         const string another = "trk_another_key_abcdef_0123456789abcdef";
         var other = new ApiKeyBootstrap(keys, Options.Create(new TritonOptions { Bootstrap = { ApiKey = another } }), NullLogger<ApiKeyBootstrap>.Instance);
 

@@ -186,6 +186,41 @@ public abstract class TransactionalMailTests(DatabaseProvider provider)
     }
 
     [Fact]
+    public async Task Contract_and_trigger_changes_apply_to_the_next_event_at_once_and_a_repeated_key_still_gets_its_first_answer()
+    {
+        await using var setup = await StartAsync();
+        await CreateContractAndTriggerAsync(setup);
+        var body = new { recipient = new { email = "lin@example.com" }, variables = new { code = "1" } };
+        var first = await PostEventAsync(setup.Api, "PasswordReset", body, key: "lin-1");
+        Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+        var firstId = (await first.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("messageId").GetString();
+
+        // The contract now requires a variable the event lacks: refused at once (the intake's kept copy is dropped).
+        var contract = (await setup.Api.GetFromJsonAsync<JsonElement>("/api/contracts")).EnumerateArray().Single();
+        var required = await setup.Api.PutAsJsonAsync($"/api/contracts/{contract.GetProperty("id").GetInt32()}", new
+        {
+            name = "PasswordReset", strict = true,
+            variables = new object[] { new { name = "code", testValue = "123456" }, new { name = "locale", testValue = "en" } },
+        });
+        Assert.Equal(HttpStatusCode.OK, required.StatusCode);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, (await PostEventAsync(setup.Api, "PasswordReset", body)).StatusCode);
+
+        // The trigger deactivated: no trigger handles the event any more, but the key seen before answers its first answer.
+        var trigger = (await setup.Api.GetFromJsonAsync<JsonElement>("/api/triggers")).EnumerateArray().Single();
+        var inactive = await setup.Api.PutAsJsonAsync($"/api/triggers/{trigger.GetProperty("id").GetInt32()}", new
+        {
+            name = "PasswordReset mail", @event = "PasswordReset", templateId = setup.TemplateId, transportId = setup.TransportId,
+            subjects = new[] { "Your code {{code}}" }, fromAddress = "noreply@example.com", active = false,
+        });
+        Assert.Equal(HttpStatusCode.OK, inactive.StatusCode);
+        var withLocale = new { recipient = new { email = "lin@example.com" }, variables = new { code = "1", locale = "en" } };
+        Assert.Equal(HttpStatusCode.NotFound, (await PostEventAsync(setup.Api, "PasswordReset", withLocale)).StatusCode);
+        var repeat = await PostEventAsync(setup.Api, "PasswordReset", body, key: "lin-1");
+        Assert.Equal(HttpStatusCode.Accepted, repeat.StatusCode);
+        Assert.Equal(firstId, (await repeat.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("messageId").GetString());
+    }
+
+    [Fact]
     public async Task The_same_idempotency_key_answers_the_first_answer_and_sends_once_even_when_calls_race()
     {
         await using var setup = await StartAsync();

@@ -25,8 +25,8 @@ public static class HealthComposition
 
     public static IEndpointRouteBuilder MapTritonHealth(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/health", async (TritonDbContext db, CancellationToken cancellationToken) =>
-                await db.Database.CanConnectAsync(cancellationToken)
+        app.MapGet("/health", async (DatabaseProbe database, CancellationToken cancellationToken) =>
+                await database.ReachableAsync(cancellationToken)
                     ? Results.Ok(new { status = "healthy" })
                     : Results.Json(new { status = "database unreachable" }, statusCode: StatusCodes.Status503ServiceUnavailable))
             .AllowAnonymous();
