@@ -1,5 +1,6 @@
 using AngleSharp.Dom;
 using Bunit;
+using Bunit.Rendering;
 using Bunit.TestDoubles;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
@@ -51,6 +52,24 @@ public abstract class AdminComponentTest : BunitContext, IAsyncLifetime
     /// <summary>The MudBlazor field (.mud-input-control) whose label says <paramref name="label"/>.</summary>
     protected static IElement Field<T>(IRenderedComponent<T> component, string label) where T : IComponent =>
         component.FindAll(".mud-input-control").Single(c => c.QuerySelector("label")?.TextContent.Trim() == label);
+
+    /// <summary>
+    /// Types into the field labelled <paramref name="label"/>. A page that is still loading renders again
+    /// when its data arrives, and an input found before that render carries a handler id the renderer has
+    /// dropped: such a miss finds the field again instead of failing.
+    /// </summary>
+    protected static void Enter<T>(IRenderedComponent<T> component, string label, string value) where T : IComponent
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                Field(component, label).QuerySelector("input")!.Change(value);
+                return;
+            }
+            catch (UnknownEventHandlerIdException) when (attempt < 5) { }
+        }
+    }
 
     /// <summary>The text under a field: its error, for the fields these tests check have no helper text.</summary>
     protected static string ErrorAt(IElement field) =>

@@ -19,7 +19,7 @@ public sealed class ApiKeysPageTests(AdminApp app) : AdminComponentTest(app), IC
         SignIn(AdminRoles.Admin);
         var page = Render<ApiKeysPage>();
         page.WaitForAssertion(() => Field(page, "Name"), TimeSpan.FromSeconds(10));
-        Field(page, "Name").QuerySelector("input")!.Change("reporting");
+        Enter(page, "Name", "reporting");
         Button(page, "Create key").Click();
 
         page.WaitForAssertion(() => Assert.StartsWith("trk_", page.Find("[data-api-key]").TextContent), TimeSpan.FromSeconds(10));
