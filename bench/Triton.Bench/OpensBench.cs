@@ -11,7 +11,8 @@ namespace Triton.Bench;
 /// requests for real pixel URLs (harvested from the .eml files of a tracked campaign sent through the
 /// pickup transport) from concurrent clients, and the rate at which the writer has them in the
 /// database, beside GET /health at the same concurrency (the host's ceiling, same run); (2) the send
-/// rate of a tracked campaign to smtp-sink at full speed, alone and during a burst of opens.
+/// rate of a tracked campaign to smtp-sink at full speed, alone, during a burst of requests whose
+/// tokens do not open (the HTTP's cost alone, nothing recorded) and during a burst of opens.
 /// </summary>
 public static partial class OpensBench
 {
@@ -37,7 +38,7 @@ public static partial class OpensBench
         {
             using var api = new HttpClient { BaseAddress = root };
             api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ApiKey);
-            await WaitHealthyAsync(api, server, TimeSpan.FromMinutes(5));
+            await WebBench.WaitHealthyAsync(api, server, TimeSpan.FromMinutes(5));
             var (bigList, template) = await WebBench.SeedAsync(api, campaignRecipients, data);
             var category = await WebBench.PostAsync(api, "/api/categories", new { name = "Bench opens" });
 
@@ -80,12 +81,20 @@ public static partial class OpensBench
             (await api.PostAsync($"/api/campaigns/{campaign}/run", null)).EnsureSuccessStatusCode();
             await Task.Delay(3000);
             var alone = await SendRateAsync(api, campaign, () => Task.Delay(TimeSpan.FromSeconds(8)));
+            // The peer in the same run: the same burst of requests with tokens that do not open (one
+            // character changed), so the GIF is served and nothing is recorded. Its cost is the HTTP's alone.
+            var forged = pixels.Select(Forge).ToArray();
             before = await RecordedAsync(data);
+            var control = await SendRateAsync(api, campaign, async () => await RateAsync(burst, i => load.GetAsync(forged[i % forged.Length])));
+            if (await RecordedAsync(data) != before) throw new InvalidOperationException("a forged token was recorded");
             var during = await SendRateAsync(api, campaign, async () => await RateAsync(burst, i => load.GetAsync(pixels[i % pixels.Length])));
             var after = await SendRateAsync(api, campaign, () => Task.Delay(TimeSpan.FromSeconds(8)));
             await WaitRecordedAsync(data, before + burst, TimeSpan.FromMinutes(5));
-            Console.WriteLine($"campaign send rate alone: {alone.Rate:F0}/s over {alone.Seconds:F1} s; during a burst of {burst} opens: {during.Rate:F0}/s over {during.Seconds:F1} s; after: {after.Rate:F0}/s");
+            Console.WriteLine($"campaign send rate alone: {alone.Rate:F0}/s over {alone.Seconds:F1} s; during a burst of {burst} forged opens (not recorded): {control.Rate:F0}/s over {control.Seconds:F1} s; "
+                + $"during a burst of {burst} opens: {during.Rate:F0}/s over {during.Seconds:F1} s; after: {after.Rate:F0}/s over {after.Seconds:F1} s");
             Measure.Ratio("send rate during the burst / alone (mean of before and after)", during.Rate, (alone.Rate + after.Rate) / 2);
+            Measure.Ratio("send rate during the burst of forged opens / alone (mean of before and after)", control.Rate, (alone.Rate + after.Rate) / 2);
+            Measure.Ratio("send rate during the burst / during the burst of forged opens (what recording costs)", during.Rate, control.Rate);
             Console.WriteLine($"Triton.Web peak rss: {Measure.PeakMegabytes(server.Id)} MB");
         }
         finally
@@ -96,25 +105,15 @@ public static partial class OpensBench
         }
     }
 
-    /// <summary>As WebBench's, with room for a start on a machine shared with other work.</summary>
-    private static async Task WaitHealthyAsync(HttpClient api, Process server, TimeSpan limit)
-    {
-        var watch = Stopwatch.StartNew();
-        while (watch.Elapsed < limit)
-        {
-            if (server.HasExited) throw new InvalidOperationException($"Triton.Web exited with {server.ExitCode}");
-            try
-            {
-                if ((await api.GetAsync("/health")).IsSuccessStatusCode) return;
-            }
-            catch (HttpRequestException) { }
-            await Task.Delay(200);
-        }
-        throw new TimeoutException($"Triton.Web did not become healthy in {limit.TotalSeconds} s");
-    }
-
     [GeneratedRegex("http://127\\.0\\.0\\.1:\\d+/t/o/[A-Za-z0-9_-]+\\.gif")]
     private static partial Regex PixelPattern();
+
+    /// <summary>The pixel path with one character of its token changed: still a well-formed URL, but a token that does not open.</summary>
+    private static string Forge(string path)
+    {
+        var at = path.Length / 2;
+        return string.Concat(path.AsSpan(0, at), path[at] == 'A' ? "B" : "A", path.AsSpan(at + 1));
+    }
 
     private static StringContent JsonContent(object body) => new(JsonSerializer.Serialize(body), System.Text.Encoding.UTF8, "application/json");
 

@@ -103,9 +103,12 @@ public static partial class WebBench
         return server;
     }
 
-    internal static async Task WaitHealthyAsync(HttpClient api, Process server)
+    /// <summary>Polls /health until it answers; <paramref name="limit"/> (60 s unless given) leaves room for a start on a machine shared with other work.</summary>
+    internal static async Task WaitHealthyAsync(HttpClient api, Process server, TimeSpan? limit = null)
     {
-        for (var attempt = 0; attempt < 600; attempt++)
+        var wait = limit ?? TimeSpan.FromSeconds(60);
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < wait)
         {
             if (server.HasExited) throw new InvalidOperationException($"Triton.Web exited with {server.ExitCode}");
             try
@@ -115,7 +118,7 @@ public static partial class WebBench
             catch (HttpRequestException) { }
             await Task.Delay(100);
         }
-        throw new TimeoutException("Triton.Web did not become healthy in 60 s");
+        throw new TimeoutException($"Triton.Web did not become healthy in {wait.TotalSeconds:F0} s");
     }
 
     /// <summary>A list imported through the API from CSV and the short newsletter template (setup, not measured).</summary>
