@@ -26,13 +26,16 @@ public static partial class OpensBench
         if (!File.Exists(dll)) throw new InvalidOperationException($"{dll} is missing: run `dotnet build -c Release` first.");
         var data = Directory.CreateTempSubdirectory("triton-bench-opens-").FullName;
         var root = new Uri($"http://127.0.0.1:{SmtpSink.FreePort()}");
+        var batches = new WriterBatches();
         using var server = WebBench.StartServer(dll, root, data, new()
         {
             ["Triton__Bootstrap__ApiKey"] = ApiKey,
             ["Triton__PublicUrl"] = root.ToString().TrimEnd('/'),
             // One load generator is one client address: the per-address limit would measure itself.
             ["Tracking__RequestsPerSecondPerAddress"] = "0",
-        });
+            // Each batch's duration, read below for the writer's own rate.
+            ["Logging__LogLevel__Triton.Core.Tracking.TrackingWriter"] = "Debug",
+        }, batches.Observe);
         await using var sink = await SmtpSink.StartAsync();
         try
         {
@@ -63,12 +66,15 @@ public static partial class OpensBench
             await WaitRecordedAsync(data, 2_000, TimeSpan.FromSeconds(60));
             var health = await RateAsync(opens, _ => load.GetAsync("/health"));
             var before = await RecordedAsync(data);
+            batches.Reset();
             var watch = Stopwatch.StartNew();
             var answered = await RateAsync(opens, i => load.GetAsync(pixels[i % pixels.Length]));
             await WaitRecordedAsync(data, before + opens, TimeSpan.FromMinutes(5));
             var recorded = watch.Elapsed.TotalSeconds;
             Console.WriteLine($"opens answered (GIF, {Clients} clients): {opens} in {answered:F2} s = {opens / answered:F0}/s");
             Console.WriteLine($"opens recorded in the database (request start to the last batch committed): {opens / recorded:F0}/s");
+            var (events, busy) = batches.Take();
+            Console.WriteLine($"tracking writer: {events} events in {busy:F2} s of its transactions (turn waits included) = {events / busy:F0}/s of writer time");
             Console.WriteLine($"GET /health at the same concurrency (the host's ceiling): {opens / health:F0}/s");
             Measure.Ratio("opens answered / health checks", opens / answered, opens / health);
 
@@ -79,22 +85,26 @@ public static partial class OpensBench
             });
             var campaign = await CreateCampaignAsync(api, "Opens bench campaign", bigList, template, transport, category);
             (await api.PostAsync($"/api/campaigns/{campaign}/run", null)).EnsureSuccessStatusCode();
-            await Task.Delay(3000);
-            var alone = await SendRateAsync(api, campaign, () => Task.Delay(TimeSpan.FromSeconds(8)));
+            // Past the start (JIT, connections): the first seconds of a run send slower than the rest.
+            await Task.Delay(TimeSpan.FromSeconds(10));
+            var alone1 = await SendRateAsync(api, campaign, () => Task.Delay(TimeSpan.FromSeconds(8)));
             // The peer in the same run: the same burst of requests with tokens that do not open (one
             // character changed), so the GIF is served and nothing is recorded. Its cost is the HTTP's alone.
             var forged = pixels.Select(Forge).ToArray();
             before = await RecordedAsync(data);
             var control = await SendRateAsync(api, campaign, async () => await RateAsync(burst, i => load.GetAsync(forged[i % forged.Length])));
             if (await RecordedAsync(data) != before) throw new InvalidOperationException("a forged token was recorded");
+            var alone2 = await SendRateAsync(api, campaign, () => Task.Delay(TimeSpan.FromSeconds(8)));
             var during = await SendRateAsync(api, campaign, async () => await RateAsync(burst, i => load.GetAsync(pixels[i % pixels.Length])));
-            var after = await SendRateAsync(api, campaign, () => Task.Delay(TimeSpan.FromSeconds(8)));
+            var alone3 = await SendRateAsync(api, campaign, () => Task.Delay(TimeSpan.FromSeconds(8)));
             await WaitRecordedAsync(data, before + burst, TimeSpan.FromMinutes(5));
-            Console.WriteLine($"campaign send rate alone: {alone.Rate:F0}/s over {alone.Seconds:F1} s; during a burst of {burst} forged opens (not recorded): {control.Rate:F0}/s over {control.Seconds:F1} s; "
-                + $"during a burst of {burst} opens: {during.Rate:F0}/s over {during.Seconds:F1} s; after: {after.Rate:F0}/s over {after.Seconds:F1} s");
-            Measure.Ratio("send rate during the burst / alone (mean of before and after)", during.Rate, (alone.Rate + after.Rate) / 2);
-            Measure.Ratio("send rate during the burst of forged opens / alone (mean of before and after)", control.Rate, (alone.Rate + after.Rate) / 2);
-            Measure.Ratio("send rate during the burst / during the burst of forged opens (what recording costs)", during.Rate, control.Rate);
+            Console.WriteLine($"campaign send rate alone: {alone1.Rate:F0}/s; during a burst of {burst} forged opens (not recorded): {control.Rate:F0}/s over {control.Seconds:F1} s; "
+                + $"alone: {alone2.Rate:F0}/s; during a burst of {burst} opens: {during.Rate:F0}/s over {during.Seconds:F1} s; alone (the writer draining what is left): {alone3.Rate:F0}/s (alone: 8 s each)");
+            // Each burst against the mean of the 8 s alone on either side of it: the rate drifts over a run.
+            Measure.Ratio("send rate during the burst of opens / alone", during.Rate, (alone2.Rate + alone3.Rate) / 2);
+            Measure.Ratio("send rate during the burst of forged opens / alone", control.Rate, (alone1.Rate + alone2.Rate) / 2);
+            Measure.Ratio("the two ratios above: what recording costs beyond serving the requests",
+                during.Rate / ((alone2.Rate + alone3.Rate) / 2), control.Rate / ((alone1.Rate + alone2.Rate) / 2));
             Console.WriteLine($"Triton.Web peak rss: {Measure.PeakMegabytes(server.Id)} MB");
         }
         finally
@@ -107,6 +117,42 @@ public static partial class OpensBench
 
     [GeneratedRegex("http://127\\.0\\.0\\.1:\\d+/t/o/[A-Za-z0-9_-]+\\.gif")]
     private static partial Regex PixelPattern();
+
+    /// <summary>Sums the tracking writer's "Recorded N opens and clicks in X ms" lines; echoes the server's other lines.</summary>
+    private sealed partial class WriterBatches
+    {
+        private long _events;
+        private double _milliseconds;
+        private readonly Lock _lock = new();
+
+        public void Observe(string line)
+        {
+            var match = BatchLine().Match(line);
+            if (!match.Success)
+            {
+                if (!line.Contains("DataProtection") && !line.StartsWith("dbug: Triton.Core.Tracking.TrackingWriter", StringComparison.Ordinal)) Console.WriteLine($"  server: {line}");
+                return;
+            }
+            lock (_lock)
+            {
+                _events += long.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+                _milliseconds += double.Parse(match.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+
+        public void Reset()
+        {
+            lock (_lock) (_events, _milliseconds) = (0, 0);
+        }
+
+        public (long Events, double Seconds) Take()
+        {
+            lock (_lock) return (_events, _milliseconds / 1000);
+        }
+
+        [GeneratedRegex(@"Recorded (\d+) opens and clicks in ([\d.]+) ms")]
+        private static partial Regex BatchLine();
+    }
 
     /// <summary>The pixel path with one character of its token changed: still a well-formed URL, but a token that does not open.</summary>
     private static string Forge(string path)

@@ -88,7 +88,7 @@ public static partial class WebBench
     }
 
     /// <summary>The built Triton.Web as a child process on <paramref name="root"/>, its output echoed (Data Protection's warnings left out).</summary>
-    internal static Process StartServer(string dll, Uri root, string data, Dictionary<string, string> environment)
+    internal static Process StartServer(string dll, Uri root, string data, Dictionary<string, string> environment, Action<string>? onLine = null)
     {
         var start = new ProcessStartInfo("dotnet", [dll]) { RedirectStandardOutput = true, RedirectStandardError = true };
         start.Environment["ASPNETCORE_URLS"] = root.ToString();
@@ -96,7 +96,12 @@ public static partial class WebBench
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         foreach (var (key, value) in environment) start.Environment[key] = value;
         var server = Process.Start(start)!;
-        server.OutputDataReceived += (_, e) => { if (e.Data is { Length: > 0 } line && !line.Contains("DataProtection")) Console.WriteLine($"  server: {line}"); };
+        server.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is not { Length: > 0 } line) return;
+            if (onLine is not null) onLine(line);
+            else if (!line.Contains("DataProtection")) Console.WriteLine($"  server: {line}");
+        };
         server.ErrorDataReceived += (_, e) => { if (e.Data is { Length: > 0 } line) Console.WriteLine($"  server (stderr): {line}"); };
         server.BeginOutputReadLine();
         server.BeginErrorReadLine();
