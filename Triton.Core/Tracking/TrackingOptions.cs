@@ -8,8 +8,11 @@ public sealed class TrackingOptions
     /// <summary>Events waiting for the writer, at most; beyond it new ones are dropped and counted in the log.</summary>
     public int QueueCapacity { get; set; } = 100_000;
 
-    /// <summary>Events written in one transaction, at most.</summary>
-    public int BatchSize { get; set; } = 2_000;
+    /// <summary>
+    /// Events written in one transaction, at most. Kept small so the transaction holds SQLite's one
+    /// writer for milliseconds: the result writer of a running campaign waits for it.
+    /// </summary>
+    public int BatchSize { get; set; } = 500;
 
     /// <summary>How long the writer waits to fill a batch before writing what it has.</summary>
     public int FlushMilliseconds { get; set; } = 200;

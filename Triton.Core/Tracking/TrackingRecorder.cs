@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -102,8 +103,10 @@ public sealed class TrackingWriter(TrackingRecorder recorder, TrackingStore stor
         {
             try
             {
+                var started = Stopwatch.GetTimestamp();
                 await store.WriteAsync(batch, stopping);
                 recorder.BatchWritten(batch.Count);
+                logger.LogDebug("Recorded {Count} opens and clicks in {Milliseconds:F1} ms", batch.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                 break;
             }
             catch (Exception exception) when (!stopping.IsCancellationRequested)

@@ -1,10 +1,7 @@
 using System.Data;
 using System.Data.Common;
-using System.Text;
 using Triton.Core.Data;
 using Triton.Core.Domain;
-using static Triton.Core.Data.StoreExecutor;
-using static Triton.Core.Sending.SqlDialect;
 
 namespace Triton.Core.Tracking;
 
@@ -15,15 +12,13 @@ public readonly record struct TrackingEvent(TrackingEventKind Kind, TrackingPayl
 public readonly record struct SentMessage(TrackedSource Source, int SourceId, int? CategoryId, string? UserId);
 
 /// <summary>
-/// Writes tracking counts with a few multi-row upserts per batch, never a statement per message:
-/// sends (inside the result writer's own transaction) and batches of opens and clicks (in one
-/// transaction of their own). Both providers take the same SQL.
+/// Writes tracking counts: sends (inside the result writer's own transaction) and batches of opens and
+/// clicks (in one transaction of their own). A batch is summed in memory first, so each row changes once
+/// per batch (one per user and day, one per campaign and day, one per first open), through prepared
+/// single-row upserts (<see cref="RowStatement"/>). Both providers take the same SQL.
 /// </summary>
 public sealed class TrackingStore(StoreExecutor store, TimeProvider time)
 {
-    // Rows per statement: 12 parameters each stays far below SQLite's and PostgreSQL's limits.
-    private const int RowsPerStatement = 500;
-
     /// <summary>Counts these sends, in the caller's transaction (the result writer's batch).</summary>
     public async Task AddSentAsync(DbConnection connection, DbTransaction transaction, IReadOnlyCollection<SentMessage> sent, CancellationToken cancellationToken)
     {
@@ -46,65 +41,64 @@ public sealed class TrackingStore(StoreExecutor store, TimeProvider time)
     }
 
     /// <summary>Records a batch of opens and clicks in one transaction; the first open (click) of a message is its unique one.</summary>
-    public Task WriteAsync(IReadOnlyList<TrackingEvent> events, CancellationToken cancellationToken) =>
-        store.InTransactionAsync(async (connection, transaction, ct) =>
+    public Task WriteAsync(IReadOnlyList<TrackingEvent> events, CancellationToken cancellationToken)
+    {
+        // Summed before taking the writer's turn: inside it, only the rows change.
+        var days = new Dictionary<(int, int, string), Counts>();
+        var sources = new Dictionary<(TrackedSource, int, int), Counts>();
+        var links = new Dictionary<(TrackedSource, int, string), long>();
+        var candidates = new Dictionary<(TrackedSource, long, TrackingEventKind), FirstCandidate>();
+        foreach (var e in events)
         {
-            var firsts = await FirstsAsync(connection, transaction, events, ct);
-            var days = new Dictionary<(int, int, string), Counts>();
-            var sources = new Dictionary<(TrackedSource, int, int), Counts>();
-            var links = new Dictionary<(TrackedSource, int, string), long>();
-            foreach (var e in events)
+            var p = e.Payload;
+            var day = SendingDay.DayOf(DateTimeOffset.FromUnixTimeMilliseconds(e.At));
+            var delta = e.Kind == TrackingEventKind.Open
+                ? e.Machine ? new Counts { MachineOpens = 1 } : new Counts { Opens = 1, LastOpenedAt = e.At }
+                : e.Machine ? new Counts { MachineClicks = 1 } : new Counts { Clicks = 1 };
+            var dayKey = (p.CategoryId, day, p.UserId);
+            days[dayKey] = days.GetValueOrDefault(dayKey).Plus(delta);
+            var sourceKey = (p.Source, p.SourceId, day);
+            sources[sourceKey] = sources.GetValueOrDefault(sourceKey).Plus(delta);
+            if (e.Kind == TrackingEventKind.Click && !e.Machine && p.Url is { } url)
+                links[(p.Source, p.SourceId, url)] = links.GetValueOrDefault((p.Source, p.SourceId, url)) + 1;
+            // A machine's fetch never makes a message's open (click) unique; a person's first one in the batch may.
+            if (!e.Machine) candidates.TryAdd((p.Source, p.Reference, e.Kind), new FirstCandidate(e.At, dayKey, sourceKey));
+        }
+        var firsts = candidates.ToList();
+        return store.InTransactionAsync(async (connection, transaction, ct) =>
+        {
+            var inserted = await FirstRow.RunAsync(connection, transaction, firsts, static (row, v) =>
             {
-                var p = e.Payload;
-                var day = SendingDay.DayOf(DateTimeOffset.FromUnixTimeMilliseconds(e.At));
-                // Counted unique once: the first event of its message in this batch takes the mark.
-                var unique = !e.Machine && firsts.Remove((p.Source, p.Reference, e.Kind));
-                var delta = e.Kind == TrackingEventKind.Open
-                    ? e.Machine ? new Counts { MachineOpens = 1 } : new Counts { Opens = 1, UniqueOpens = unique ? 1 : 0, LastOpenedAt = e.At }
-                    : e.Machine ? new Counts { MachineClicks = 1 } : new Counts { Clicks = 1, UniqueClicks = unique ? 1 : 0 };
-                var dayKey = (p.CategoryId, day, p.UserId);
-                days[dayKey] = days.GetValueOrDefault(dayKey).Plus(delta);
-                var sourceKey = (p.Source, p.SourceId, day);
-                sources[sourceKey] = sources.GetValueOrDefault(sourceKey).Plus(delta);
-                if (e.Kind == TrackingEventKind.Click && !e.Machine && p.Url is { } url)
-                    links[(p.Source, p.SourceId, url)] = links.GetValueOrDefault((p.Source, p.SourceId, url)) + 1;
+                v[0] = (int)row.Key.Item1;
+                v[1] = row.Key.Item2;
+                v[2] = (int)row.Key.Item3;
+                v[3] = row.Value.At;
+            }, ct);
+            // Copies: a retried transaction starts again from the batch's sums.
+            var uniqueDays = new Dictionary<(int, int, string), Counts>(days);
+            var uniqueSources = new Dictionary<(TrackedSource, int, int), Counts>(sources);
+            for (var i = 0; i < firsts.Count; i++)
+            {
+                if (inserted[i] == 0) continue;
+                var ((_, _, kind), candidate) = firsts[i];
+                var unique = kind == TrackingEventKind.Open ? new Counts { UniqueOpens = 1 } : new Counts { UniqueClicks = 1 };
+                uniqueDays[candidate.Day] = uniqueDays[candidate.Day].Plus(unique);
+                uniqueSources[candidate.Source] = uniqueSources[candidate.Source].Plus(unique);
             }
-            await UpsertDaysAsync(connection, transaction, days, ct);
-            await UpsertSourceDaysAsync(connection, transaction, sources, ct);
+            await UpsertDaysAsync(connection, transaction, uniqueDays, ct);
+            await UpsertSourceDaysAsync(connection, transaction, uniqueSources, ct);
             await UpsertLinksAsync(connection, transaction, links, ct);
         }, cancellationToken);
-
-    /// <summary>Marks the first open and click of each message; answers which of this batch's were first.</summary>
-    private static async Task<HashSet<(TrackedSource, long, TrackingEventKind)>> FirstsAsync(
-        DbConnection connection, DbTransaction transaction, IReadOnlyList<TrackingEvent> events, CancellationToken cancellationToken)
-    {
-        var first = new HashSet<(TrackedSource, long, TrackingEventKind)>();
-        var wanted = new Dictionary<(TrackedSource, long, TrackingEventKind), long>();
-        foreach (var e in events)
-            if (!e.Machine) wanted.TryAdd((e.Payload.Source, e.Payload.Reference, e.Kind), e.At);
-        foreach (var chunk in wanted.Chunk(RowsPerStatement))
-        {
-            await using var command = Command(connection, transaction, "");
-            var sql = new StringBuilder("INSERT INTO tracking_firsts (source_kind, reference, kind, at) VALUES ");
-            for (var i = 0; i < chunk.Length; i++)
-            {
-                var ((source, reference, kind), at) = chunk[i];
-                sql.Append(i == 0 ? "" : ",").Append($"(@s{i},@r{i},@k{i},@a{i})");
-                Typed(command, "@s" + i, (int)source, DbType.Int32);
-                Typed(command, "@r" + i, reference, DbType.Int64);
-                Typed(command, "@k" + i, (int)kind, DbType.Int32);
-                Typed(command, "@a" + i, at, DbType.Int64);
-            }
-            sql.Append(" ON CONFLICT (source_kind, reference, kind) DO NOTHING RETURNING source_kind, reference, kind");
-            command.CommandText = sql.ToString();
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-                first.Add(((TrackedSource)reader.GetInt32(0), reader.GetInt64(1), (TrackingEventKind)reader.GetInt32(2)));
-        }
-        return first;
     }
 
+    /// <summary>A person's first open (click) of a message in a batch, and the rows its unique count goes to if it is the message's first ever.</summary>
+    private readonly record struct FirstCandidate(long At, (int, int, string) Day, (TrackedSource, int, int) Source);
+
     private const string CountColumns = "sent, opens, unique_opens, machine_opens, clicks, unique_clicks, machine_clicks";
+    private const string CountValues = "@v0, @v1, @v2, @v3, @v4, @v5, @v6";
+
+    private static readonly (string, DbType)[] CountParameters =
+        [("@v0", DbType.Int64), ("@v1", DbType.Int64), ("@v2", DbType.Int64), ("@v3", DbType.Int64), ("@v4", DbType.Int64), ("@v5", DbType.Int64), ("@v6", DbType.Int64)];
 
     private static string CountUpdates(string table) => string.Join(", ",
         CountColumns.Split(", ").Select(c => $"{c} = {table}.{c} + excluded.{c}"));
@@ -112,76 +106,54 @@ public sealed class TrackingStore(StoreExecutor store, TimeProvider time)
     private static string Latest(string table, string column) =>
         $"{column} = CASE WHEN excluded.{column} IS NULL THEN {table}.{column} WHEN {table}.{column} IS NULL OR excluded.{column} > {table}.{column} THEN excluded.{column} ELSE {table}.{column} END";
 
-    private static async Task UpsertDaysAsync(DbConnection connection, DbTransaction transaction,
-        Dictionary<(int Category, int Day, string User), Counts> rows, CancellationToken cancellationToken)
-    {
-        foreach (var chunk in rows.Chunk(RowsPerStatement))
-        {
-            await using var command = Command(connection, transaction, "");
-            var sql = new StringBuilder($"INSERT INTO tracking_days (category_id, day, user_id, {CountColumns}, last_sent_at, last_opened_at) VALUES ");
-            for (var i = 0; i < chunk.Length; i++)
-            {
-                var ((category, day, user), counts) = chunk[i];
-                sql.Append(i == 0 ? "" : ",").Append($"(@c{i},@d{i},@u{i},");
-                Typed(command, "@c" + i, category, DbType.Int32);
-                Typed(command, "@d" + i, day, DbType.Int32);
-                Typed(command, "@u" + i, user, DbType.String);
-                counts.AppendValues(command, sql, i, withTimes: true);
-            }
-            sql.Append(" ON CONFLICT (category_id, day, user_id) DO UPDATE SET ").Append(CountUpdates("tracking_days"))
-                .Append(", ").Append(Latest("tracking_days", "last_sent_at")).Append(", ").Append(Latest("tracking_days", "last_opened_at"));
-            command.CommandText = sql.ToString();
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
-    }
+    private static readonly RowStatement FirstRow = new(
+        "INSERT INTO tracking_firsts (source_kind, reference, kind, at) VALUES (@s, @r, @k, @a) ON CONFLICT (source_kind, reference, kind) DO NOTHING",
+        ("@s", DbType.Int32), ("@r", DbType.Int64), ("@k", DbType.Int32), ("@a", DbType.Int64));
 
-    private static async Task UpsertSourceDaysAsync(DbConnection connection, DbTransaction transaction,
-        Dictionary<(TrackedSource Source, int Id, int Day), Counts> rows, CancellationToken cancellationToken)
-    {
-        foreach (var chunk in rows.Chunk(RowsPerStatement))
-        {
-            await using var command = Command(connection, transaction, "");
-            var sql = new StringBuilder($"INSERT INTO tracked_source_days (source_kind, source_id, day, {CountColumns}) VALUES ");
-            for (var i = 0; i < chunk.Length; i++)
-            {
-                var ((source, id, day), counts) = chunk[i];
-                sql.Append(i == 0 ? "" : ",").Append($"(@s{i},@i{i},@d{i},");
-                Typed(command, "@s" + i, (int)source, DbType.Int32);
-                Typed(command, "@i" + i, id, DbType.Int32);
-                Typed(command, "@d" + i, day, DbType.Int32);
-                counts.AppendValues(command, sql, i, withTimes: false);
-            }
-            sql.Append(" ON CONFLICT (source_kind, source_id, day) DO UPDATE SET ").Append(CountUpdates("tracked_source_days"));
-            command.CommandText = sql.ToString();
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
-    }
+    private static readonly RowStatement DayRow = new(
+        $"INSERT INTO tracking_days (category_id, day, user_id, {CountColumns}, last_sent_at, last_opened_at) VALUES (@c, @d, @u, {CountValues}, @ls, @lo)"
+        + $" ON CONFLICT (category_id, day, user_id) DO UPDATE SET {CountUpdates("tracking_days")}, {Latest("tracking_days", "last_sent_at")}, {Latest("tracking_days", "last_opened_at")}",
+        [("@c", DbType.Int32), ("@d", DbType.Int32), ("@u", DbType.String), .. CountParameters, ("@ls", DbType.Int64), ("@lo", DbType.Int64)]);
 
-    private static async Task UpsertLinksAsync(DbConnection connection, DbTransaction transaction,
-        Dictionary<(TrackedSource Source, int Id, string Url), long> rows, CancellationToken cancellationToken)
-    {
-        foreach (var chunk in rows.Chunk(RowsPerStatement))
-        {
-            await using var command = Command(connection, transaction, "");
-            var sql = new StringBuilder("INSERT INTO tracked_links (source_kind, source_id, url, clicks) VALUES ");
-            for (var i = 0; i < chunk.Length; i++)
-            {
-                var ((source, id, url), clicks) = chunk[i];
-                sql.Append(i == 0 ? "" : ",").Append($"(@s{i},@i{i},@u{i},@n{i})");
-                Typed(command, "@s" + i, (int)source, DbType.Int32);
-                Typed(command, "@i" + i, id, DbType.Int32);
-                Typed(command, "@u" + i, url, DbType.String);
-                Typed(command, "@n" + i, clicks, DbType.Int64);
-            }
-            sql.Append(" ON CONFLICT (source_kind, source_id, url) DO UPDATE SET clicks = tracked_links.clicks + excluded.clicks");
-            command.CommandText = sql.ToString();
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
-    }
+    private static readonly RowStatement SourceDayRow = new(
+        $"INSERT INTO tracked_source_days (source_kind, source_id, day, {CountColumns}) VALUES (@s, @i, @d, {CountValues})"
+        + $" ON CONFLICT (source_kind, source_id, day) DO UPDATE SET {CountUpdates("tracked_source_days")}",
+        [("@s", DbType.Int32), ("@i", DbType.Int32), ("@d", DbType.Int32), .. CountParameters]);
 
-    /// <summary>Typed on creation, so PostgreSQL knows each column of a multi-row VALUES even when a value is null.</summary>
-    internal static void Typed(DbCommand command, string name, object? value, DbType type) =>
-        AddParameter(command, name, value).DbType = type;
+    private static readonly RowStatement LinkRow = new(
+        "INSERT INTO tracked_links (source_kind, source_id, url, clicks) VALUES (@s, @i, @u, @n)"
+        + " ON CONFLICT (source_kind, source_id, url) DO UPDATE SET clicks = tracked_links.clicks + excluded.clicks",
+        ("@s", DbType.Int32), ("@i", DbType.Int32), ("@u", DbType.String), ("@n", DbType.Int64));
+
+    private static Task UpsertDaysAsync(DbConnection connection, DbTransaction transaction,
+        Dictionary<(int Category, int Day, string User), Counts> rows, CancellationToken cancellationToken) =>
+        DayRow.RunAsync(connection, transaction, rows, static (row, v) =>
+        {
+            v[0] = row.Key.Category;
+            v[1] = row.Key.Day;
+            v[2] = row.Key.User;
+            row.Value.Fill(v, 3, withTimes: true);
+        }, cancellationToken);
+
+    private static Task UpsertSourceDaysAsync(DbConnection connection, DbTransaction transaction,
+        Dictionary<(TrackedSource Source, int Id, int Day), Counts> rows, CancellationToken cancellationToken) =>
+        SourceDayRow.RunAsync(connection, transaction, rows, static (row, v) =>
+        {
+            v[0] = (int)row.Key.Source;
+            v[1] = row.Key.Id;
+            v[2] = row.Key.Day;
+            row.Value.Fill(v, 3, withTimes: false);
+        }, cancellationToken);
+
+    private static Task UpsertLinksAsync(DbConnection connection, DbTransaction transaction,
+        Dictionary<(TrackedSource Source, int Id, string Url), long> rows, CancellationToken cancellationToken) =>
+        LinkRow.RunAsync(connection, transaction, rows, static (row, v) =>
+        {
+            v[0] = (int)row.Key.Source;
+            v[1] = row.Key.Id;
+            v[2] = row.Key.Url;
+            v[3] = row.Value;
+        }, cancellationToken);
 
     /// <summary>How much one batch moves one row.</summary>
     private readonly record struct Counts
@@ -207,21 +179,19 @@ public sealed class TrackingStore(StoreExecutor store, TimeProvider time)
 
         private static long? Max(long? a, long? b) => a is null ? b : b is null ? a : Math.Max(a.Value, b.Value);
 
-        public void AppendValues(DbCommand command, StringBuilder sql, int row, bool withTimes)
+        /// <summary>Puts the counts (and, for a user's day, the times) into a row's values from <paramref name="at"/>.</summary>
+        public void Fill(object?[] values, int at, bool withTimes)
         {
-            long[] values = [Sent, Opens, UniqueOpens, MachineOpens, Clicks, UniqueClicks, MachineClicks];
-            for (var v = 0; v < values.Length; v++)
-            {
-                sql.Append(v == 0 ? "" : ",").Append($"@v{row}_{v}");
-                Typed(command, $"@v{row}_{v}", values[v], DbType.Int64);
-            }
-            if (withTimes)
-            {
-                sql.Append($",@ls{row},@lo{row}");
-                Typed(command, "@ls" + row, LastSentAt, DbType.Int64);
-                Typed(command, "@lo" + row, LastOpenedAt, DbType.Int64);
-            }
-            sql.Append(')');
+            values[at] = Sent;
+            values[at + 1] = Opens;
+            values[at + 2] = UniqueOpens;
+            values[at + 3] = MachineOpens;
+            values[at + 4] = Clicks;
+            values[at + 5] = UniqueClicks;
+            values[at + 6] = MachineClicks;
+            if (!withTimes) return;
+            values[at + 7] = LastSentAt;
+            values[at + 8] = LastOpenedAt;
         }
     }
 }

@@ -11,7 +11,8 @@ namespace Triton.Bench;
 /// requests for real pixel URLs (harvested from the .eml files of a tracked campaign sent through the
 /// pickup transport) from concurrent clients, and the rate at which the writer has them in the
 /// database, beside GET /health at the same concurrency (the host's ceiling, same run); (2) the send
-/// rate of a tracked campaign to smtp-sink at full speed, alone and during a burst of opens.
+/// rate of a tracked campaign to smtp-sink at full speed, alone, during a burst of requests whose
+/// tokens do not open (the HTTP's cost alone, nothing recorded) and during a burst of opens.
 /// </summary>
 public static partial class OpensBench
 {
@@ -25,19 +26,22 @@ public static partial class OpensBench
         if (!File.Exists(dll)) throw new InvalidOperationException($"{dll} is missing: run `dotnet build -c Release` first.");
         var data = Directory.CreateTempSubdirectory("triton-bench-opens-").FullName;
         var root = new Uri($"http://127.0.0.1:{SmtpSink.FreePort()}");
+        var batches = new WriterBatches();
         using var server = WebBench.StartServer(dll, root, data, new()
         {
             ["Triton__Bootstrap__ApiKey"] = ApiKey,
             ["Triton__PublicUrl"] = root.ToString().TrimEnd('/'),
             // One load generator is one client address: the per-address limit would measure itself.
             ["Tracking__RequestsPerSecondPerAddress"] = "0",
-        });
+            // Each batch's duration, read below for the writer's own rate.
+            ["Logging__LogLevel__Triton.Core.Tracking.TrackingWriter"] = "Debug",
+        }, batches.Observe);
         await using var sink = await SmtpSink.StartAsync();
         try
         {
             using var api = new HttpClient { BaseAddress = root };
             api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ApiKey);
-            await WaitHealthyAsync(api, server, TimeSpan.FromMinutes(5));
+            await WebBench.WaitHealthyAsync(api, server, TimeSpan.FromMinutes(5));
             var (bigList, template) = await WebBench.SeedAsync(api, campaignRecipients, data);
             var category = await WebBench.PostAsync(api, "/api/categories", new { name = "Bench opens" });
 
@@ -62,12 +66,15 @@ public static partial class OpensBench
             await WaitRecordedAsync(data, 2_000, TimeSpan.FromSeconds(60));
             var health = await RateAsync(opens, _ => load.GetAsync("/health"));
             var before = await RecordedAsync(data);
+            batches.Reset();
             var watch = Stopwatch.StartNew();
             var answered = await RateAsync(opens, i => load.GetAsync(pixels[i % pixels.Length]));
             await WaitRecordedAsync(data, before + opens, TimeSpan.FromMinutes(5));
             var recorded = watch.Elapsed.TotalSeconds;
             Console.WriteLine($"opens answered (GIF, {Clients} clients): {opens} in {answered:F2} s = {opens / answered:F0}/s");
             Console.WriteLine($"opens recorded in the database (request start to the last batch committed): {opens / recorded:F0}/s");
+            var (events, busy) = batches.Take();
+            Console.WriteLine($"tracking writer: {events} events in {busy:F2} s of its transactions (turn waits included) = {events / busy:F0}/s of writer time");
             Console.WriteLine($"GET /health at the same concurrency (the host's ceiling): {opens / health:F0}/s");
             Measure.Ratio("opens answered / health checks", opens / answered, opens / health);
 
@@ -78,14 +85,26 @@ public static partial class OpensBench
             });
             var campaign = await CreateCampaignAsync(api, "Opens bench campaign", bigList, template, transport, category);
             (await api.PostAsync($"/api/campaigns/{campaign}/run", null)).EnsureSuccessStatusCode();
-            await Task.Delay(3000);
-            var alone = await SendRateAsync(api, campaign, () => Task.Delay(TimeSpan.FromSeconds(8)));
+            // Past the start (JIT, connections): the first seconds of a run send slower than the rest.
+            await Task.Delay(TimeSpan.FromSeconds(10));
+            var alone1 = await SendRateAsync(api, campaign, () => Task.Delay(TimeSpan.FromSeconds(8)));
+            // The peer in the same run: the same burst of requests with tokens that do not open (one
+            // character changed), so the GIF is served and nothing is recorded. Its cost is the HTTP's alone.
+            var forged = pixels.Select(Forge).ToArray();
             before = await RecordedAsync(data);
+            var control = await SendRateAsync(api, campaign, async () => await RateAsync(burst, i => load.GetAsync(forged[i % forged.Length])));
+            if (await RecordedAsync(data) != before) throw new InvalidOperationException("a forged token was recorded");
+            var alone2 = await SendRateAsync(api, campaign, () => Task.Delay(TimeSpan.FromSeconds(8)));
             var during = await SendRateAsync(api, campaign, async () => await RateAsync(burst, i => load.GetAsync(pixels[i % pixels.Length])));
-            var after = await SendRateAsync(api, campaign, () => Task.Delay(TimeSpan.FromSeconds(8)));
+            var alone3 = await SendRateAsync(api, campaign, () => Task.Delay(TimeSpan.FromSeconds(8)));
             await WaitRecordedAsync(data, before + burst, TimeSpan.FromMinutes(5));
-            Console.WriteLine($"campaign send rate alone: {alone.Rate:F0}/s over {alone.Seconds:F1} s; during a burst of {burst} opens: {during.Rate:F0}/s over {during.Seconds:F1} s; after: {after.Rate:F0}/s");
-            Measure.Ratio("send rate during the burst / alone (mean of before and after)", during.Rate, (alone.Rate + after.Rate) / 2);
+            Console.WriteLine($"campaign send rate alone: {alone1.Rate:F0}/s; during a burst of {burst} forged opens (not recorded): {control.Rate:F0}/s over {control.Seconds:F1} s; "
+                + $"alone: {alone2.Rate:F0}/s; during a burst of {burst} opens: {during.Rate:F0}/s over {during.Seconds:F1} s; alone (the writer draining what is left): {alone3.Rate:F0}/s (alone: 8 s each)");
+            // Each burst against the mean of the 8 s alone on either side of it: the rate drifts over a run.
+            Measure.Ratio("send rate during the burst of opens / alone", during.Rate, (alone2.Rate + alone3.Rate) / 2);
+            Measure.Ratio("send rate during the burst of forged opens / alone", control.Rate, (alone1.Rate + alone2.Rate) / 2);
+            Measure.Ratio("the two ratios above: what recording costs beyond serving the requests",
+                during.Rate / ((alone2.Rate + alone3.Rate) / 2), control.Rate / ((alone1.Rate + alone2.Rate) / 2));
             Console.WriteLine($"Triton.Web peak rss: {Measure.PeakMegabytes(server.Id)} MB");
         }
         finally
@@ -96,25 +115,51 @@ public static partial class OpensBench
         }
     }
 
-    /// <summary>As WebBench's, with room for a start on a machine shared with other work.</summary>
-    private static async Task WaitHealthyAsync(HttpClient api, Process server, TimeSpan limit)
-    {
-        var watch = Stopwatch.StartNew();
-        while (watch.Elapsed < limit)
-        {
-            if (server.HasExited) throw new InvalidOperationException($"Triton.Web exited with {server.ExitCode}");
-            try
-            {
-                if ((await api.GetAsync("/health")).IsSuccessStatusCode) return;
-            }
-            catch (HttpRequestException) { }
-            await Task.Delay(200);
-        }
-        throw new TimeoutException($"Triton.Web did not become healthy in {limit.TotalSeconds} s");
-    }
-
     [GeneratedRegex("http://127\\.0\\.0\\.1:\\d+/t/o/[A-Za-z0-9_-]+\\.gif")]
     private static partial Regex PixelPattern();
+
+    /// <summary>Sums the tracking writer's "Recorded N opens and clicks in X ms" lines; echoes the server's other lines.</summary>
+    private sealed partial class WriterBatches
+    {
+        private long _events;
+        private double _milliseconds;
+        private readonly Lock _lock = new();
+
+        public void Observe(string line)
+        {
+            var match = BatchLine().Match(line);
+            if (!match.Success)
+            {
+                if (!line.Contains("DataProtection") && !line.StartsWith("dbug: Triton.Core.Tracking.TrackingWriter", StringComparison.Ordinal)) Console.WriteLine($"  server: {line}");
+                return;
+            }
+            lock (_lock)
+            {
+                _events += long.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+                _milliseconds += double.Parse(match.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+
+        public void Reset()
+        {
+            lock (_lock) (_events, _milliseconds) = (0, 0);
+        }
+
+        public (long Events, double Seconds) Take()
+        {
+            lock (_lock) return (_events, _milliseconds / 1000);
+        }
+
+        [GeneratedRegex(@"Recorded (\d+) opens and clicks in ([\d.]+) ms")]
+        private static partial Regex BatchLine();
+    }
+
+    /// <summary>The pixel path with one character of its token changed: still a well-formed URL, but a token that does not open.</summary>
+    private static string Forge(string path)
+    {
+        var at = path.Length / 2;
+        return string.Concat(path.AsSpan(0, at), path[at] == 'A' ? "B" : "A", path.AsSpan(at + 1));
+    }
 
     private static StringContent JsonContent(object body) => new(JsonSerializer.Serialize(body), System.Text.Encoding.UTF8, "application/json");
 

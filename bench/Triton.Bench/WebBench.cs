@@ -88,7 +88,7 @@ public static partial class WebBench
     }
 
     /// <summary>The built Triton.Web as a child process on <paramref name="root"/>, its output echoed (Data Protection's warnings left out).</summary>
-    internal static Process StartServer(string dll, Uri root, string data, Dictionary<string, string> environment)
+    internal static Process StartServer(string dll, Uri root, string data, Dictionary<string, string> environment, Action<string>? onLine = null)
     {
         var start = new ProcessStartInfo("dotnet", [dll]) { RedirectStandardOutput = true, RedirectStandardError = true };
         start.Environment["ASPNETCORE_URLS"] = root.ToString();
@@ -96,16 +96,24 @@ public static partial class WebBench
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         foreach (var (key, value) in environment) start.Environment[key] = value;
         var server = Process.Start(start)!;
-        server.OutputDataReceived += (_, e) => { if (e.Data is { Length: > 0 } line && !line.Contains("DataProtection")) Console.WriteLine($"  server: {line}"); };
+        server.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is not { Length: > 0 } line) return;
+            if (onLine is not null) onLine(line);
+            else if (!line.Contains("DataProtection")) Console.WriteLine($"  server: {line}");
+        };
         server.ErrorDataReceived += (_, e) => { if (e.Data is { Length: > 0 } line) Console.WriteLine($"  server (stderr): {line}"); };
         server.BeginOutputReadLine();
         server.BeginErrorReadLine();
         return server;
     }
 
-    internal static async Task WaitHealthyAsync(HttpClient api, Process server)
+    /// <summary>Polls /health until it answers; <paramref name="limit"/> (60 s unless given) leaves room for a start on a machine shared with other work.</summary>
+    internal static async Task WaitHealthyAsync(HttpClient api, Process server, TimeSpan? limit = null)
     {
-        for (var attempt = 0; attempt < 600; attempt++)
+        var wait = limit ?? TimeSpan.FromSeconds(60);
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < wait)
         {
             if (server.HasExited) throw new InvalidOperationException($"Triton.Web exited with {server.ExitCode}");
             try
@@ -115,7 +123,7 @@ public static partial class WebBench
             catch (HttpRequestException) { }
             await Task.Delay(100);
         }
-        throw new TimeoutException("Triton.Web did not become healthy in 60 s");
+        throw new TimeoutException($"Triton.Web did not become healthy in {wait.TotalSeconds:F0} s");
     }
 
     /// <summary>A list imported through the API from CSV and the short newsletter template (setup, not measured).</summary>
