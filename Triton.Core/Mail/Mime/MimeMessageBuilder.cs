@@ -52,7 +52,7 @@ public sealed class MimeMessageBuilder(IOptions<MailOptions> options, TimeProvid
         mime.Prepare(EncodingConstraint.SevenBit);
         signer?.Sign(mime);
         (mime.Body as FrozenAlternative)?.Freeze(PreparedMessage.WireFormat);
-        return new PreparedMessage(mime, PreparedMessage.Serialize(mime), messageId, sender, to, !IsAscii(sender.Address) || !IsAscii(to.Address));
+        return new PreparedMessage(mime, messageId, sender, to, !IsAscii(sender.Address) || !IsAscii(to.Address));
     }
 
     /// <summary>A text part whose content is stored already quoted-printable encoded.</summary>

@@ -4,18 +4,22 @@ namespace Triton.Core.Mail.Mime;
 
 /// <summary>
 /// A built (and, when the transport has a key, DKIM-signed) message with its envelope (Sender: the MAIL FROM address).
-/// Its bytes are written once, when it is built: the pickup file, the archive and Triton's SIZE check use them, and
-/// MailKit's own writes (its SIZE measure, DATA) copy the body's (<see cref="FrozenAlternative"/>).
+/// Its body is written once, when it is built, and MailKit's writes (its SIZE measure, DATA) copy it
+/// (<see cref="FrozenAlternative"/>); the whole message's bytes are written once when first asked for (the pickup
+/// file, the archive, Triton's SIZE check).
 /// </summary>
-public sealed record PreparedMessage(MimeMessage Message, byte[] Wire, string MessageId, MailboxAddress Sender, MailboxAddress Recipient, bool RequiresSmtpUtf8)
+public sealed record PreparedMessage(MimeMessage Message, string MessageId, MailboxAddress Sender, MailboxAddress Recipient, bool RequiresSmtpUtf8)
 {
     private static readonly FormatOptions Format = CreateWireFormat();
+    private byte[]? _wire;
+
+    /// <summary>The bytes SMTP sends (before dot-stuffing).</summary>
+    public byte[] Wire => _wire ??= Serialize(Message);
 
     /// <summary>How messages go on the wire and into pickup files: CRLF line ends.</summary>
     public static FormatOptions WireFormat => Format;
 
-    /// <summary>The bytes SMTP sends (before dot-stuffing) of a finished message.</summary>
-    public static byte[] Serialize(MimeMessage message)
+    private static byte[] Serialize(MimeMessage message)
     {
         using var buffer = new MemoryStream(16 * 1024);
         message.WriteTo(Format, buffer);
