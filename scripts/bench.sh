@@ -6,6 +6,7 @@
 #   scripts/bench.sh engine render        only these scenarios
 #   scripts/bench.sh opens                open tracking: opens recorded per second, a burst during a campaign
 #   BENCH_SMTP="100000 8 2000" scripts/bench.sh smtp
+#   BENCH_NEWSLETTERS=sloppy scripts/bench.sh smtp   only some of the smtp scenario's newsletters (newsletter, sloppy, plain)
 #
 # Output goes to the terminal and to artifacts/bench-<UTC time>.log.
 set -euo pipefail

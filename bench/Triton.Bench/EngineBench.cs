@@ -54,7 +54,7 @@ public static class EngineBench
     /// render, send and status writes all inside), stops the engine; reports the rate and the peak
     /// resident set of this phase alone.
     /// </summary>
-    public static async Task<(Campaign Campaign, double Rate)> RunCampaignAsync(BenchHost bench, int campaignId, string label)
+    public static async Task<(Campaign Campaign, Throughput Phase)> RunCampaignAsync(BenchHost bench, int campaignId, string label)
     {
         Measure.ResetPeak();
         await bench.Host.StartAsync();
@@ -72,11 +72,11 @@ public static class EngineBench
         }
         watch.Stop();
         cpu = Measure.CpuTime() - cpu;
-        var rate = Measure.Report($"{label}, messages", campaign.Progress.Sent, watch.Elapsed, cpu);
+        var phase = Measure.Phase($"{label}, messages", campaign.Progress.Sent, watch.Elapsed, cpu);
         Console.WriteLine($"  sent={campaign.Progress.Sent} failed={campaign.Progress.Failed} bounced={campaign.Progress.Bounced} plan={campaign.Progress.Plan}");
         if (campaign.Progress.Sent != campaign.Progress.Plan) Console.WriteLine("  NOT EVERY PLANNED MESSAGE WAS SENT");
         await bench.Host.StopAsync();
-        return (campaign, rate);
+        return (campaign, phase);
     }
 
     /// <summary>The enqueue phase alone, exactly as the engine runs it, on a campaign the engine does not run.</summary>

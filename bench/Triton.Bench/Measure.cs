@@ -3,6 +3,15 @@ using System.Runtime.InteropServices;
 
 namespace Triton.Bench;
 
+/// <summary>What one timed phase did: messages, wall time and the CPU time of the process that did the work.</summary>
+public sealed record Throughput(long Count, TimeSpan Elapsed, TimeSpan Cpu)
+{
+    public double Rate => Count / Elapsed.TotalSeconds;
+
+    /// <summary>CPU milliseconds per message: steadier than the rate on a shared machine.</summary>
+    public double CpuMsPerMessage => Cpu.TotalMilliseconds / Count;
+}
+
 /// <summary>Timing, peak memory, CPU time and the sqlite3 command-line peer.</summary>
 public static class Measure
 {
@@ -57,6 +66,15 @@ public static class Measure
         var rate = count / elapsed.TotalSeconds;
         Console.WriteLine($"{what}: {count} in {elapsed.TotalSeconds:F2} s = {rate:F0}/s; cpu {cpu.TotalSeconds:F2} s ({cpu / elapsed:F2} cores busy); peak rss {PeakMegabytes()} MB");
         return rate;
+    }
+
+    /// <summary>Reports a phase as <see cref="Report(string, long, TimeSpan, TimeSpan)"/> does, with its CPU per message.</summary>
+    public static Throughput Phase(string what, long count, TimeSpan elapsed, TimeSpan cpu)
+    {
+        var phase = new Throughput(count, elapsed, cpu);
+        Report(what, count, elapsed, cpu);
+        Console.WriteLine($"  cpu per message {phase.CpuMsPerMessage:F3} ms");
+        return phase;
     }
 
     /// <summary>The nearest-rank percentile (p = 0.5: the median of an odd count), NaN for no values.</summary>

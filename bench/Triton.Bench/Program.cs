@@ -15,6 +15,9 @@ switch (scenario)
     case "smtp":
         await SmtpBench.RunAsync(Arg(1, 100_000), Arg(2, 8), Arg(3, 2_000));
         break;
+    case "smtp-transport":
+        await SmtpBench.TransportOnlyAsync(Arg(1, 20_000), Arg(2, 8), Arg(3, 1));
+        break;
     case "csv":
         await CsvBench.RunAsync(Arg(1, 1_000_000));
         break;
@@ -39,6 +42,7 @@ switch (scenario)
               engine [recipients=1000000] [instant|pickup]
               render [renders=100000]
               smtp   [messages=100000] [pool=8] [System.Net.Mail messages=2000]
+              smtp-transport [messages=20000] [pool=8] [rounds=1]   the SMTP transport alone, the 23 KB newsletter
               csv    [rows=1000000]
               web    [recipients=200000] [hub clients=50]
               events [events=20000] [campaign recipients=100000] [accept: the acceptance rate only]

@@ -9,44 +9,118 @@ using Triton.Core.Templates;
 namespace Triton.Bench;
 
 /// <summary>
-/// Sending the newsletter to Postfix's smtp-sink on loopback: Triton's whole campaign (enqueue,
-/// render, send, status writes on SQLite), Triton's SMTP transport alone, nodemailer with a pool of
-/// the same size, and System.Net.Mail's SmtpClient (a new client per message, as it cannot pool).
+/// Sending newsletters to Postfix's smtp-sink on loopback. For each newsletter of <see cref="Newsletter.Samples"/>, in
+/// one run: Triton's whole campaign (enqueue, render, send, status writes on SQLite), Triton's SMTP transport alone
+/// with the campaign's own rendering of one recipient, and nodemailer with a pool of the same size, each with its CPU
+/// per message; then System.Net.Mail's SmtpClient on the first newsletter (a new client per message, as it cannot pool).
 /// </summary>
 public static class SmtpBench
 {
+    private sealed record Row(string Newsletter, int HtmlChars, int MimeBytes, Throughput Campaign, Throughput Transport, Throughput Nodemailer);
+
     public static async Task RunAsync(int count, int pool, int systemNetMailCount)
     {
         await using var sink = await SmtpSink.StartAsync();
-        Console.WriteLine($"pool: {pool} connections for every sender; {count} messages (System.Net.Mail: {systemNetMailCount})");
-        var transportRow = new Transport
+        Console.WriteLine($"pool: {pool} connections for every sender; {count} messages per newsletter and sender (System.Net.Mail: {systemNetMailCount})");
+        await WarmUpAsync(sink.Port, pool, Math.Min(count, 2_000));
+        var rows = new List<Row>();
+        OutgoingMessage? first = null;
+        // BENCH_NEWSLETTERS=sloppy,plain measures only those (for profiling one); the documented run measures all three.
+        var only = Environment.GetEnvironmentVariable("BENCH_NEWSLETTERS")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        foreach (var newsletter in Newsletter.Samples().Where(n => only is not { Length: > 0 } || only.Contains(n.Name)))
         {
-            Name = "Sink", Kind = TransportKind.Smtp, Host = "127.0.0.1", Port = sink.Port, Security = TransportSecurity.None,
-            MaxConnections = pool, MaxMessagesPerConnection = 1000,
-        };
+            Console.WriteLine();
+            Console.WriteLine($"## {newsletter.Name} ({File.ReadAllText("/proc/loadavg").Trim()})");
+            var transportRow = SinkTransport(sink.Port, pool);
+            await using var bench = await BenchHost.CreateAsync(instant: false);
+            var (listId, templateId, transportId) = await bench.CreateContentAsync(newsletter.Markup, transportRow);
+            await bench.SeedRecipientsAsync(listId, count);
+            var campaignId = await bench.CreateCampaignAsync("SMTP campaign " + newsletter.Name, listId, templateId, transportId, newsletter.Subject,
+                newsletter.Variables, concurrency: 2 * pool);
+            var campaign = (await EngineBench.RunCampaignAsync(bench, campaignId, $"triton whole campaign via SMTP (pool {pool}, engine defaults)")).Phase;
 
-        await using var bench = await BenchHost.CreateAsync(instant: false);
-        var (listId, templateId, transportId) = await bench.CreateContentAsync(Newsletter.Markup(), transportRow);
-        await bench.SeedRecipientsAsync(listId, count);
-        var campaignId = await bench.CreateCampaignAsync("SMTP campaign", listId, templateId, transportId, Newsletter.Subject, Newsletter.Variables(), concurrency: 2 * pool);
-        var campaignRate = (await EngineBench.RunCampaignAsync(bench, campaignId, $"triton whole campaign via SMTP (pool {pool}, engine defaults)")).Rate;
+            // The message the other senders repeat: the campaign's own rendering of one recipient.
+            var sample = await SampleAsync(bench, campaignId);
+            first ??= sample;
+            var builder = bench.Services.GetRequiredService<MimeMessageBuilder>();
+            var mime = builder.Build(sample).ToBytes();
+            Console.WriteLine($"message: {sample.Html!.Length} chars of HTML; {mime.Length} bytes as MIME (text + HTML, quoted-printable)");
+            MimeAlone(builder, sample, Math.Min(count, 20_000));
+            var transport = await TransportAloneAsync(bench, transportRow, sample, count, pool);
+            var node = await NodemailerAsync(sink.Port, sample, count, pool);
+            rows.Add(new Row(newsletter.Name, sample.Html.Length, mime.Length, campaign, transport, node));
+        }
 
-        // The message the other senders repeat: the campaign's own rendering of one recipient.
-        var sample = await SampleAsync(bench, campaignId);
-        var mime = bench.Services.GetRequiredService<MimeMessageBuilder>().Build(sample).ToBytes();
-        Console.WriteLine($"message: {sample.Html!.Length} chars of HTML; {mime.Length} bytes as MIME (text + HTML, quoted-printable)");
-
-        MimeAlone(bench.Services.GetRequiredService<MimeMessageBuilder>(), sample, Math.Min(count, 20_000));
-        var transportRate = await TransportAloneAsync(bench, transportRow, sample, count, pool);
-        var nodeRate = await NodemailerAsync(sink.Port, sample, count, pool);
-        var systemNetMailRate = await SystemNetMailAsync(sink.Port, sample, systemNetMailCount, pool);
-
+        Console.WriteLine();
+        var systemNetMailRate = await SystemNetMailAsync(sink.Port, first!, systemNetMailCount, pool);
         Console.WriteLine($"smtp-sink peak rss: {Measure.PeakMegabytes(sink.ProcessId)} MB");
-        Measure.Ratio("triton whole campaign / nodemailer", campaignRate, nodeRate);
-        Measure.Ratio("triton transport alone / nodemailer", transportRate, nodeRate);
-        Measure.Ratio("triton transport alone / System.Net.Mail", transportRate, systemNetMailRate);
-        Measure.Ratio("nodemailer / System.Net.Mail", nodeRate, systemNetMailRate);
+        Summarize(rows);
+        Measure.Ratio("triton transport alone / System.Net.Mail (first newsletter)", rows[0].Transport.Rate, systemNetMailRate);
     }
+
+    /// <summary>
+    /// Campaign and transport rounds of the first newsletter, not measured, until a round compiles almost no new code:
+    /// .NET compiles methods first quickly, then again optimized in the background, and on a loaded machine that takes
+    /// minutes. Without this the first newsletter's whole campaign ran on half-compiled code (twice the CPU per message
+    /// of the phases after it) and the ratios compared compilation, not sending.
+    /// </summary>
+    private static async Task WarmUpAsync(int port, int pool, int count)
+    {
+        var newsletter = Newsletter.Samples()[0];
+        for (var round = 1; round <= 8; round++)
+        {
+            var compiled = System.Runtime.JitInfo.GetCompiledMethodCount();
+            var transportRow = SinkTransport(port, pool);
+            await using var bench = await BenchHost.CreateAsync(instant: false);
+            var (listId, templateId, transportId) = await bench.CreateContentAsync(newsletter.Markup, transportRow);
+            await bench.SeedRecipientsAsync(listId, count);
+            var campaignId = await bench.CreateCampaignAsync("warm-up", listId, templateId, transportId, newsletter.Subject, newsletter.Variables, concurrency: 2 * pool);
+            await EngineBench.RunCampaignAsync(bench, campaignId, $"warm-up round {round} (not measured): whole campaign");
+            await TransportAloneAsync(bench, transportRow, await SampleAsync(bench, campaignId), count, pool);
+            var added = System.Runtime.JitInfo.GetCompiledMethodCount() - compiled;
+            Console.WriteLine($"  warm-up round {round}: {added} methods compiled; {System.Runtime.JitInfo.GetCompilationTime().TotalSeconds:F1} s compiling so far");
+            if (round > 1 && added < 100) break;
+        }
+    }
+
+    /// <summary>The one-run table: rates, CPU per message and the goals' ratios for every newsletter.</summary>
+    private static void Summarize(List<Row> rows)
+    {
+        Console.WriteLine();
+        Console.WriteLine("| newsletter | HTML chars / MIME bytes | whole campaign | CPU/msg | transport alone | CPU/msg | nodemailer | CPU/msg | campaign CPU / transport CPU | campaign / nodemailer rate | transport / nodemailer rate |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|");
+        foreach (var r in rows)
+            Console.WriteLine($"| {r.Newsletter} | {r.HtmlChars:N0} / {r.MimeBytes:N0} | {r.Campaign.Rate:N0}/s | {r.Campaign.CpuMsPerMessage:F2} ms | " +
+                $"{r.Transport.Rate:N0}/s | {r.Transport.CpuMsPerMessage:F2} ms | {r.Nodemailer.Rate:N0}/s | {r.Nodemailer.CpuMsPerMessage:F2} ms | " +
+                $"{r.Campaign.CpuMsPerMessage / r.Transport.CpuMsPerMessage:F2} | {r.Campaign.Rate / r.Nodemailer.Rate:F2} | {r.Transport.Rate / r.Nodemailer.Rate:F2} |");
+    }
+
+    /// <summary>
+    /// The transport alone on the realistic newsletter, for comparing transports across commits: run it alternating
+    /// with the same phase of another build (one process each), rounds in one process otherwise.
+    /// </summary>
+    public static async Task TransportOnlyAsync(int count, int pool, int rounds)
+    {
+        await using var sink = await SmtpSink.StartAsync();
+        var transportRow = SinkTransport(sink.Port, pool);
+        await using var bench = await BenchHost.CreateAsync(instant: false);
+        var newsletter = Newsletter.Samples()[0];
+        var (listId, templateId, transportId) = await bench.CreateContentAsync(newsletter.Markup, transportRow);
+        await bench.SeedRecipientsAsync(listId, 1);
+        var campaignId = await bench.CreateCampaignAsync("sample", listId, templateId, transportId, newsletter.Subject, newsletter.Variables, concurrency: 2 * pool);
+        var sample = await SampleAsync(bench, campaignId);
+        for (var round = 1; round <= rounds; round++)
+        {
+            Console.WriteLine($"round {round}: load average {File.ReadAllText("/proc/loadavg").Trim()}");
+            await TransportAloneAsync(bench, transportRow, sample, count, pool);
+        }
+    }
+
+    private static Transport SinkTransport(int port, int pool) => new()
+    {
+        Name = "Sink", Kind = TransportKind.Smtp, Host = "127.0.0.1", Port = port, Security = TransportSecurity.None,
+        MaxConnections = pool, MaxMessagesPerConnection = 1000,
+    };
 
     private static async Task<OutgoingMessage> SampleAsync(BenchHost bench, int campaignId)
     {
@@ -59,14 +133,14 @@ public static class SmtpBench
     }
 
     /// <summary>The transport as the engine builds it, fed the same rendered message from 2 x pool concurrent senders.</summary>
-    private static async Task<double> TransportAloneAsync(BenchHost bench, Transport row, OutgoingMessage sample, int count, int pool)
+    private static async Task<Throughput> TransportAloneAsync(BenchHost bench, Transport row, OutgoingMessage sample, int count, int pool)
     {
         await using var limiter = TransportRateLimiter.For(row);
         await using var transport = bench.Services.GetRequiredService<SmtpTransportBuilder>().Build(row, limiter);
         return await SendAloneAsync(transport, sample, count, pool, $"triton SmtpTransport alone (pool {pool}, MIME writing included), messages");
     }
 
-    private static async Task<double> SendAloneAsync(IMailTransport transport, OutgoingMessage sample, int count, int pool, string label)
+    private static async Task<Throughput> SendAloneAsync(IMailTransport transport, OutgoingMessage sample, int count, int pool, string label)
     {
         await transport.SendAsync(To(sample, 0), CancellationToken.None); // connect once before timing
         Measure.ResetPeak();
@@ -86,7 +160,7 @@ public static class SmtpBench
         watch.Stop();
         cpu = Measure.CpuTime() - cpu;
         if (failed > 0) Console.WriteLine($"  {failed} not accepted");
-        return Measure.Report(label, count - failed, watch.Elapsed, cpu);
+        return Measure.Phase(label, count - failed, watch.Elapsed, cpu);
     }
 
     /// <summary>Where the transport's CPU goes: the text part derived from the HTML, and the whole MIME rendering, on one thread.</summary>
@@ -107,7 +181,7 @@ public static class SmtpBench
     };
 
     /// <summary>nodemailer (bench/peers) with the same HTML and the same text part, pool of the same size.</summary>
-    private static async Task<double> NodemailerAsync(int port, OutgoingMessage sample, int count, int pool)
+    private static async Task<Throughput> NodemailerAsync(int port, OutgoingMessage sample, int count, int pool)
     {
         var directory = Directory.CreateTempSubdirectory("triton-bench-node-").FullName;
         try
@@ -121,9 +195,12 @@ public static class SmtpBench
             using var result = JsonDocument.Parse(output.Trim().Split('\n')[^1]);
             var sent = result.RootElement.GetProperty("sent").GetInt64();
             var seconds = result.RootElement.GetProperty("seconds").GetDouble();
-            var rate = Measure.Report($"nodemailer {result.RootElement.GetProperty("version").GetString()} (pool {pool}), messages", sent, TimeSpan.FromSeconds(seconds));
-            Console.WriteLine($"  nodemailer: failed={result.RootElement.GetProperty("failed").GetInt64()} cpu {result.RootElement.GetProperty("cpuSeconds").GetDouble():F2} s; peak rss {result.RootElement.GetProperty("peakMb").GetInt64()} MB");
-            return rate;
+            var cpu = TimeSpan.FromSeconds(result.RootElement.GetProperty("cpuSeconds").GetDouble());
+            var phase = new Throughput(sent, TimeSpan.FromSeconds(seconds), cpu);
+            Measure.Report($"nodemailer {result.RootElement.GetProperty("version").GetString()} (pool {pool}), messages", sent, phase.Elapsed);
+            Console.WriteLine($"  nodemailer: failed={result.RootElement.GetProperty("failed").GetInt64()} cpu {cpu.TotalSeconds:F2} s " +
+                $"({phase.CpuMsPerMessage:F3} ms per message); peak rss {result.RootElement.GetProperty("peakMb").GetInt64()} MB");
+            return phase;
         }
         finally
         {

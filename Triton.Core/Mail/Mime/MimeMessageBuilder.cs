@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
@@ -42,7 +43,7 @@ public sealed class MimeMessageBuilder(IOptions<MailOptions> options, TimeProvid
         foreach (var (name, value) in message.Headers) mime.Headers.Add(name, value);
 
         var text = Part("plain", TextOf(message));
-        mime.Body = message.Html is null ? text : new MultipartAlternative { text, Part("html", message.Html) };
+        mime.Body = message.Html is null ? text : new FrozenAlternative { text, Part("html", message.Html) };
         // A boundary of the Message-ID (so one message always has the same bytes) that starts "=_": quoted-printable
         // always encodes '=', so no body line can ever look like it.
         if (mime.Body is Multipart multipart)
@@ -50,19 +51,39 @@ public sealed class MimeMessageBuilder(IOptions<MailOptions> options, TimeProvid
         // Fixes every part's transfer encoding before signing: nothing may change the message after the signature.
         mime.Prepare(EncodingConstraint.SevenBit);
         signer?.Sign(mime);
+        (mime.Body as FrozenAlternative)?.Freeze(PreparedMessage.WireFormat);
         return new PreparedMessage(mime, messageId, sender, to, !IsAscii(sender.Address) || !IsAscii(to.Address));
     }
 
     /// <summary>A text part whose content is stored already quoted-printable encoded.</summary>
     private static TextPart Part(string subtype, string content)
     {
-        var input = Encoding.UTF8.GetBytes(content);
-        var encoder = new QuotedPrintableEncoder();
-        var output = new byte[encoder.EstimateOutputLength(input.Length)];
-        var length = encoder.Flush(input, 0, input.Length, output);
+        // The encoder's estimate is three times the input and more (past the large object heap's 85 KB for a 30 KB body):
+        // encode into rented buffers and keep an array of the exact length.
+        var input = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(content.Length));
+        byte[] encoded;
+        try
+        {
+            var inputLength = Encoding.UTF8.GetBytes(content, input);
+            var encoder = new QuotedPrintableEncoder();
+            var output = ArrayPool<byte>.Shared.Rent(encoder.EstimateOutputLength(inputLength));
+            try
+            {
+                var length = encoder.Flush(input, 0, inputLength, output);
+                encoded = output.AsSpan(0, length).ToArray();
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(output);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(input);
+        }
         var part = new TextPart(subtype) { ContentTransferEncoding = ContentEncoding.QuotedPrintable };
         part.ContentType.Charset = "utf-8";
-        part.Content = new MimeContent(new MemoryStream(output, 0, length, writable: false, publiclyVisible: true), ContentEncoding.QuotedPrintable);
+        part.Content = new MimeContent(new MemoryStream(encoded, writable: false), ContentEncoding.QuotedPrintable);
         return part;
     }
 
@@ -88,40 +109,4 @@ public sealed class MimeMessageBuilder(IOptions<MailOptions> options, TimeProvid
     }
 
     private static bool IsAscii(string value) => Ascii.IsValid(value);
-}
-
-/// <summary>A built (and, when the transport has a key, DKIM-signed) message with its envelope (Sender: the MAIL FROM address).</summary>
-public sealed record PreparedMessage(MimeMessage Message, string MessageId, MailboxAddress Sender, MailboxAddress Recipient, bool RequiresSmtpUtf8)
-{
-    private static readonly FormatOptions Wire = CreateWireFormat();
-
-    /// <summary>How messages go on the wire and into pickup files: CRLF line ends.</summary>
-    public static FormatOptions WireFormat => Wire;
-
-    private static FormatOptions CreateWireFormat()
-    {
-        var format = FormatOptions.Default.Clone();
-        format.NewLineFormat = NewLineFormat.Dos;
-        return format;
-    }
-
-    /// <summary>Writes the bytes SMTP sends (before dot-stuffing).</summary>
-    public Task WriteToAsync(Stream destination, CancellationToken cancellationToken) =>
-        Message.WriteToAsync(Wire, destination, cancellationToken);
-
-    /// <summary>The message as bytes (what a pickup file holds).</summary>
-    public byte[] ToBytes()
-    {
-        using var buffer = new MemoryStream(8192);
-        Message.WriteTo(Wire, buffer);
-        return buffer.ToArray();
-    }
-
-    /// <summary>The size on the wire, for a server's SIZE limit.</summary>
-    public long Measure()
-    {
-        using var measure = new MimeKit.IO.MeasuringStream();
-        Message.WriteTo(Wire, measure);
-        return measure.Length;
-    }
 }

@@ -62,20 +62,16 @@ public sealed class SmtpReplyGuard : IProtocolLogger
 
     public void LogClient(byte[] buffer, int offset, int count)
     {
-        for (var i = offset; i < offset + count; i++)
+        var end = offset + count;
+        var i = offset;
+        while (i < end)
         {
-            var b = buffer[i];
             if (_inData)
             {
-                // CRLF "." CRLF: the terminator, which dot-stuffed content can never contain.
-                _tail = ((_tail << 8) | b) & 0xFF_FFFF_FFFF;
-                if (_tail == 0x0D_0A2E_0D0A)
-                {
-                    _inData = false;
-                    DataCommitted = true;
-                }
+                i = ScanData(buffer, i, end);
                 continue;
             }
+            var b = buffer[i++];
             if (b == (byte)'\n')
             {
                 var command = Encoding.ASCII.GetString(_command, 0, _commandLength).TrimEnd('\r');
@@ -90,6 +86,35 @@ public sealed class SmtpReplyGuard : IProtocolLogger
                 _command[_commandLength++] = b;
             }
         }
+    }
+
+    /// <summary>
+    /// Looks for CRLF "." CRLF, the terminator that dot-stuffed content can never contain, in the message's data; answers
+    /// where the scan stopped (just after the terminator, or the end). The data is a whole message per send, so the bytes
+    /// that may join a terminator split across writes are checked one by one and the rest with a vectorized search.
+    /// </summary>
+    private int ScanData(byte[] buffer, int i, int end)
+    {
+        // A terminator begun in an earlier write ends within this one's first four bytes.
+        for (var k = i; k < Math.Min(end, i + 4); k++)
+        {
+            _tail = ((_tail << 8) | buffer[k]) & 0xFF_FFFF_FFFF;
+            if (_tail == Terminator) return EndData(k + 1);
+        }
+        var found = buffer.AsSpan(i, end - i).IndexOf("\r\n.\r\n"u8);
+        if (found >= 0) return EndData(i + found + 5);
+        // Keep the last five bytes, as the byte-by-byte scan would have.
+        for (var k = Math.Max(i + 4, end - 5); k < end; k++) _tail = ((_tail << 8) | buffer[k]) & 0xFF_FFFF_FFFF;
+        return end;
+    }
+
+    private const ulong Terminator = 0x0D_0A2E_0D0A;
+
+    private int EndData(int after)
+    {
+        _inData = false;
+        DataCommitted = true;
+        return after;
     }
 
     public void LogServer(byte[] buffer, int offset, int count)
