@@ -28,6 +28,7 @@ public sealed partial class CircuitClient : IAsyncDisposable
     private long _jsCalls;
     private long _batchesWithWatchedText;
     private string? _secret;
+    private readonly TaskCompletionSource _firstBatch = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private CircuitClient(HubConnection connection, HttpClient user, string watchedText)
     {
@@ -37,6 +38,7 @@ public sealed partial class CircuitClient : IAsyncDisposable
         _connection.On<long, byte[]>("JS.RenderBatch", async (id, batch) =>
         {
             Interlocked.Increment(ref _batches);
+            _firstBatch.TrySetResult();
             Interlocked.Add(ref _bytes, batch.Length);
             if (batch.AsSpan().IndexOf(_watchedText) >= 0) Interlocked.Increment(ref _batchesWithWatchedText);
             await _connection.SendAsync("OnRenderCompleted", id, null);
@@ -67,13 +69,21 @@ public sealed partial class CircuitClient : IAsyncDisposable
     /// <summary>Batches that carried the watched text (e.g. a state the page shows), as proof of what was pushed.</summary>
     public long BatchesWithWatchedText => Interlocked.Read(ref _batchesWithWatchedText);
 
+    /// <summary>Milliseconds from the request for the page until its prerendered HTML was read.</summary>
+    public double PrerenderMilliseconds { get; private set; }
+
+    /// <summary>Milliseconds from the request for the page until the circuit's first render batch arrived (the page is live).</summary>
+    public double LiveMilliseconds { get; private set; }
+
     /// <summary>The error the server reported, or why the connection closed, or null.</summary>
     public string? Error { get; private set; }
 
     /// <summary>Opens <paramref name="path"/> as a signed-in user (the cookies of <paramref name="user"/>) and starts its circuit.</summary>
     public static async Task<CircuitClient> OpenAsync(Uri root, CookieContainer cookies, HttpClient user, string path, string watchedText)
     {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
         var html = await user.GetStringAsync(path);
+        var prerender = watch.Elapsed.TotalMilliseconds;
         var markers = Marker().Matches(html).Select(m => m.Groups[1].Value)
             .Where(json => json.Contains("\"descriptor\"", StringComparison.Ordinal)).ToList();
         if (markers.Count == 0) throw new InvalidOperationException($"GET {path} has no interactive server component marker");
@@ -99,6 +109,9 @@ public sealed partial class CircuitClient : IAsyncDisposable
             ["type"] = "add", ["ssrComponentId"] = i + 1, ["marker"] = JsonSerializer.Deserialize<JsonElement>(json),
         });
         await connection.SendAsync("UpdateRootComponents", JsonSerializer.Serialize(new { batchId = 0, operations }), state);
+        await client._firstBatch.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        client.PrerenderMilliseconds = prerender;
+        client.LiveMilliseconds = watch.Elapsed.TotalMilliseconds;
         return client;
     }
 

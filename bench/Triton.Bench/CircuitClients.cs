@@ -17,6 +17,9 @@ public sealed class CircuitClients : IAsyncDisposable
 
     public int Count => _clients.Count;
 
+    /// <summary>Milliseconds each page took to come (prerendered HTML, then live: the circuit's first render batch).</summary>
+    public IReadOnlyList<(double Prerender, double Live)> OpenTimes => _clients.Select(c => (c.PrerenderMilliseconds, c.LiveMilliseconds)).ToList();
+
     /// <summary>Render batches received per page so far (min, max), and every page's error.</summary>
     public (long Min, long Max) Batches =>
         _clients.Count == 0 ? (0, 0) : (_clients.Min(c => c.Batches), _clients.Max(c => c.Batches));

@@ -46,7 +46,7 @@ public static class PagesBench
             using var user = new HttpClient(new SocketsHttpHandler { CookieContainer = cookies, AllowAutoRedirect = false }) { BaseAddress = root };
             await WebBench.SignInAsync(user);
 
-            await MeasureLatencyAsync(api, root, cookies, listId, templateId, transportId, samples);
+            await MeasureLatencyAsync(api, root, cookies, user, listId, templateId, transportId, samples);
             await MeasureThroughputAsync(api, server, root, cookies, user, listId, templateId, transportId, recipients, pages);
             await MeasureMemoryAsync(server, root, cookies, user, pages);
             Console.WriteLine($"Triton.Web peak rss: {Measure.PeakMegabytes(server.Id)} MB");
@@ -60,7 +60,7 @@ public static class PagesBench
     }
 
     /// <summary>Goals 1 and 2: page opens and Pause/Run round trips in Chromium, one campaign kept sending throughout.</summary>
-    private static async Task MeasureLatencyAsync(HttpClient api, Uri root, CookieContainer cookies, int list, int template, int transport, int samples)
+    private static async Task MeasureLatencyAsync(HttpClient api, Uri root, CookieContainer cookies, HttpClient user, int list, int template, int transport, int samples)
     {
         var campaign = await WebBench.CreateCampaignAsync(api, "Pages bench latency", list, template, transport);
         await KeepSendingAsync(api, campaign);
@@ -78,6 +78,16 @@ public static class PagesBench
         Console.WriteLine($"load average {File.ReadAllText("/proc/loadavg").Trim()}");
         Report("open the campaign page until interactive with its counters", interactive);
         Report("open the campaign page until the first live counter push", firstPush);
+
+        // The same opens without a browser: the server's share of them (HTML, circuit, first render batch).
+        await KeepSendingAsync(api, campaign);
+        await using (var clients = await CircuitClients.OpenAsync(root, cookies, user, $"/campaigns/{campaign}", WarmUp + samples, "Finished"))
+        {
+            var times = clients.OpenTimes.Skip(WarmUp).ToList();
+            Console.WriteLine($"load average {File.ReadAllText("/proc/loadavg").Trim()}");
+            Report("open the campaign page without a browser until the prerendered HTML is read", times.Select(t => t.Prerender).ToList());
+            Report("open the campaign page without a browser until its circuit's first render batch", times.Select(t => t.Live).ToList());
+        }
 
         var pause = new List<double>();
         var accepted = new List<double>();
