@@ -63,7 +63,7 @@ public sealed class PageLatency : IAsyncDisposable
         }
         catch (TimeoutException)
         {
-            Console.WriteLine($"  the page did not come: {page.Url}, {await page.EvaluateAsync<string>("() => document.querySelector('[data-campaign-page]')?.outerHTML.slice(0, 300) ?? document.body.innerText.slice(0, 300)")}");
+            Console.WriteLine($"  the page did not come in {Timeout / 1000} s: {page.Url}");
             throw;
         }
         finally
