@@ -129,7 +129,7 @@ public static class PagesBench
         Report("click Pause until the page shows Paused", pause);
         Report("click Run until the page shows the run accepted (Pending or Running)", accepted);
         Report("click Run until the page shows Running", running);
-        (await api.PostAsync($"/api/campaigns/{campaign}/stop", null)).EnsureSuccessStatusCode();
+        await ActAsync(api, campaign, "stop");
     }
 
     private static void Report(string what, List<double> values) =>
@@ -148,16 +148,24 @@ public static class PagesBench
             {
                 case "Running" when plan == 0 || processed < plan * 0.8: return;
                 case "Running" or "Finished":
-                    (await api.PostAsync($"/api/campaigns/{campaign}/stop", null)).EnsureSuccessStatusCode();
-                    (await api.PostAsync($"/api/campaigns/{campaign}/run", null)).EnsureSuccessStatusCode();
+                    await ActAsync(api, campaign, "stop");
+                    await ActAsync(api, campaign, "run");
                     break;
                 case "Idle" or "Paused":
-                    (await api.PostAsync($"/api/campaigns/{campaign}/run", null)).EnsureSuccessStatusCode();
+                    await ActAsync(api, campaign, "run");
                     break;
             }
             await Task.Delay(50);
         }
         throw new TimeoutException($"campaign {campaign} did not start running in 30 s");
+    }
+
+    /// <summary>An action through the API; a refusal (409: the state moved meanwhile) is read again by the caller's loop.</summary>
+    private static async Task ActAsync(HttpClient api, int campaign, string action)
+    {
+        using var response = await api.PostAsync($"/api/campaigns/{campaign}/{action}", null);
+        if (!response.IsSuccessStatusCode && response.StatusCode != HttpStatusCode.Conflict)
+            throw new InvalidOperationException($"{action}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
     }
 
     private static async Task<(string State, long Plan, long Processed)> StateAsync(HttpClient api, int campaign)
