@@ -5,6 +5,7 @@
 #   scripts/bench.sh                      every scenario at the sizes below
 #   scripts/bench.sh engine render        only these scenarios
 #   scripts/bench.sh opens                open tracking: opens recorded per second, a burst during a campaign
+#   scripts/bench.sh pages                the campaign page while sending: open, Pause/Run (Chromium), 50 open pages
 #   BENCH_SMTP="100000 8 2000" scripts/bench.sh smtp
 #   BENCH_NEWSLETTERS=sloppy scripts/bench.sh smtp   only some of the smtp scenario's newsletters (newsletter, sloppy, plain)
 #
@@ -24,6 +25,7 @@ log() { echo "bench.sh: $*" >&2; }
 : "${BENCH_EVENTS:=20000 100000}"           # events posted, recipients of the campaign sending meanwhile
 : "${BENCH_SCALEOUT:=100000 3}"             # recipients, most engine processes (1..N) on one PostgreSQL
 : "${BENCH_OPENS:=200000 50000 300000}"     # opens fetched, burst during a campaign, its recipients
+: "${BENCH_PAGES:=100000 50 50}"            # recipients per campaign, open pages (circuits), browser samples
 
 # --- system packages -------------------------------------------------------------------------
 . scripts/install-packages.sh
@@ -33,6 +35,9 @@ command -v sqlite3 >/dev/null || missing+=(sqlite3)
 command -v node >/dev/null || missing+=(nodejs)
 command -v npm >/dev/null || missing+=(npm)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+# Debian's Chromium for the pages scenario, as scripts/test.sh installs it for the browser tests
+# (Playwright drives it; no browser download).
+dpkg-query -W -f='${Status}' chromium 2>/dev/null | grep -q 'ok installed' || missing+=(chromium)
 install_packages "${missing[@]}"
 
 # --- the nodemailer peer (package.json + package-lock.json; node_modules is not committed) ---
@@ -45,7 +50,7 @@ BENCH=bench/Triton.Bench/bin/Release/net10.0/Triton.Bench.dll
 mkdir -p artifacts
 LOG="artifacts/bench-$(date -u +%Y%m%dT%H%M%SZ).log"
 scenarios=("$@")
-[ ${#scenarios[@]} -gt 0 ] || scenarios=(engine render smtp csv web events opens scaleout)
+[ ${#scenarios[@]} -gt 0 ] || scenarios=(engine render smtp csv web events opens pages scaleout)
 
 # A throwaway PostgreSQL for the scale-out scenario (as scripts/test.sh starts one for the tests).
 start_postgres() {
@@ -85,7 +90,8 @@ for scenario in "${scenarios[@]}"; do
     events) run events $BENCH_EVENTS ;;
     scaleout) [ -n "${TRITON_BENCH_POSTGRES:-}" ] || start_postgres; run scaleout $BENCH_SCALEOUT ;;
     opens) run opens $BENCH_OPENS ;;
-    *) log "unknown scenario $scenario (engine, render, smtp, csv, web, events, opens, scaleout)"; exit 2 ;;
+    pages) run pages $BENCH_PAGES ;;
+    *) log "unknown scenario $scenario (engine, render, smtp, csv, web, events, opens, pages, scaleout)"; exit 2 ;;
   esac
 done
 log "results in $LOG"

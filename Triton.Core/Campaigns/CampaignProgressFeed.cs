@@ -31,8 +31,20 @@ public sealed class CampaignProgressFeed(
     private readonly ConcurrentDictionary<int, CampaignProgressEvent> _latest = new();
     private readonly ConcurrentDictionary<Channel<CampaignProgressEvent>, byte> _subscribers = new();
     private readonly Dictionary<int, Queue<(DateTimeOffset At, long Processed)>> _samples = [];
+    private readonly Channel<bool> _stateChanged = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
     public void MarkChanged(int campaignId) => _watched[campaignId] = time.GetUtcNow() + Linger;
+
+    /// <summary>
+    /// A campaign's state changed (Run, Pause, the engine starting or finishing it): publish now rather
+    /// than at the next round, so a page shows Running or Paused as soon as it is true. Counters alone
+    /// (<see cref="MarkChanged"/>) wait for the round: they change with every batch of results.
+    /// </summary>
+    public void MarkStateChanged(int campaignId)
+    {
+        MarkChanged(campaignId);
+        _stateChanged.Writer.TryWrite(true);
+    }
 
     public CampaignProgressEvent? Latest(int campaignId) => _latest.GetValueOrDefault(campaignId);
 
@@ -59,11 +71,23 @@ public sealed class CampaignProgressFeed(
             try
             {
                 await PublishAsync(stoppingToken);
-                await Task.Delay(interval, time, stoppingToken);
+                await NextRoundAsync(interval, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { return; }
             catch (Exception exception) { logger.LogWarning(exception, "Publishing progress failed"); }
         }
+    }
+
+    /// <summary>Waits for the interval, or less when a state changed.</summary>
+    private async Task NextRoundAsync(TimeSpan interval, CancellationToken stoppingToken)
+    {
+        using var round = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var delay = Task.Delay(interval, time, round.Token);
+        var changed = _stateChanged.Reader.WaitToReadAsync(round.Token).AsTask();
+        await Task.WhenAny(delay, changed);
+        await round.CancelAsync();
+        stoppingToken.ThrowIfCancellationRequested();
+        _stateChanged.Reader.TryRead(out _);
     }
 
     /// <summary>One publishing round; public so tests and the cron endpoint can force one.</summary>

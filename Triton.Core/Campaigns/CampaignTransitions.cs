@@ -200,7 +200,7 @@ public sealed class CampaignTransitions(
     {
         if (changed)
         {
-            progress.MarkChanged(campaignId);
+            progress.MarkStateChanged(campaignId);
             engine.Wake();
         }
         return changed;

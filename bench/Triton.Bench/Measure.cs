@@ -40,6 +40,19 @@ public static class Measure
         return -1;
     }
 
+    /// <summary>VmRSS of another process (a child): its resident set now, in MB.</summary>
+    public static double ResidentMegabytes(int processId)
+    {
+        try
+        {
+            foreach (var line in File.ReadLines($"/proc/{processId}/status"))
+                if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+                    return long.Parse(line[6..].Trim().Split(' ')[0]) / 1024.0;
+        }
+        catch (IOException) { }
+        return double.NaN;
+    }
+
     /// <summary>Resets VmHWM to the current resident set, so the next reading is the peak of one phase alone.</summary>
     public static void ResetPeak()
     {

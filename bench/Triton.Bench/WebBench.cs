@@ -17,9 +17,9 @@ namespace Triton.Bench;
 /// </summary>
 public static partial class WebBench
 {
-    private const string AdminEmail = "bench-admin@triton.test";
-    private const string AdminPassword = "Bench-password-1234";
-    private const string ApiKey = "bench-api-key-0123456789abcdef0123456789";
+    internal const string AdminEmail = "bench-admin@triton.test";
+    internal const string AdminPassword = "Bench-password-1234";
+    internal const string ApiKey = "bench-api-key-0123456789abcdef0123456789";
 
     public static async Task RunAsync(int recipients, int hubClients)
     {
@@ -165,7 +165,7 @@ public static partial class WebBench
     }
 
     /// <summary>Signs in through the login form as a browser does (antiforgery token, form post, cookie).</summary>
-    private static async Task SignInAsync(HttpClient user)
+    internal static async Task SignInAsync(HttpClient user)
     {
         var page = await user.GetStringAsync("/login");
         var token = HiddenValue(page, "__RequestVerificationToken");
@@ -239,7 +239,7 @@ public static partial class WebBench
     }
 
     /// <summary>utime + stime of a process, from /proc (clock ticks of 1/100 s).</summary>
-    private static double ServerCpuSeconds(int processId)
+    internal static double ServerCpuSeconds(int processId)
     {
         var stat = File.ReadAllText($"/proc/{processId}/stat");
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');

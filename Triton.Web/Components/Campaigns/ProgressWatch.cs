@@ -1,15 +1,20 @@
+using System.Threading.Channels;
 using Triton.Core.Campaigns;
+using Triton.Core.Domain;
 
 namespace Triton.Web.Components.Campaigns;
 
 /// <summary>
 /// An interactive page's view of the in-process progress feed: keeps the latest snapshot of each
 /// campaign the page shows and hands the changed ones to the page at most once per interval, so a
-/// busy campaign re-renders the page a few times a second, never per message.
+/// busy campaign re-renders the page a few times a second, never per message. A change of state
+/// (Running, Paused, Finished) is handed at once: that is what a person who just clicked waits for.
 /// </summary>
 public sealed class ProgressWatch : IAsyncDisposable
 {
     private readonly Dictionary<int, CampaignProgressEvent> changed = [];
+    private readonly Dictionary<int, CampaignState> states = [];
+    private readonly Channel<bool> stateChanged = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly CancellationTokenSource stop = new();
     private readonly Task reading;
     private readonly Task handing;
@@ -31,7 +36,16 @@ public sealed class ProgressWatch : IAsyncDisposable
         {
             await foreach (var snapshot in feed.SubscribeAsync(cancellationToken))
                 if (shows(snapshot.CampaignId))
-                    lock (changed) changed[snapshot.CampaignId] = snapshot;
+                {
+                    bool newState;
+                    lock (changed)
+                    {
+                        changed[snapshot.CampaignId] = snapshot;
+                        newState = !states.TryGetValue(snapshot.CampaignId, out var state) || state != snapshot.State;
+                        states[snapshot.CampaignId] = snapshot.State;
+                    }
+                    if (newState) stateChanged.Writer.TryWrite(true);
+                }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested) { }
     }
@@ -39,10 +53,24 @@ public sealed class ProgressWatch : IAsyncDisposable
     private async Task HandAsync(Func<IReadOnlyList<CampaignProgressEvent>, Task> onChanged, TimeSpan interval, CancellationToken cancellationToken)
     {
         using var timer = new PeriodicTimer(interval);
+        // Each wait is kept until it ends: the timer allows one at a time, and a new wait on the channel
+        // every tick would pile up waiters for as long as the page stays open.
+        Task<bool>? tick = null;
+        Task<bool>? wake = null;
         try
         {
-            while (await timer.WaitForNextTickAsync(cancellationToken))
+            while (true)
             {
+                tick ??= timer.WaitForNextTickAsync(cancellationToken).AsTask();
+                wake ??= stateChanged.Reader.WaitToReadAsync(cancellationToken).AsTask();
+                var woken = await Task.WhenAny(tick, wake);
+                if (!await woken) return;
+                if (woken == tick) tick = null;
+                else
+                {
+                    wake = null;
+                    stateChanged.Reader.TryRead(out _);
+                }
                 List<CampaignProgressEvent> batch;
                 lock (changed)
                 {

@@ -1,0 +1,41 @@
+using System.Net;
+
+namespace Triton.Bench;
+
+/// <summary>Many open pages of one path, each a <see cref="CircuitClient"/>, opened one after another.</summary>
+public sealed class CircuitClients : IAsyncDisposable
+{
+    private readonly List<CircuitClient> _clients = [];
+
+    public static async Task<CircuitClients> OpenAsync(Uri root, CookieContainer cookies, HttpClient user, string path, int count, string watchedText)
+    {
+        var pages = new CircuitClients();
+        for (var i = 0; i < count; i++)
+            pages._clients.Add(await CircuitClient.OpenAsync(root, cookies, user, path, watchedText));
+        return pages;
+    }
+
+    public int Count => _clients.Count;
+
+    /// <summary>Milliseconds each page took to come (prerendered HTML, then live: the circuit's first render batch).</summary>
+    public IReadOnlyList<(double Prerender, double Live)> OpenTimes => _clients.Select(c => (c.PrerenderMilliseconds, c.LiveMilliseconds)).ToList();
+
+    /// <summary>Render batches received per page so far (min, max), and every page's error.</summary>
+    public (long Min, long Max) Batches =>
+        _clients.Count == 0 ? (0, 0) : (_clients.Min(c => c.Batches), _clients.Max(c => c.Batches));
+
+    public string Summary(string watched)
+    {
+        if (_clients.Count == 0) return "no pages open";
+        var errors = _clients.Where(c => c.Error is not null).Select(c => c.Error).ToList();
+        return $"{_clients.Count} pages, render batches per page: min {_clients.Min(c => c.Batches)}, max {_clients.Max(c => c.Batches)} "
+            + $"({_clients.Sum(c => c.Bytes) / _clients.Count / 1024.0:F0} KB each), JS calls answered per page {_clients.Max(c => c.JsCalls)}, "
+            + $"pages that received \"{watched}\": {_clients.Count(c => c.BatchesWithWatchedText > 0)}"
+            + (errors.Count > 0 ? $"; {errors.Count} errors ({errors[0]})" : "");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var client in _clients) await client.DisposeAsync();
+    }
+}

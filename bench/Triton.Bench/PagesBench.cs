@@ -1,0 +1,264 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+
+namespace Triton.Bench;
+
+/// <summary>
+/// The admin's campaign page while a campaign sends at full speed to smtp-sink, on the built Triton.Web
+/// (child process, SQLite): (1) opening the page in headless Chromium until it is interactive with its
+/// counters, (2) the Pause and Run round trips on it, and (3) what open pages cost the server: campaigns
+/// with 0 and with N pages open, each page a real circuit held by a <see cref="CircuitClient"/> (no
+/// browser on this machine to take the CPU), compared by means in the order N, 0, N, 0... after a
+/// warm-up, and the server's resident set with 0 and with N pages open on an idle server.
+/// </summary>
+public static class PagesBench
+{
+    private const int WarmUp = 10;
+
+    public static async Task RunAsync(int recipients, int pages, int samples)
+    {
+        var dll = Path.Combine(RepositoryPaths.Root(), "Triton.Web", "bin", "Release", "net10.0", "Triton.Web.dll");
+        if (!File.Exists(dll)) throw new InvalidOperationException($"{dll} is missing: run `dotnet build -c Release` first.");
+        var data = Directory.CreateTempSubdirectory("triton-bench-pages-").FullName;
+        var root = new Uri($"http://127.0.0.1:{SmtpSink.FreePort()}");
+        using var server = WebBench.StartServer(dll, root, data, new()
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["Triton__Bootstrap__AdminEmail"] = WebBench.AdminEmail,
+            ["Triton__Bootstrap__AdminPassword"] = WebBench.AdminPassword,
+            ["Triton__Bootstrap__ApiKey"] = WebBench.ApiKey,
+        });
+        try
+        {
+            using var api = new HttpClient { BaseAddress = root };
+            api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", WebBench.ApiKey);
+            await WebBench.WaitHealthyAsync(api, server);
+            Console.WriteLine($"Triton.Web pid {server.Id} on {root}");
+            var (listId, templateId) = await WebBench.SeedAsync(api, recipients, data);
+            await using var sink = await SmtpSink.StartAsync();
+            var transportId = await WebBench.PostAsync(api, "/api/transports", new
+            {
+                name = "Pages bench smtp-sink", kind = "smtp", host = "127.0.0.1", port = sink.Port, security = "none", maxConnections = 8,
+            });
+            var cookies = new CookieContainer();
+            using var user = new HttpClient(new SocketsHttpHandler { CookieContainer = cookies, AllowAutoRedirect = false }) { BaseAddress = root };
+            await WebBench.SignInAsync(user);
+
+            await MeasureLatencyAsync(api, root, cookies, user, listId, templateId, transportId, samples);
+            await MeasureThroughputAsync(api, server, root, cookies, user, listId, templateId, transportId, recipients, pages);
+            await MeasureMemoryAsync(server, root, cookies, user, pages);
+            Console.WriteLine($"Triton.Web peak rss: {Measure.PeakMegabytes(server.Id)} MB");
+        }
+        finally
+        {
+            if (!server.HasExited) server.Kill(entireProcessTree: true);
+            await server.WaitForExitAsync();
+            try { Directory.Delete(data, recursive: true); } catch (IOException) { }
+        }
+    }
+
+    /// <summary>Goals 1 and 2: page opens and Pause/Run round trips in Chromium, one campaign kept sending throughout.</summary>
+    private static async Task MeasureLatencyAsync(HttpClient api, Uri root, CookieContainer cookies, HttpClient user, int list, int template, int transport, int samples)
+    {
+        var campaign = await WebBench.CreateCampaignAsync(api, "Pages bench latency", list, template, transport);
+        await KeepSendingAsync(api, campaign);
+        await using var browser = await PageLatency.LaunchAsync(root, cookies);
+        var interactive = new List<double>();
+        var firstPush = new List<double>();
+        var failed = 0;
+        for (var i = 0; i < WarmUp + samples; i++)
+        {
+            await KeepSendingAsync(api, campaign);
+            try
+            {
+                var (shown, pushed) = await browser.OpenAsync(campaign);
+                if (i < WarmUp) continue;
+                interactive.Add(shown);
+                firstPush.Add(pushed);
+            }
+            catch (Exception exception) when (exception is TimeoutException or Microsoft.Playwright.PlaywrightException)
+            {
+                // A page that never came (or reloaded) on a machine this loaded is reported, not hidden.
+                failed++;
+                Console.WriteLine($"  open {i} failed: {exception.Message.Split('\n')[0]}");
+            }
+        }
+        Console.WriteLine($"load average {File.ReadAllText("/proc/loadavg").Trim()}; {failed} opens failed (not in the figures)");
+        Report("open the campaign page until interactive with its counters", interactive);
+        Report("open the campaign page until the first live counter push", firstPush);
+
+        // The same opens without a browser: the server's share of them (HTML, circuit, first render batch).
+        await KeepSendingAsync(api, campaign);
+        await using (var clients = await CircuitClients.OpenAsync(root, cookies, user, $"/campaigns/{campaign}", WarmUp + samples, "Finished"))
+        {
+            var times = clients.OpenTimes.Skip(WarmUp).ToList();
+            Console.WriteLine($"load average {File.ReadAllText("/proc/loadavg").Trim()}");
+            Report("open the campaign page without a browser until the prerendered HTML is read", times.Select(t => t.Prerender).ToList());
+            Report("open the campaign page without a browser until its circuit's first render batch", times.Select(t => t.Live).ToList());
+        }
+
+        var pause = new List<double>();
+        var accepted = new List<double>();
+        var running = new List<double>();
+        await KeepSendingAsync(api, campaign);
+        var page = await browser.OpenForActionsAsync(campaign);
+        failed = 0;
+        for (var i = 0; i < WarmUp + samples; i++)
+        {
+            await KeepSendingAsync(api, campaign);
+            try
+            {
+                var (paused, runAccepted, runRunning) = await PageLatency.PauseAndRunAsync(page);
+                if (i < WarmUp) continue;
+                pause.Add(paused);
+                accepted.Add(runAccepted);
+                running.Add(runRunning);
+            }
+            catch (Exception exception) when (exception is TimeoutException or Microsoft.Playwright.PlaywrightException)
+            {
+                failed++;
+                Console.WriteLine($"  round trip {i} failed: {exception.Message.Split('\n')[0]}");
+                await page.CloseAsync();
+                page = await browser.OpenForActionsAsync(campaign);
+            }
+        }
+        await page.CloseAsync();
+        Console.WriteLine($"load average {File.ReadAllText("/proc/loadavg").Trim()}; {failed} round trips failed (not in the figures)");
+        Report("click Pause until the page shows Paused", pause);
+        Report("click Run until the page shows the run accepted (Pending or Running)", accepted);
+        Report("click Run until the page shows Running", running);
+        await ActAsync(api, campaign, "stop");
+    }
+
+    private static void Report(string what, List<double> values) =>
+        Console.WriteLine($"{what}: n={values.Count} p50={Measure.Percentile(values, 0.50):F1} ms p95={Measure.Percentile(values, 0.95):F1} ms max={values.Max():F1} ms");
+
+    /// <summary>
+    /// Starts the campaign from the beginning again when it has finished or nearly so (a sample must not
+    /// meet its end), runs it when paused, and waits until it runs.
+    /// </summary>
+    private static async Task KeepSendingAsync(HttpClient api, int campaign)
+    {
+        for (var attempt = 0; attempt < 600; attempt++)
+        {
+            var (state, plan, processed) = await StateAsync(api, campaign);
+            switch (state)
+            {
+                case "Running" when plan == 0 || processed < plan * 0.8: return;
+                case "Running" or "Finished":
+                    await ActAsync(api, campaign, "stop");
+                    await ActAsync(api, campaign, "run");
+                    break;
+                case "Idle" or "Paused":
+                    await ActAsync(api, campaign, "run");
+                    break;
+            }
+            await Task.Delay(50);
+        }
+        throw new TimeoutException($"campaign {campaign} did not start running in 30 s");
+    }
+
+    /// <summary>An action through the API; a refusal (409: the state moved meanwhile) is read again by the caller's loop.</summary>
+    private static async Task ActAsync(HttpClient api, int campaign, string action)
+    {
+        using var response = await api.PostAsync($"/api/campaigns/{campaign}/{action}", null);
+        if (!response.IsSuccessStatusCode && response.StatusCode != HttpStatusCode.Conflict)
+            throw new InvalidOperationException($"{action}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+    }
+
+    private static async Task<(string State, long Plan, long Processed)> StateAsync(HttpClient api, int campaign)
+    {
+        using var body = JsonDocument.Parse(await api.GetStringAsync($"/api/campaigns/{campaign}"));
+        var progress = body.RootElement.GetProperty("progress");
+        long Count(string name) => progress.GetProperty(name).GetInt64();
+        return (body.RootElement.GetProperty("state").GetString()!, Count("plan"),
+            Count("sent") + Count("skipped") + Count("failed") + Count("bounced"));
+    }
+
+    /// <summary>
+    /// Goal 3, throughput: campaigns with N and with 0 pages open, N first as the warm-up (not counted),
+    /// then 0, N, 0, N, 0, N, 0 compared by means, as the web scenario does.
+    /// </summary>
+    private static async Task MeasureThroughputAsync(HttpClient api, Process server, Uri root, CookieContainer cookies, HttpClient user,
+        int list, int template, int transport, int recipients, int pages)
+    {
+        var runs = new List<(int Pages, double Seconds, double Cpu, double Rss)>();
+        var run = 0;
+        foreach (var open in new[] { pages, 0, pages, 0, pages, 0, pages, 0 })
+        {
+            var warmUp = run++ == 0;
+            var campaign = await WebBench.CreateCampaignAsync(api, $"Pages run {run}", list, template, transport);
+            await using var clients = await CircuitClients.OpenAsync(root, cookies, user, $"/campaigns/{campaign}", open, "Finished");
+            await Task.Delay(1000); // the pages' first renders are done before the clock starts
+            var (seconds, cpu, rss, sent) = await SendAsync(api, server, campaign);
+            await Task.Delay(1500); // the last pushes (Finished) reach the pages
+            Console.WriteLine($"campaign {campaign} with {open} pages open: {sent} sent in {seconds:F2} s = {sent / seconds:F0}/s; server cpu {cpu:F1} s ({cpu / seconds:F2} cores); mean rss {rss:F0} MB; load average {File.ReadAllText("/proc/loadavg").Trim()}{(warmUp ? " (warm-up, not counted)" : "")}");
+            if (open > 0) Console.WriteLine($"  {clients.Summary("Finished")}");
+            if (!warmUp) runs.Add((open, seconds, cpu, rss));
+        }
+        var without = runs.Where(r => r.Pages == 0).ToList();
+        var with = runs.Where(r => r.Pages == pages).ToList();
+        Console.WriteLine($"campaign duration with 0 pages: {string.Join(", ", without.Select(r => r.Seconds.ToString("F2")))} s (mean {without.Average(r => r.Seconds):F2} s); with {pages}: {string.Join(", ", with.Select(r => r.Seconds.ToString("F2")))} s (mean {with.Average(r => r.Seconds):F2} s)");
+        var ratio = with.Average(r => r.Seconds) / without.Average(r => r.Seconds);
+        Console.WriteLine($"ratio duration with {pages} pages / without (means): {ratio:F3} ({(ratio - 1) * 100:+0.0;-0.0}%)");
+        var cpuRatio = with.Average(r => r.Cpu) / without.Average(r => r.Cpu);
+        Console.WriteLine($"ratio server cpu with {pages} pages / without (means): {cpuRatio:F3} ({(cpuRatio - 1) * 100:+0.0;-0.0}%)");
+        Console.WriteLine($"mean rss while sending with {pages} pages: {with.Average(r => r.Rss):F0} MB; with 0: {without.Average(r => r.Rss):F0} MB");
+    }
+
+    /// <summary>Runs the campaign to its end: seconds, server CPU seconds, mean resident set (sampled every 100 ms), messages sent.</summary>
+    private static async Task<(double Seconds, double Cpu, double Rss, long Sent)> SendAsync(HttpClient api, Process server, int campaign)
+    {
+        var cpu = WebBench.ServerCpuSeconds(server.Id);
+        var rss = new List<double>();
+        var watch = Stopwatch.StartNew();
+        (await api.PostAsync($"/api/campaigns/{campaign}/run", null)).EnsureSuccessStatusCode();
+        while (true)
+        {
+            rss.Add(Measure.ResidentMegabytes(server.Id));
+            using var body = JsonDocument.Parse(await api.GetStringAsync($"/api/campaigns/{campaign}"));
+            var state = body.RootElement.GetProperty("state").GetString();
+            if (state == "Finished")
+                return (watch.Elapsed.TotalSeconds, WebBench.ServerCpuSeconds(server.Id) - cpu, rss.Average(),
+                    body.RootElement.GetProperty("progress").GetProperty("sent").GetInt64());
+            if (state is "Paused" or "Idle") throw new InvalidOperationException($"campaign {campaign} is {state}");
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>
+    /// Goal 3, memory: the idle server's resident set (mean of 30 readings over 3 s) with 0 and with N
+    /// pages open on the last campaign, three times in turn.
+    /// </summary>
+    private static async Task MeasureMemoryAsync(Process server, Uri root, CookieContainer cookies, HttpClient user, int pages)
+    {
+        var deltas = new List<double>();
+        for (var round = 0; round < 3; round++)
+        {
+            await Task.Delay(2000);
+            var closed = await SteadyRssAsync(server);
+            double open;
+            await using (var clients = await CircuitClients.OpenAsync(root, cookies, user, "/campaigns/1", pages, "Finished"))
+            {
+                await Task.Delay(2000);
+                open = await SteadyRssAsync(server);
+            }
+            deltas.Add(open - closed);
+            Console.WriteLine($"idle server rss with 0 pages {closed:F0} MB, with {pages} pages {open:F0} MB: +{open - closed:F0} MB = {(open - closed) / pages * 1024:F0} KB per page");
+        }
+        Console.WriteLine($"server memory for {pages} open pages (mean of 3): {deltas.Average():F0} MB, {deltas.Average() / pages * 1024:F0} KB per page");
+    }
+
+    private static async Task<double> SteadyRssAsync(Process server)
+    {
+        var readings = new List<double>();
+        for (var i = 0; i < 30; i++)
+        {
+            readings.Add(Measure.ResidentMegabytes(server.Id));
+            await Task.Delay(100);
+        }
+        return readings.Average();
+    }
+}
