@@ -1,6 +1,5 @@
 using AngleSharp.Dom;
 using Bunit;
-using Bunit.Rendering;
 using Bunit.TestDoubles;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
@@ -58,18 +57,12 @@ public abstract class AdminComponentTest : BunitContext, IAsyncLifetime
     /// when its data arrives, and an input found before that render carries a handler id the renderer has
     /// dropped: such a miss finds the field again instead of failing.
     /// </summary>
-    protected static void Enter<T>(IRenderedComponent<T> component, string label, string value) where T : IComponent
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                Field(component, label).QuerySelector("input")!.Change(value);
-                return;
-            }
-            catch (UnknownEventHandlerIdException) when (attempt < 5) { }
-        }
-    }
+    protected static void Enter<T>(IRenderedComponent<T> component, string label, string value) where T : IComponent =>
+        StaleHandlers.Retry(() => Field(component, label).QuerySelector("input")!.Change(value));
+
+    /// <summary>Clicks the button named <paramref name="name"/>, found again if the page re-rendered in between (as <see cref="Enter{T}"/>).</summary>
+    protected static void Click<T>(IRenderedComponent<T> component, string name) where T : IComponent =>
+        StaleHandlers.Retry(() => Button(component, name).Click());
 
     /// <summary>The text under a field: its error, for the fields these tests check have no helper text.</summary>
     protected static string ErrorAt(IElement field) =>

@@ -20,7 +20,7 @@ public sealed class ApiKeysPageTests(AdminApp app) : AdminComponentTest(app), IC
         var page = Render<ApiKeysPage>();
         page.WaitForAssertion(() => Field(page, "Name"), TimeSpan.FromSeconds(10));
         Enter(page, "Name", "reporting");
-        Button(page, "Create key").Click();
+        Click(page, "Create key");
 
         page.WaitForAssertion(() => Assert.StartsWith("trk_", page.Find("[data-api-key]").TextContent), TimeSpan.FromSeconds(10));
         var secret = page.Find("[data-api-key]").TextContent.Trim();

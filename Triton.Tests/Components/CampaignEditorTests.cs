@@ -30,7 +30,7 @@ public sealed class CampaignEditorTests(AdminApp app) : AdminComponentTest(app),
             editor.Find("[data-table=\"CustomVariables\"]").QuerySelectorAll("input[aria-label=\"Name\"]")[i].Change("season");
         }
 
-        Button(editor, "Create campaign").Click();
+        Click(editor, "Create campaign");
 
         editor.WaitForAssertion(() => Assert.Contains("valid email", ErrorAt(Field(editor, "From address")), StringComparison.OrdinalIgnoreCase), TimeSpan.FromSeconds(10));
         Assert.NotEmpty(ErrorAt(Field(editor, "Concurrency")));
@@ -43,7 +43,7 @@ public sealed class CampaignEditorTests(AdminApp app) : AdminComponentTest(app),
 
         // Without the twice-named variable the save reaches the service, whose refusal shows the same way.
         editor.Find("[data-table=\"CustomVariables\"]").QuerySelectorAll("button[aria-label=\"Remove\"]")[1].Click();
-        Button(editor, "Create campaign").Click();
+        Click(editor, "Create campaign");
         editor.WaitForAssertion(() => Assert.Empty(editor.FindAll("[data-field-error=\"CustomVariables\"]")), TimeSpan.FromSeconds(10));
         Assert.Contains("valid email", ErrorAt(Field(editor, "From address")), StringComparison.OrdinalIgnoreCase);
         Assert.NotEmpty(ErrorAt(Field(editor, "Template")));
@@ -61,14 +61,14 @@ public sealed class CampaignEditorTests(AdminApp app) : AdminComponentTest(app),
         Assert.Equal("Hello", Field(editor, "Subject 1").QuerySelector("input")!.GetAttribute("value"));
 
         Enter(editor, "Name", "Edited and saved");
-        Button(editor, "Add subject").Click();
+        Click(editor, "Add subject");
         Enter(editor, "Subject 2", "Hi again");
         editor.Find("[data-table=\"CustomHeaders\"]").QuerySelectorAll("button").Single(b => b.TextContent.Trim() == "Add row").Click();
         var headers = editor.Find("[data-table=\"CustomHeaders\"]");
         headers.QuerySelector("input[aria-label=\"Name\"]")!.Change("X-Campaign");
         editor.Find("[data-table=\"CustomHeaders\"]").QuerySelector("input[aria-label=\"Value\"]")!.Change("spring");
         Enter(editor, "Concurrency", "8");
-        Button(editor, "Save").Click();
+        Click(editor, "Save");
 
         editor.WaitForAssertion(() => Assert.Contains(Services.GetRequiredService<MudBlazor.ISnackbar>().ShownSnackbars, s => s.Message == "Saved."), TimeSpan.FromSeconds(10));
         await using var db = App.Db();

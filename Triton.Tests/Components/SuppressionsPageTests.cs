@@ -18,11 +18,11 @@ public sealed class SuppressionsPageTests(AdminApp app) : AdminComponentTest(app
         page.WaitForAssertion(() => Field(page, "Email"), TimeSpan.FromSeconds(10));
 
         Enter(page, "Email", "not an address");
-        Button(page, "Suppress").Click();
+        Click(page, "Suppress");
         page.WaitForAssertion(() => Assert.Contains("is not a valid email address", ErrorAt(Field(page, "Email"))), TimeSpan.FromSeconds(10));
 
         Enter(page, "Email", "Gone@Example.com");
-        Button(page, "Suppress").Click();
+        Click(page, "Suppress");
         page.WaitForAssertion(() => Assert.Contains("gone@example.com", page.Find("[data-suppressions]").TextContent), TimeSpan.FromSeconds(10));
         var service = App.Services.GetRequiredService<SuppressionService>();
         Assert.Equal("admin", (await service.FindAsync("gone@example.com", default))!.Source);
