@@ -47,7 +47,16 @@ public sealed class SmallFileSystem : IDisposable
     {
         Run("mount", "--bind", folder, folder);
         _mounts.Add(folder);
-        Run("mount", "-o", "remount,bind,ro", folder);
+        // The kernel refuses (busy) while a file is open for writing through the new mount, as a pickup
+        // file being written at that moment: the writes are short, so try again.
+        var error = "";
+        for (var attempt = 0; attempt < 200; attempt++)
+        {
+            if (TryRun("mount", ["-o", "remount,bind,ro", folder], out error)) return;
+            if (!error.Contains("busy", StringComparison.OrdinalIgnoreCase)) break;
+            Thread.Sleep(10);
+        }
+        throw new InvalidOperationException($"mount -o remount,bind,ro {folder} failed: {error}");
     }
 
     /// <summary>Undoes <see cref="MakeReadOnly"/>.</summary>
