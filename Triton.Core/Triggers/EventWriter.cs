@@ -1,3 +1,4 @@
+using System.Data;
 using System.Data.Common;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
@@ -200,46 +201,31 @@ public sealed class EventWriter : IAsyncDisposable
         return stored;
     }
 
-    private static async Task InsertAsync(DbConnection connection, DbTransaction transaction, List<Pending> rows, CancellationToken cancellationToken)
-    {
-        if (rows.Count == 0) return;
-        await using var insert = Command(connection, transaction, """
-            INSERT INTO messages (message_id, trigger_id, event_name, email, user_id, fields, variables, idempotency_key, status, attempts,
-                not_before, lease_until, created_at, updated_at)
-            VALUES (@messageId, @triggerId, @eventName, @email, @userId, @fields, @variables, @key, @status, 0, 0, 0, @createdAt, @updatedAt)
-            """);
-        var messageId = AddParameter(insert, "@messageId", "");
-        var triggerId = AddParameter(insert, "@triggerId", 0);
-        var eventName = AddParameter(insert, "@eventName", "");
-        var email = AddParameter(insert, "@email", "");
-        var userId = AddParameter(insert, "@userId", "");
-        var fields = AddParameter(insert, "@fields", "");
-        var variables = AddParameter(insert, "@variables", "");
-        var key = AddParameter(insert, "@key", "");
-        var status = AddParameter(insert, "@status", 0);
-        var createdAt = AddParameter(insert, "@createdAt", DateTimeOffset.UnixEpoch);
-        var updatedAt = AddParameter(insert, "@updatedAt", DateTimeOffset.UnixEpoch);
-        userId.DbType = System.Data.DbType.String;
-        key.DbType = System.Data.DbType.String;
-        // Typed on the first use, so both providers prepare the statement once for the batch.
-        await insert.PrepareAsync(cancellationToken);
-        foreach (var p in rows)
+    private static readonly RowStatement InsertRow = new("""
+        INSERT INTO messages (message_id, trigger_id, event_name, email, user_id, fields, variables, idempotency_key, status, attempts,
+            not_before, lease_until, created_at, updated_at)
+        VALUES (@messageId, @triggerId, @eventName, @email, @userId, @fields, @variables, @key, @status, 0, 0, 0, @createdAt, @updatedAt)
+        """,
+        ("@messageId", DbType.String), ("@triggerId", DbType.Int32), ("@eventName", DbType.String), ("@email", DbType.String),
+        ("@userId", DbType.String), ("@fields", DbType.String), ("@variables", DbType.String), ("@key", DbType.String),
+        ("@status", DbType.Int32), ("@createdAt", DbType.DateTimeOffset), ("@updatedAt", DbType.DateTimeOffset));
+
+    private static Task InsertAsync(DbConnection connection, DbTransaction transaction, List<Pending> rows, CancellationToken cancellationToken) =>
+        InsertRow.RunAsync(connection, transaction, rows, static (p, v) =>
         {
             var m = p.Message;
-            messageId.Value = m.MessageId;
-            triggerId.Value = m.TriggerId;
-            eventName.Value = m.EventName;
-            email.Value = m.Email;
-            userId.Value = (object?)m.UserId ?? DBNull.Value;
-            fields.Value = m.Fields;
-            variables.Value = m.Variables;
-            key.Value = (object?)m.IdempotencyKey ?? DBNull.Value;
-            status.Value = (int)m.Status;
-            createdAt.Value = m.CreatedAt;
-            updatedAt.Value = m.UpdatedAt;
-            await insert.ExecuteNonQueryAsync(cancellationToken);
-        }
-    }
+            v[0] = m.MessageId;
+            v[1] = m.TriggerId;
+            v[2] = m.EventName;
+            v[3] = m.Email;
+            v[4] = m.UserId;
+            v[5] = m.Fields;
+            v[6] = m.Variables;
+            v[7] = m.IdempotencyKey;
+            v[8] = (int)m.Status;
+            v[9] = m.CreatedAt;
+            v[10] = m.UpdatedAt;
+        }, cancellationToken);
 
     public async ValueTask DisposeAsync()
     {
