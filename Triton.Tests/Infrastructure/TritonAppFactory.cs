@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Quartz;
 using Triton.Core.Access;
 
 namespace Triton.Tests.Infrastructure;
@@ -52,6 +54,20 @@ public sealed class TritonAppFactory : WebApplicationFactory<Program>
         // Only for parts that cannot run for real in a test; the app's own registrations stay otherwise.
         if (_testServices is not null)
             builder.ConfigureTestServices(_testServices);
+    }
+
+    /// <summary>
+    /// The started host, once Quartz runs: its hosted service starts the scheduler in the background
+    /// after the host has started, and a test reading health or firing schedules at once would race it.
+    /// </summary>
+    protected override IHost CreateHost(IHostBuilder builder)
+    {
+        var host = base.CreateHost(builder);
+        var scheduler = host.Services.GetRequiredService<ISchedulerFactory>().GetScheduler().GetAwaiter().GetResult();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (scheduler.GetStatus().AsTask().GetAwaiter().GetResult() != SchedulerStatus.Running && DateTime.UtcNow < deadline)
+            Thread.Sleep(20);
+        return host;
     }
 
     /// <summary>
