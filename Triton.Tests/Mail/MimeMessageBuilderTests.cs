@@ -153,4 +153,16 @@ public sealed class MimeMessageBuilderTests
         Assert.Equal(prepared.ToBytes(), stream.ToArray());
         Assert.Equal(stream.Length, prepared.Measure());
     }
+
+    [Fact]
+    public void Measure_before_the_bytes_are_written_counts_what_they_will_be()
+    {
+        var message = new OutgoingMessage
+        {
+            From = new("a@x.test", "Änne"), To = new("b@x.test"), Subject = "Grüße", Html = "<p>" + new string('x', 3000) + " caf\u00e9</p>", MessageId = "m6@x.test",
+        };
+        var measured = Builder().Build(message).Measure();
+        var written = Builder().Build(message).ToBytes().Length;
+        Assert.Equal(written, measured);
+    }
 }

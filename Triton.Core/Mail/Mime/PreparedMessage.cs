@@ -1,4 +1,5 @@
 using MimeKit;
+using MimeKit.IO;
 
 namespace Triton.Core.Mail.Mime;
 
@@ -40,6 +41,15 @@ public sealed record PreparedMessage(MimeMessage Message, string MessageId, Mail
     /// <summary>The message as bytes (what a pickup file holds).</summary>
     public byte[] ToBytes() => Wire.ToArray();
 
-    /// <summary>The size on the wire, for a server's SIZE limit.</summary>
-    public long Measure() => Wire.Length;
+    /// <summary>
+    /// The size on the wire, for a server's SIZE limit: counted, not kept, unless the bytes exist already (most servers
+    /// offer SIZE, and keeping a copy of every message only to count it cost as much as writing it for DATA).
+    /// </summary>
+    public long Measure()
+    {
+        if (_wire is not null) return _wire.Length;
+        using var counter = new MeasuringStream();
+        Message.WriteTo(Format, counter);
+        return counter.Length;
+    }
 }
