@@ -12,15 +12,16 @@ namespace Triton.Core.Mail.Mime;
 /// </summary>
 public sealed class FrozenAlternative : MultipartAlternative
 {
-    private byte[]? _bytes;
+    private ArraySegment<byte> _bytes;
     private FormatOptions? _frozenWith;
 
     /// <summary>Writes the finished body (its headers and content) once with <paramref name="options"/>.</summary>
     public void Freeze(FormatOptions options)
     {
-        using var buffer = new MemoryStream(16 * 1024);
+        // Sized for the encoded parts and their headers, and kept as written: no copy of the body's bytes.
+        var buffer = new MemoryStream(this.OfType<MimePart>().Sum(p => (int)(p.Content?.Stream?.Length ?? 0)) + 1024);
         base.WriteTo(options, buffer, false, CancellationToken.None);
-        _bytes = buffer.ToArray();
+        _bytes = new ArraySegment<byte>(buffer.GetBuffer(), 0, (int)buffer.Length);
         _frozenWith = options;
     }
 
@@ -32,13 +33,13 @@ public sealed class FrozenAlternative : MultipartAlternative
             return;
         }
         cancellationToken.ThrowIfCancellationRequested();
-        stream.Write(_bytes!);
+        stream.Write(_bytes);
     }
 
     public override Task WriteToAsync(FormatOptions options, Stream stream, bool contentOnly, CancellationToken cancellationToken = default) =>
         contentOnly || !Matches(options)
             ? base.WriteToAsync(options, stream, contentOnly, cancellationToken)
-            : stream.WriteAsync(_bytes!, cancellationToken).AsTask();
+            : stream.WriteAsync(_bytes, cancellationToken).AsTask();
 
     /// <summary>Options that write the same bytes as the frozen ones (MailKit passes a clone that hides Bcc and the like).</summary>
     private bool Matches(FormatOptions options)
