@@ -25,7 +25,6 @@ public sealed class SmtpReplyGuard : IProtocolLogger
     private readonly byte[] _line = new byte[MaxLineBytes];
     private int _lineLength;
     private int _replyBytes;
-    private bool _lineTooLong;
 
     // What the client writes.
     private readonly byte[] _command = new byte[64];
@@ -119,20 +118,26 @@ public sealed class SmtpReplyGuard : IProtocolLogger
 
     public void LogServer(byte[] buffer, int offset, int count)
     {
-        for (var i = offset; i < offset + count; i++)
+        var rest = buffer.AsSpan(offset, count);
+        while (!rest.IsEmpty)
         {
-            var b = buffer[i];
-            if (++_replyBytes > MaxBytes)
-                throw new SmtpReplyLimitException($"The server's reply passed {MaxBytes / 1024} KB; the session was dropped.");
-            if (b == (byte)'\n')
+            var newLine = rest.IndexOf((byte)'\n');
+            var text = newLine < 0 ? rest : rest[..newLine];
+            // Which limit the text would pass first, byte by byte: the reply's (checked first) or the line's.
+            var replyRoom = MaxBytes - _replyBytes;
+            var lineRoom = MaxLineBytes - _lineLength;
+            if (text.Length > Math.Min(replyRoom, lineRoom) || (newLine >= 0 && text.Length == replyRoom))
             {
-                EndLine();
-                continue;
-            }
-            if (_lineLength < MaxLineBytes) _line[_lineLength++] = b;
-            else _lineTooLong = true;
-            if (_lineTooLong)
+                if (replyRoom <= lineRoom) throw new SmtpReplyLimitException($"The server's reply passed {MaxBytes / 1024} KB; the session was dropped.");
                 throw new SmtpReplyLimitException($"A line of the server's reply passed {MaxLineBytes} bytes; the session was dropped.");
+            }
+            text.CopyTo(_line.AsSpan(_lineLength));
+            _lineLength += text.Length;
+            _replyBytes += text.Length;
+            if (newLine < 0) return;
+            _replyBytes++;
+            EndLine();
+            rest = rest[(newLine + 1)..];
         }
     }
 
