@@ -73,11 +73,12 @@ public static partial class OpensBench
             await RateAsync(1_000, _ => apiLoad.GetAsync($"/api/categories/{category}"));
             await WaitRecordedAsync(data, 2_000, TimeSpan.FromSeconds(60));
             // The host's ceiling and a generic API request (API key, one query), fewer of them than opens: per request is what counts.
-            var checks = Math.Min(opens, 20_000);
+            var checks = Math.Min(opens, 10_000);
             var health = await CpuAsync(server, () => RateAsync(checks, _ => load.GetAsync("/health")));
             var apiRead = await CpuAsync(server, () => RateAsync(checks, _ => apiLoad.GetAsync($"/api/categories/{category}")));
             var before = await RecordedAsync(data);
             batches.Reset();
+            Console.WriteLine($"{DateTime.UtcNow:HH:mm:ss} opens phase: {opens} pixel requests");
             var watch = Stopwatch.StartNew();
             var opened = await CpuAsync(server, () => RateAsync(opens, i => load.GetAsync(pixels[i % pixels.Length])));
             var answered = opened.Seconds;
