@@ -22,6 +22,8 @@ public static class WebComposition
         services.AddTritonSecretProtection(configuration);
         services.AddTritonHealthChecks();
         services.AddTritonTrackingEndpoints();
+        // No "Server: Kestrel" on every answer: it tells a client nothing it needs.
+        services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(options => options.AddServerHeader = false);
         return services;
     }
 
@@ -29,6 +31,10 @@ public static class WebComposition
     {
         app.UseTritonSecurity();
         app.UseExceptionHandler();
+        // Routing here, not first (the default): the short-circuited public routes (tracking, unsubscribe,
+        // /health) run as soon as they match, and still get the client's address, the security headers
+        // and the exception handler above; everything after this is for the other routes.
+        app.UseRouting();
         // Before authentication: the admin's scripts and styles are public.
         app.UseStaticFiles();
         app.UseStatusCodePages();

@@ -19,6 +19,7 @@ public sealed class HeadersAndProxyTests : IClassFixture<HeadersAndProxyTests.Pr
             ["Triton:ForwardedHeaders:KnownProxies:0"] = "127.0.0.1",
             ["Triton:ApiAuthLimit:MaxFailures"] = "3",
             ["Triton:ApiAuthLimit:WindowSeconds"] = "600",
+            ["Tracking:RequestsPerSecondPerAddress"] = "3",
         });
 
         public void Dispose() => App.Dispose();
@@ -40,6 +41,11 @@ public sealed class HeadersAndProxyTests : IClassFixture<HeadersAndProxyTests.Pr
             ["API 404 problem"] = await api.GetAsync("/api/campaigns/987654"),
             ["API 403 problem"] = await api.PostAsync("/api/groups", null),
             ["antiforgery 400"] = await anonymous.PostAsync("/login", new FormUrlEncodedContent(new Dictionary<string, string> { ["_handler"] = "login" })),
+            // The short-circuited public routes (they skip authentication and the rest, not these headers).
+            ["tracking pixel"] = await anonymous.GetAsync("/t/o/not-a-token.gif"),
+            ["click 404"] = await anonymous.GetAsync("/t/c/not-a-token"),
+            ["unsubscribe 404"] = await anonymous.GetAsync("/u/not-a-token"),
+            ["unsubscribe post 404"] = await anonymous.PostAsync("/u/not-a-token", new FormUrlEncodedContent(new Dictionary<string, string> { ["List-Unsubscribe"] = "One-Click" })),
         };
         Assert.Equal(HttpStatusCode.OK, answers["static file"].StatusCode);
         foreach (var (what, response) in answers)
@@ -56,6 +62,39 @@ public sealed class HeadersAndProxyTests : IClassFixture<HeadersAndProxyTests.Pr
             // Plain HTTP from the client: no HSTS.
             Assert.Null(Header(response, "Strict-Transport-Security"));
         }
+    }
+
+    [Fact]
+    public async Task The_tracking_routes_see_the_forwarded_client_and_scheme_and_keep_the_limit_per_address()
+    {
+        using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = proxied.App.BaseAddress };
+        // HTTPS as the known proxy forwards it: HSTS on the pixel, which never caches.
+        var pixel = await SendAsync(client, HttpMethod.Get, "/t/o/not-a-token.gif", https: true);
+        Assert.Equal(HttpStatusCode.OK, pixel.StatusCode);
+        Assert.Equal("image/gif", pixel.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("GIF89a", System.Text.Encoding.ASCII.GetString((await pixel.Content.ReadAsByteArrayAsync())[..6]));
+        Assert.Contains("no-store", Header(pixel, "Cache-Control"));
+        Assert.Equal("no-cache", Header(pixel, "Pragma"));
+        Assert.StartsWith("max-age=", Header(pixel, "Strict-Transport-Security"));
+        Assert.Null(Header(pixel, "Server"));
+
+        // Tracking:RequestsPerSecondPerAddress is 3: of twenty quick requests from one forwarded client
+        // some are refused (with the security headers still on); another client is not affected.
+        var answers = new List<HttpResponseMessage>();
+        for (var i = 0; i < 20; i++)
+            answers.Add(await TrackingAsync(client, i % 2 == 0 ? "/t/o/not-a-token.gif" : "/t/c/not-a-token", "203.0.113.60"));
+        var limited = answers.FirstOrDefault(a => a.StatusCode == HttpStatusCode.TooManyRequests);
+        Assert.True(limited is not null, string.Join(", ", answers.Select(a => a.StatusCode)));
+        Assert.Equal("DENY", Header(limited, "X-Frame-Options"));
+        Assert.Contains("frame-ancestors 'none'", Header(limited, "Content-Security-Policy"));
+        Assert.Equal(HttpStatusCode.OK, (await TrackingAsync(client, "/t/o/not-a-token.gif", "203.0.113.61")).StatusCode);
+    }
+
+    private static Task<HttpResponseMessage> TrackingAsync(HttpClient client, string path, string forwardedFor)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Add("X-Forwarded-For", forwardedFor);
+        return client.SendAsync(request);
     }
 
     [Fact]

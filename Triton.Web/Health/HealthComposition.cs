@@ -29,7 +29,9 @@ public static class HealthComposition
                 await database.ReachableAsync(cancellationToken)
                     ? Results.Ok(new { status = "healthy" })
                     : Results.Json(new { status = "database unreachable" }, statusCode: StatusCodes.Status503ServiceUnavailable))
-            .AllowAnonymous();
+            .AllowAnonymous()
+            // Polled by balancers and monitors: past authentication and the rest (see WebComposition).
+            .ShortCircuit();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions
             {
                 Predicate = check => check.Tags.Contains(ReadyTag),

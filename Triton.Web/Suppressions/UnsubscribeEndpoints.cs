@@ -8,7 +8,8 @@ namespace Triton.Web.Suppressions;
 /// scanner that fetches it changes nothing); POST unsubscribes, whether the page's button sent it or a
 /// mail client's RFC 8058 one-click request (body List-Unsubscribe=One-Click, no cookie, no antiforgery
 /// token). The signed token is what authorizes the change, so this route, and only this one, is exempt
-/// from antiforgery. A tampered or unknown token shows an error and changes nothing.
+/// from antiforgery. A tampered or unknown token shows an error and changes nothing. Like the tracking
+/// routes, both short-circuit past authentication and the rest of the pipeline (see WebComposition).
 /// </summary>
 public static class UnsubscribeEndpoints
 {
@@ -22,7 +23,8 @@ public static class UnsubscribeEndpoints
                     $"<p>Stop sending newsletters to <strong>{Html(target.Email)}</strong>?</p>" +
                     $"<form method=\"post\" action=\"/u/{Html(token)}\"><button type=\"submit\">Unsubscribe</button></form>")
                 : Invalid())
-            .AllowAnonymous();
+            .AllowAnonymous()
+            .ShortCircuit();
 
         app.MapPost(Path, async (string token, Unsubscribes unsubscribes, CancellationToken ct) =>
             await unsubscribes.UnsubscribeAsync(token, ct) is { } target
@@ -30,7 +32,8 @@ public static class UnsubscribeEndpoints
                     $"<p><strong>{Html(target.Email)}</strong> will receive no more newsletters from us.</p>")
                 : Invalid())
             .AllowAnonymous()
-            .DisableAntiforgery();
+            .DisableAntiforgery()
+            .ShortCircuit();
         return app;
     }
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
 using Triton.Core.Tracking;
 
 namespace Triton.Web.Tracking;
@@ -10,10 +11,21 @@ namespace Triton.Web.Tracking;
 /// anonymous, answer without touching the database (the recorder queues the event) and are limited
 /// per client address (Tracking:RequestsPerSecondPerAddress).
 /// </summary>
+/// <remarks>
+/// They are the host's hottest routes (a campaign's opens come in bursts), so they short-circuit: the
+/// routing middleware runs them as soon as they match, after the forwarded headers, the security headers
+/// and the exception handler (WebComposition), skipping authentication, authorization, antiforgery and
+/// the status-code pages they have no use for. The handlers are plain request delegates over the
+/// singletons: no parameter binding, no endpoint filter, no request scope.
+/// </remarks>
 public static class TrackingEndpoints
 {
     // The smallest transparent 1x1 GIF.
     private static readonly byte[] Pixel = Convert.FromBase64String("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7");
+    private static readonly StringValues Gif = "image/gif";
+    private static readonly StringValues NoStore = "no-store, no-cache, must-revalidate, max-age=0";
+    private static readonly StringValues NoCachePragma = "no-cache";
+    private static readonly StringValues Expired = "0";
 
     public static IServiceCollection AddTritonTrackingEndpoints(this IServiceCollection services)
     {
@@ -23,29 +35,43 @@ public static class TrackingEndpoints
 
     public static void MapTrackingEndpoints(this IEndpointRouteBuilder app)
     {
-        var tracking = app.MapGroup("/t").AllowAnonymous().AddEndpointFilter<TrackingRateLimitFilter>();
+        var hits = app.ServiceProvider.GetRequiredService<TrackingHits>();
+        var limit = app.ServiceProvider.GetRequiredService<TrackingRateLimit>();
+        var tracking = app.MapGroup("/t");
+        tracking.AllowAnonymous().ShortCircuit();
         // Always the GIF, whatever the token: a broken image tells nobody anything, and a bad token records nothing.
-        tracking.MapGet("/o/{token}.gif", async (string token, HttpContext http, TrackingHits hits, CancellationToken ct) =>
+        tracking.MapGet("/o/{token}.gif", async http =>
         {
-            await hits.OpenAsync(token, http.Request.Headers.UserAgent.ToString(), ct);
-            NoCache(http.Response);
-            return TypedResults.File(Pixel, "image/gif");
+            if (!limit.Allows(http)) return;
+            await hits.OpenAsync(Token(http), http.Request.Headers.UserAgent.ToString(), http.RequestAborted);
+            var response = http.Response;
+            NoCache(response);
+            response.Headers.ContentType = Gif;
+            response.ContentLength = Pixel.Length;
+            await response.Body.WriteAsync(Pixel, http.RequestAborted);
         });
         // Only to the URL the token was signed for: anything else is 404, never an open redirect.
-        tracking.MapGet("/c/{token}", async (string token, HttpContext http, TrackingHits hits, CancellationToken ct) =>
+        tracking.MapGet("/c/{token}", async http =>
         {
-            if (await hits.ClickAsync(token, http.Request.Headers.UserAgent.ToString(), ct) is not { } url) return Results.NotFound();
+            if (!limit.Allows(http)) return;
+            if (await hits.ClickAsync(Token(http), http.Request.Headers.UserAgent.ToString(), http.RequestAborted) is not { } url)
+            {
+                http.Response.StatusCode = StatusCodes.Status404NotFound;
+                return;
+            }
             NoCache(http.Response);
-            return Results.Redirect(url);
+            http.Response.Redirect(url);
         });
     }
+
+    private static string Token(HttpContext http) => http.Request.RouteValues["token"] as string ?? "";
 
     /// <summary>Every fetch must reach Triton to count: no cache, no proxy copy.</summary>
     private static void NoCache(HttpResponse response)
     {
-        response.Headers.CacheControl = "no-store, no-cache, must-revalidate, max-age=0";
-        response.Headers.Pragma = "no-cache";
-        response.Headers.Expires = "0";
+        response.Headers.CacheControl = NoStore;
+        response.Headers.Pragma = NoCachePragma;
+        response.Headers.Expires = Expired;
     }
 }
 
@@ -70,13 +96,13 @@ public sealed class TrackingRateLimit : IDisposable
         return lease.IsAcquired;
     }
 
-    public void Dispose() => _limiter?.Dispose();
-}
+    /// <summary>True when the request's client address (as a known proxy forwards it) is under the limit; otherwise answers 429.</summary>
+    public bool Allows(HttpContext http)
+    {
+        if (Allows(http.Connection.RemoteIpAddress)) return true;
+        http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+        return false;
+    }
 
-public sealed class TrackingRateLimitFilter(TrackingRateLimit limit) : IEndpointFilter
-{
-    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
-        limit.Allows(context.HttpContext.Connection.RemoteIpAddress)
-            ? await next(context)
-            : Results.StatusCode(StatusCodes.Status429TooManyRequests);
+    public void Dispose() => _limiter?.Dispose();
 }

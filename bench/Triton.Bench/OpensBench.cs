@@ -22,7 +22,9 @@ public static partial class OpensBench
 
     public static async Task RunAsync(int opens, int burst, int campaignRecipients)
     {
-        var dll = Path.Combine(RepositoryPaths.Root(), "Triton.Web", "bin", "Release", "net10.0", "Triton.Web.dll");
+        // TRITON_BENCH_WEB_DLL names another build of Triton.Web, for comparing two builds with this same program.
+        var dll = Environment.GetEnvironmentVariable("TRITON_BENCH_WEB_DLL") is { Length: > 0 } other ? other
+            : Path.Combine(RepositoryPaths.Root(), "Triton.Web", "bin", "Release", "net10.0", "Triton.Web.dll");
         if (!File.Exists(dll)) throw new InvalidOperationException($"{dll} is missing: run `dotnet build -c Release` first.");
         var data = Directory.CreateTempSubdirectory("triton-bench-opens-").FullName;
         var root = new Uri($"http://127.0.0.1:{SmtpSink.FreePort()}");
@@ -60,23 +62,41 @@ public static partial class OpensBench
             if (pixels.Length == 0) throw new InvalidOperationException("no pixel found in the sent messages");
             Console.WriteLine($"harvested {pixels.Length} pixel URLs from the tracked campaign's .eml files, e.g. {pixels[0].Length} characters of path");
 
-            using var load = new HttpClient { BaseAddress = root };
+            // A plain load generator: no cookies, proxy lookup or trace headers, so its own CPU (on the
+            // same cores as the server) goes to sending requests and reading answers.
+            using var load = LoadClient(root);
             load.DefaultRequestHeaders.UserAgent.ParseAdd("Mozilla/5.0 (X11; Linux x86_64) Gecko/20100101 Thunderbird/128.0");
-            await RateAsync(2_000, i => load.GetAsync(pixels[i % pixels.Length])); // JIT and connection warm-up
-            await WaitRecordedAsync(data, 2_000, TimeSpan.FromSeconds(60));
-            var health = await RateAsync(opens, _ => load.GetAsync("/health"));
+            using var apiLoad = LoadClient(root);
+            apiLoad.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ApiKey);
+            // JIT and connection warm-up, long enough for the tiered JIT to have recompiled the hot paths
+            // (with 2,000 pixels, a quarter of the server's CPU in the opens phase was the JIT's own thread).
+            await RateAsync(20_000, i => load.GetAsync(pixels[i % pixels.Length]));
+            await RateAsync(5_000, _ => load.GetAsync("/health"));
+            await RateAsync(2_000, _ => apiLoad.GetAsync($"/api/categories/{category}"));
+            await WaitRecordedAsync(data, 20_000, TimeSpan.FromSeconds(120));
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            // The host's ceiling and a generic API request (API key, one query), fewer of them than opens: per request is what counts.
+            var checks = Math.Min(opens, 10_000);
+            var health = await CpuAsync(server, () => RateAsync(checks, _ => load.GetAsync("/health")));
+            var apiRead = await CpuAsync(server, () => RateAsync(checks, _ => apiLoad.GetAsync($"/api/categories/{category}")));
             var before = await RecordedAsync(data);
             batches.Reset();
+            Console.WriteLine($"{DateTime.UtcNow:HH:mm:ss} opens phase: {opens} pixel requests");
             var watch = Stopwatch.StartNew();
-            var answered = await RateAsync(opens, i => load.GetAsync(pixels[i % pixels.Length]));
+            var opened = await CpuAsync(server, () => RateAsync(opens, i => load.GetAsync(pixels[i % pixels.Length])));
+            var answered = opened.Seconds;
             await WaitRecordedAsync(data, before + opens, TimeSpan.FromMinutes(5));
             var recorded = watch.Elapsed.TotalSeconds;
             Console.WriteLine($"opens answered (GIF, {Clients} clients): {opens} in {answered:F2} s = {opens / answered:F0}/s");
             Console.WriteLine($"opens recorded in the database (request start to the last batch committed): {opens / recorded:F0}/s");
             var (events, busy) = batches.Take();
             Console.WriteLine($"tracking writer: {events} events in {busy:F2} s of its transactions (turn waits included) = {events / busy:F0}/s of writer time");
-            Console.WriteLine($"GET /health at the same concurrency (the host's ceiling): {opens / health:F0}/s");
-            Measure.Ratio("opens answered / health checks", opens / answered, opens / health);
+            Console.WriteLine($"GET /health at the same concurrency (the host's ceiling): {checks / health.Seconds:F0}/s; GET /api/categories/{{id}} with an API key: {checks / apiRead.Seconds:F0}/s");
+            // CPU time is steadier than rates on a shared machine. The opens' server CPU includes the writer's batches meanwhile.
+            Console.WriteLine($"CPU per request, Triton.Web / this load generator: open {opened.ServerMs(opens):F3} / {opened.ClientMs(opens):F3} ms, "
+                + $"health {health.ServerMs(checks):F3} / {health.ClientMs(checks):F3} ms, API read {apiRead.ServerMs(checks):F3} / {apiRead.ClientMs(checks):F3} ms; "
+                + $"load generator's share of the two processes' CPU during the opens: {opened.ClientShare:P0}");
+            Measure.Ratio("opens answered / health checks", opens / answered, checks / health.Seconds);
 
             // A campaign at full speed, alone and during a burst of opens.
             var transport = await WebBench.PostAsync(api, "/api/transports", new
@@ -92,10 +112,11 @@ public static partial class OpensBench
             // character changed), so the GIF is served and nothing is recorded. Its cost is the HTTP's alone.
             var forged = pixels.Select(Forge).ToArray();
             before = await RecordedAsync(data);
-            var control = await SendRateAsync(api, campaign, async () => await RateAsync(burst, i => load.GetAsync(forged[i % forged.Length])));
+            PhaseCpu controlCpu = default, duringCpu = default;
+            var control = await SendRateAsync(api, campaign, async () => controlCpu = await CpuAsync(server, () => RateAsync(burst, i => load.GetAsync(forged[i % forged.Length]))));
             if (await RecordedAsync(data) != before) throw new InvalidOperationException("a forged token was recorded");
             var alone2 = await SendRateAsync(api, campaign, () => Task.Delay(TimeSpan.FromSeconds(8)));
-            var during = await SendRateAsync(api, campaign, async () => await RateAsync(burst, i => load.GetAsync(pixels[i % pixels.Length])));
+            var during = await SendRateAsync(api, campaign, async () => duringCpu = await CpuAsync(server, () => RateAsync(burst, i => load.GetAsync(pixels[i % pixels.Length]))));
             var alone3 = await SendRateAsync(api, campaign, () => Task.Delay(TimeSpan.FromSeconds(8)));
             await WaitRecordedAsync(data, before + burst, TimeSpan.FromMinutes(5));
             Console.WriteLine($"campaign send rate alone: {alone1.Rate:F0}/s; during a burst of {burst} forged opens (not recorded): {control.Rate:F0}/s over {control.Seconds:F1} s; "
@@ -105,6 +126,8 @@ public static partial class OpensBench
             Measure.Ratio("send rate during the burst of forged opens / alone", control.Rate, (alone1.Rate + alone2.Rate) / 2);
             Measure.Ratio("the two ratios above: what recording costs beyond serving the requests",
                 during.Rate / ((alone2.Rate + alone3.Rate) / 2), control.Rate / ((alone1.Rate + alone2.Rate) / 2));
+            Console.WriteLine($"CPU during the bursts (Triton.Web, sending included / this load generator): forged {controlCpu.Server:F1} / {controlCpu.Client:F1} s over {controlCpu.Seconds:F1} s, "
+                + $"opens {duringCpu.Server:F1} / {duringCpu.Client:F1} s over {duringCpu.Seconds:F1} s");
             Console.WriteLine($"Triton.Web peak rss: {Measure.PeakMegabytes(server.Id)} MB");
         }
         finally
@@ -198,6 +221,27 @@ public static partial class OpensBench
     {
         using var body = JsonDocument.Parse(await api.GetStringAsync($"/api/campaigns/{campaign}"));
         return (body.RootElement.GetProperty("progress").GetProperty("sent").GetInt64(), body.RootElement.GetProperty("state").GetString()!);
+    }
+
+    private static HttpClient LoadClient(Uri root) => new(new SocketsHttpHandler { UseCookies = false, UseProxy = false, AllowAutoRedirect = false, ActivityHeadersPropagator = null })
+    {
+        BaseAddress = root,
+    };
+
+    /// <summary>A phase's wall seconds and the CPU seconds of the server and of this process over it.</summary>
+    private readonly record struct PhaseCpu(double Seconds, double Server, double Client)
+    {
+        public double ServerMs(int requests) => Server * 1000 / requests;
+        public double ClientMs(int requests) => Client * 1000 / requests;
+        public double ClientShare => Client / (Client + Server);
+    }
+
+    private static async Task<PhaseCpu> CpuAsync(System.Diagnostics.Process server, Func<Task<double>> phase)
+    {
+        var server0 = WebBench.ServerCpuSeconds(server.Id);
+        var client0 = Measure.CpuTime();
+        var seconds = await phase();
+        return new PhaseCpu(seconds, WebBench.ServerCpuSeconds(server.Id) - server0, (Measure.CpuTime() - client0).TotalSeconds);
     }
 
     /// <summary>Sends <paramref name="count"/> requests from <see cref="Clients"/> concurrent loops; every answer must be a success. Answers the seconds.</summary>
