@@ -72,6 +72,8 @@ public sealed class TransactionalAttempt(
         if (message.LeaseUntil - time.GetUtcNow().ToUnixTimeMilliseconds() < _options.LeaseMarginMilliseconds) return null;
 
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        // One connection for the look-ups below: EF would otherwise take one from the pool and give it back for each query.
+        await db.Database.OpenConnectionAsync(cancellationToken);
         var trigger = await _triggerById(db, message.TriggerId, cancellationToken);
         var transportRow = await _transportById(db, trigger.TransportId, cancellationToken);
         var attempts = message.Attempts + 1;
@@ -97,6 +99,8 @@ public sealed class TransactionalAttempt(
         {
             return new MessageResult(message, MessageStatus.Failed, attempts, "Template error: " + exception.Message, null, 0, false);
         }
+
+        await db.Database.CloseConnectionAsync(); // not held through the send
 
         SendResult sent;
         try
