@@ -204,11 +204,11 @@ public sealed class EventWriter : IAsyncDisposable
     private static readonly RowStatement InsertRow = new("""
         INSERT INTO messages (message_id, trigger_id, event_name, email, user_id, fields, variables, idempotency_key, status, attempts,
             not_before, lease_until, created_at, updated_at)
-        VALUES (@messageId, @triggerId, @eventName, @email, @userId, @fields, @variables, @key, @status, 0, 0, 0, @createdAt, @updatedAt)
+        VALUES (@messageId, @triggerId, @eventName, @email, @userId, @fields, @variables, @key, @status, 0, @notBefore, 0, @createdAt, @updatedAt)
         """,
         ("@messageId", DbType.String), ("@triggerId", DbType.Int32), ("@eventName", DbType.String), ("@email", DbType.String),
         ("@userId", DbType.String), ("@fields", DbType.String), ("@variables", DbType.String), ("@key", DbType.String),
-        ("@status", DbType.Int32), ("@createdAt", DbType.DateTimeOffset), ("@updatedAt", DbType.DateTimeOffset));
+        ("@status", DbType.Int32), ("@notBefore", DbType.Int64), ("@createdAt", DbType.DateTimeOffset), ("@updatedAt", DbType.DateTimeOffset));
 
     private static Task InsertAsync(DbConnection connection, DbTransaction transaction, List<Pending> rows, CancellationToken cancellationToken) =>
         InsertRow.RunAsync(connection, transaction, rows, static (p, v) =>
@@ -223,8 +223,10 @@ public sealed class EventWriter : IAsyncDisposable
             v[6] = m.Variables;
             v[7] = m.IdempotencyKey;
             v[8] = (int)m.Status;
-            v[9] = m.CreatedAt;
-            v[10] = m.UpdatedAt;
+            // Due from its arrival: the claim takes messages in due order, so a retry due now is not put behind later arrivals.
+            v[9] = m.CreatedAt.ToUnixTimeMilliseconds();
+            v[10] = m.CreatedAt;
+            v[11] = m.UpdatedAt;
         }, cancellationToken);
 
     public async ValueTask DisposeAsync()

@@ -12,16 +12,14 @@ using Triton.Core.Sending;
 using Triton.Core.Suppressions;
 using Triton.Core.Templates;
 using Triton.Core.Tracking;
-using Microsoft.EntityFrameworkCore.Storage;
-using static Triton.Core.Data.StoreExecutor;
-using static Triton.Core.Sending.SqlDialect;
 
 namespace Triton.Core.Triggers;
 
 /// <summary>
 /// Renders and sends one transactional message through its trigger's shared transport (the same
 /// throttle and connections as campaigns on it) and records what became of it, with the retries and
-/// backoff of campaign deliveries. A record the database refuses is written again until it goes in.
+/// backoff of campaign deliveries. The result is recorded by the <see cref="MessageResultWriter"/> with
+/// the others of the same moment; the attempt ends once it is committed.
 /// </summary>
 public sealed class TransactionalAttempt(
     IDbContextFactory<TritonDbContext> contexts,
@@ -30,11 +28,9 @@ public sealed class TransactionalAttempt(
     IMailTransports transports,
     MessageArchive archive,
     TrackingLinks tracking,
-    TrackingStore trackingStore,
     Unsubscribes unsubscribes,
     ReturnPaths returnPaths,
-    SuppressionService suppressions,
-    EngineIdentity identity,
+    MessageResultWriter results,
     TimeProvider time,
     IOptions<SendingOptions> options,
     ILogger<TransactionalAttempt> logger)
@@ -64,29 +60,25 @@ public sealed class TransactionalAttempt(
     /// <summary>The status recorded (Queued again when it will be retried), or null when the message was left to its lease.</summary>
     public async Task<MessageStatus?> ExecuteAsync(ClaimedMessage message, CancellationToken cancellationToken)
     {
-        var outcome = await AttemptAsync(message, cancellationToken);
-        if (outcome is null) return null;
-        await RecordAsync(message, outcome, cancellationToken);
-        return outcome.Status;
+        var result = await AttemptAsync(message, cancellationToken);
+        if (result is null) return null;
+        await results.RecordAsync(result, cancellationToken);
+        return result.Status;
     }
 
-    private sealed record Outcome(MessageStatus Status, int Attempts, string? Reply, int? Code, long NotBefore, bool Sent, ArchivedCopy? Archived = null)
-    {
-        /// <summary>The trigger's tracking category when it was sent: the send counts there.</summary>
-        public int? TrackingCategoryId { get; init; }
-    }
-
-    private async Task<Outcome?> AttemptAsync(ClaimedMessage message, CancellationToken cancellationToken)
+    private async Task<MessageResult?> AttemptAsync(ClaimedMessage message, CancellationToken cancellationToken)
     {
         // Another process may own a message whose lease lapsed: sending it here could send it twice.
         if (message.LeaseUntil - time.GetUtcNow().ToUnixTimeMilliseconds() < _options.LeaseMarginMilliseconds) return null;
 
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        // One connection for the look-ups below: EF would otherwise take one from the pool and give it back for each query.
+        await db.Database.OpenConnectionAsync(cancellationToken);
         var trigger = await _triggerById(db, message.TriggerId, cancellationToken);
         var transportRow = await _transportById(db, trigger.TransportId, cancellationToken);
         var attempts = message.Attempts + 1;
         if (await SuppressedAsync(db, trigger, message.Email, cancellationToken) is { } suppressed)
-            return new Outcome(MessageStatus.Suppressed, message.Attempts, suppressed, null, 0, false);
+            return new MessageResult(message, MessageStatus.Suppressed, message.Attempts, suppressed, null, 0, false);
         if (!_signersLoaded)
         {
             _unsubscribeLinks = await unsubscribes.ForRunAsync(cancellationToken);
@@ -105,8 +97,10 @@ public sealed class TransactionalAttempt(
         }
         catch (Exception exception) when (exception is TemplateCompileException or TemplateRenderException)
         {
-            return new Outcome(MessageStatus.Failed, attempts, "Template error: " + exception.Message, null, 0, false);
+            return new MessageResult(message, MessageStatus.Failed, attempts, "Template error: " + exception.Message, null, 0, false);
         }
+
+        await db.Database.CloseConnectionAsync(); // not held through the send
 
         SendResult sent;
         try
@@ -122,15 +116,15 @@ public sealed class TransactionalAttempt(
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         return (sent.Outcome switch
         {
-            SendOutcome.Accepted => await ArchiveAsync(new Outcome(MessageStatus.Sent, attempts, sent.Reply, sent.Code, 0, true), message, sent,
+            SendOutcome.Accepted => await ArchiveAsync(new MessageResult(message, MessageStatus.Sent, attempts, sent.Reply, sent.Code, 0, true), message, sent,
                 outgoing.Subject, cancellationToken),
-            SendOutcome.Bounced => new Outcome(MessageStatus.Bounced, attempts, sent.Reply, sent.Code, 0, false),
-            SendOutcome.Rejected => new Outcome(MessageStatus.Failed, attempts, sent.Reply, sent.Code, 0, false),
-            SendOutcome.Transient when attempts >= _options.MaxAttempts => new Outcome(MessageStatus.Failed, attempts, sent.Reply, sent.Code, 0, false),
-            SendOutcome.Transient => new Outcome(MessageStatus.Queued, attempts, sent.Reply, sent.Code, now + _options.RetryDelayMilliseconds(attempts), false),
-            SendOutcome.Deferred => new Outcome(MessageStatus.Queued, message.Attempts, sent.Reply, sent.Code, now + 1000, false),
+            SendOutcome.Bounced => new MessageResult(message, MessageStatus.Bounced, attempts, sent.Reply, sent.Code, 0, false),
+            SendOutcome.Rejected => new MessageResult(message, MessageStatus.Failed, attempts, sent.Reply, sent.Code, 0, false),
+            SendOutcome.Transient when attempts >= _options.MaxAttempts => new MessageResult(message, MessageStatus.Failed, attempts, sent.Reply, sent.Code, 0, false),
+            SendOutcome.Transient => new MessageResult(message, MessageStatus.Queued, attempts, sent.Reply, sent.Code, now + _options.RetryDelayMilliseconds(attempts), false),
+            SendOutcome.Deferred => new MessageResult(message, MessageStatus.Queued, message.Attempts, sent.Reply, sent.Code, now + 1000, false),
             // The transport (or Triton's own folder) cannot work: nobody's attempt is spent; it waits for the fix.
-            _ => new Outcome(MessageStatus.Queued, message.Attempts, sent.Reply, sent.Code, now + 30_000, false),
+            _ => new MessageResult(message, MessageStatus.Queued, message.Attempts, sent.Reply, sent.Code, now + 30_000, false),
         }) with { TrackingCategoryId = trigger.TrackingCategoryId };
     }
 
@@ -138,7 +132,7 @@ public sealed class TransactionalAttempt(
     /// Keeps the sent message in the archive when Archive:Triggers is on. The message went out, so it is
     /// recorded as sent whatever happens here; a refused file is said in the message's reply and logged.
     /// </summary>
-    private async Task<Outcome> ArchiveAsync(Outcome outcome, ClaimedMessage message, SendResult sent, string subject, CancellationToken cancellationToken)
+    private async Task<MessageResult> ArchiveAsync(MessageResult outcome, ClaimedMessage message, SendResult sent, string subject, CancellationToken cancellationToken)
     {
         if (!archive.Triggers || sent.Prepared is not { } prepared) return outcome;
         try
@@ -181,62 +175,5 @@ public sealed class TransactionalAttempt(
         var composer = await MessageComposer.CreateAsync(templates, compiler, db, MessageSource.Of(trigger), null, cancellationToken, tracking);
         _composers[trigger.Id] = (trigger.UpdatedAt, composer);
         return composer;
-    }
-
-    private async Task RecordAsync(ClaimedMessage message, Outcome outcome, CancellationToken cancellationToken)
-    {
-        var delay = TimeSpan.FromMilliseconds(100);
-        while (true)
-        {
-            try
-            {
-                await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-                // The outbox row and the tracking count go in with the message's own record, or none does.
-                await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-                var now = time.GetUtcNow();
-                var reply = outcome.Reply is { Length: > 1000 } longReply ? longReply[..1000] : outcome.Reply;
-                // A plain statement: EF's ExecuteUpdate built and looked up a new expression tree for every message.
-                await using var update = Command(db.Database.GetDbConnection(), transaction.GetDbTransaction(), """
-                    UPDATE messages SET status = @status, attempts = @attempts, last_reply = @reply, reply_code = @code, not_before = @notBefore,
-                        sent_at = @sentAt, updated_at = @now, lease_owner = NULL, lease_until = 0
-                    WHERE id = @id AND lease_owner = @owner AND status = @queued
-                    """);
-                AddParameter(update, "@status", (int)outcome.Status);
-                AddParameter(update, "@attempts", outcome.Attempts);
-                AddParameter(update, "@reply", reply);
-                AddParameter(update, "@code", outcome.Code);
-                AddParameter(update, "@notBefore", outcome.NotBefore);
-                AddParameter(update, "@sentAt", outcome.Sent ? now : null);
-                AddParameter(update, "@now", now);
-                AddParameter(update, "@id", message.Id);
-                AddParameter(update, "@owner", identity.Owner);
-                AddParameter(update, "@queued", (int)MessageStatus.Queued);
-                var recorded = await update.ExecuteNonQueryAsync(cancellationToken);
-                if (outcome.Archived is { } copy)
-                {
-                    db.Outbox.Add(new OutboxMessage
-                    {
-                        MessageId = copy.MessageId, Recipient = copy.Recipient, Subject = copy.Subject, SentAt = copy.SentAt,
-                        TransactionalMessageId = message.Id, Path = copy.Path,
-                    });
-                    await db.SaveChangesAsync(cancellationToken);
-                }
-                if (recorded == 1 && outcome.Sent)
-                    await trackingStore.AddSentAsync(db.Database.GetDbConnection(), transaction.GetDbTransaction(),
-                        [new SentMessage(TrackedSource.Trigger, message.TriggerId, outcome.TrackingCategoryId, message.UserId)], cancellationToken);
-                await transaction.CommitAsync(cancellationToken);
-                // A 5xx to RCPT: a hard bounce, suppressed for campaigns and transactional mail alike.
-                if (recorded == 1 && outcome.Status == MessageStatus.Bounced)
-                    await suppressions.SuppressAsync([(message.Email, SuppressionReason.HardBounce)], "trigger " + message.TriggerId, cancellationToken);
-                return;
-            }
-            catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
-            {
-                // Never dropped: an unrecorded send would go out again once its lease lapsed.
-                logger.LogError(exception, "Recording message {MessageId} failed; writing it again", message.MessageId);
-                await Task.Delay(delay, cancellationToken);
-                delay = TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(5).Ticks, delay.Ticks * 2));
-            }
-        }
     }
 }

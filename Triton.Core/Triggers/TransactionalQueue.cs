@@ -15,8 +15,8 @@ public sealed record ClaimedMessage(long Id, string MessageId, int TriggerId, st
     string Fields, string Variables, int Attempts, long LeaseUntil);
 
 /// <summary>
-/// The transactional side of the worker pool: leases due messages (a few at a time, so none waits
-/// long enough for its lease to lapse) and hands them to workers before any campaign job, so a
+/// The transactional side of the worker pool: leases due messages (at most twice the workers, so none
+/// waits long enough for its lease to lapse) and hands them to workers before any campaign job, so a
 /// running campaign never delays a password reset by more than the messages already in flight.
 /// </summary>
 public sealed class TransactionalQueue(
@@ -44,7 +44,9 @@ public sealed class TransactionalQueue(
         Signal();
     }
 
-    private int Capacity => Math.Max(2, options.Value.Workers);
+    // Twice the workers, claimed once half is free: one claim per few messages rather than one per message
+    // finished, while the workers always find the next message waiting.
+    private int Capacity => Math.Max(2, 2 * options.Value.Workers);
 
     public async Task RunAsync(CancellationToken stopping)
     {
@@ -53,7 +55,7 @@ public sealed class TransactionalQueue(
             try
             {
                 var room = Capacity - Volatile.Read(ref _held);
-                if (room > 0)
+                if (room >= Capacity / 2)
                 {
                     var claimed = await ClaimAsync(room, stopping);
                     if (claimed.Count > 0)
@@ -78,7 +80,11 @@ public sealed class TransactionalQueue(
         }
     }
 
-    /// <summary>Leases up to <paramref name="count"/> due messages to this process (the cron path calls it directly).</summary>
+    /// <summary>
+    /// Leases up to <paramref name="count"/> due messages to this process (the cron path calls it directly), in due
+    /// order: the order of the (status, not_before, id) index, so the claim reads only the rows it takes and the few
+    /// leased ones, not every queued message (sorting a backlog of thousands by id cost milliseconds per claim).
+    /// </summary>
     public Task<List<ClaimedMessage>> ClaimAsync(int count, CancellationToken cancellationToken) =>
         store.InTransactionAsync(async (connection, transaction, ct) =>
         {
@@ -88,7 +94,7 @@ public sealed class TransactionalQueue(
                 UPDATE messages SET lease_owner = @owner, lease_until = @until
                 WHERE id IN (
                     SELECT id FROM messages WHERE status = 0 AND lease_until < @now AND not_before <= @now
-                    ORDER BY id LIMIT @n{(dialect.Provider == DatabaseProvider.Postgres ? " FOR UPDATE SKIP LOCKED" : "")})
+                    ORDER BY not_before, id LIMIT @n{(dialect.Provider == DatabaseProvider.Postgres ? " FOR UPDATE SKIP LOCKED" : "")})
                 RETURNING id, message_id, trigger_id, event_name, email, user_id, fields, variables, attempts
                 """);
             AddParameter(claim, "@owner", identity.Owner);

@@ -19,6 +19,7 @@ public static class TriggersServiceCollectionExtensions
         services.AddScoped<TriggerService>();
         services.AddSingleton<TransactionalQueue>();
         services.AddSingleton<TransactionalAttempt>();
+        services.AddSingleton<MessageResultWriter>();
         services.AddSingleton<EventRoutes>();
         services.AddSingleton<EventWriter>();
         services.AddSingleton<EventIntake>();
