@@ -17,7 +17,8 @@ public static class PagesBench
 {
     private const int WarmUp = 10;
 
-    public static async Task RunAsync(int recipients, int pages, int samples)
+    /// <summary><paramref name="phases"/>: "all", or "latency" (opens and round trips) or "throughput" (open pages and memory) alone.</summary>
+    public static async Task RunAsync(int recipients, int pages, int samples, string phases = "all")
     {
         var dll = Path.Combine(RepositoryPaths.Root(), "Triton.Web", "bin", "Release", "net10.0", "Triton.Web.dll");
         if (!File.Exists(dll)) throw new InvalidOperationException($"{dll} is missing: run `dotnet build -c Release` first.");
@@ -46,9 +47,13 @@ public static class PagesBench
             using var user = new HttpClient(new SocketsHttpHandler { CookieContainer = cookies, AllowAutoRedirect = false }) { BaseAddress = root };
             await WebBench.SignInAsync(user);
 
-            await MeasureLatencyAsync(api, root, cookies, user, listId, templateId, transportId, samples);
-            await MeasureThroughputAsync(api, server, root, cookies, user, listId, templateId, transportId, recipients, pages);
-            await MeasureMemoryAsync(server, root, cookies, user, pages);
+            if (phases is "all" or "latency")
+                await MeasureLatencyAsync(api, root, cookies, user, listId, templateId, transportId, samples);
+            if (phases is "all" or "throughput")
+            {
+                await MeasureThroughputAsync(api, server, root, cookies, user, listId, templateId, transportId, recipients, pages);
+                await MeasureMemoryAsync(server, root, cookies, user, pages);
+            }
             Console.WriteLine($"Triton.Web peak rss: {Measure.PeakMegabytes(server.Id)} MB");
         }
         finally
@@ -74,7 +79,11 @@ public static class PagesBench
             try
             {
                 var (shown, pushed) = await browser.OpenAsync(campaign);
-                if (i < WarmUp) continue;
+                if (i < WarmUp)
+                {
+                    browser.Phases.Clear();
+                    continue;
+                }
                 interactive.Add(shown);
                 firstPush.Add(pushed);
             }
@@ -88,6 +97,7 @@ public static class PagesBench
         Console.WriteLine($"load average {File.ReadAllText("/proc/loadavg").Trim()}; {failed} opens failed (not in the figures)");
         Report("open the campaign page until interactive with its counters", interactive);
         Report("open the campaign page until the first live counter push", firstPush);
+        Console.WriteLine($"  where an open's time went (Chromium's Performance API): {browser.PhasesSummary()}");
 
         // The same opens without a browser: the server's share of them (HTML, circuit, first render batch).
         await KeepSendingAsync(api, campaign);
