@@ -49,6 +49,8 @@ public static class PagesBench
 
             if (phases is "all" or "latency")
                 await MeasureLatencyAsync(api, root, cookies, user, listId, templateId, transportId, samples);
+            if (phases is "all" or "throughput" or "push")
+                await MeasurePushCostAsync(api, server, root, cookies, user, listId, templateId, sink.Port, pages);
             if (phases is "all" or "throughput")
             {
                 await MeasureThroughputAsync(api, server, root, cookies, user, listId, templateId, transportId, recipients, pages);
@@ -139,6 +141,28 @@ public static class PagesBench
         Report("click Pause until the page shows Paused", pause);
         Report("click Run until the page shows the run accepted (Pending or Running)", accepted);
         Report("click Run until the page shows Running", running);
+
+        // The commands alone, through the API (the same Core service the buttons call): the server's share
+        // of a round trip, without the circuit, the page or the browser.
+        var apiPause = new List<double>();
+        var apiRun = new List<double>();
+        for (var i = 0; i < WarmUp + samples; i++)
+        {
+            await KeepSendingAsync(api, campaign);
+            var watch = Stopwatch.StartNew();
+            using (var paused = await api.PostAsync($"/api/campaigns/{campaign}/pause", null))
+                if (!paused.IsSuccessStatusCode) continue; // the campaign finished meanwhile
+            var pauseMs = watch.Elapsed.TotalMilliseconds;
+            watch.Restart();
+            using (var resumed = await api.PostAsync($"/api/campaigns/{campaign}/run", null))
+                if (!resumed.IsSuccessStatusCode) continue;
+            if (i < WarmUp) continue;
+            apiPause.Add(pauseMs);
+            apiRun.Add(watch.Elapsed.TotalMilliseconds);
+        }
+        Console.WriteLine($"load average {File.ReadAllText("/proc/loadavg").Trim()}");
+        Report("POST pause through the API until answered (the command alone)", apiPause);
+        Report("POST run on the paused campaign through the API until answered (Pending)", apiRun);
         await ActAsync(api, campaign, "stop");
     }
 
@@ -216,6 +240,53 @@ public static class PagesBench
         var cpuRatio = with.Average(r => r.Cpu) / without.Average(r => r.Cpu);
         Console.WriteLine($"ratio server cpu with {pages} pages / without (means): {cpuRatio:F3} ({(cpuRatio - 1) * 100:+0.0;-0.0}%)");
         Console.WriteLine($"mean rss while sending with {pages} pages: {with.Average(r => r.Rss):F0} MB; with 0: {without.Average(r => r.Rss):F0} MB");
+    }
+
+    /// <summary>
+    /// What a progress push costs the server per open page, measured apart from the sending: a campaign on
+    /// a transport limited to 300 messages a second (the engine's own CPU stays small, and the feed still
+    /// pushes a few times a second), then the server's CPU over 10 s windows with no page open and with
+    /// N pages open, three times in turn. The difference, divided by the render batches the pages received
+    /// in their windows, is the server CPU of one push to one page.
+    /// </summary>
+    private static async Task MeasurePushCostAsync(HttpClient api, Process server, Uri root, CookieContainer cookies, HttpClient user,
+        int list, int template, int sinkPort, int pages)
+    {
+        var transport = await WebBench.PostAsync(api, "/api/transports", new
+        {
+            name = "Pages bench smtp-sink, 300/s", kind = "smtp", host = "127.0.0.1", port = sinkPort, security = "none", maxConnections = 2, ratePerSecond = 300,
+        });
+        var campaign = await WebBench.CreateCampaignAsync(api, "Pages push cost", list, template, transport);
+        await KeepSendingAsync(api, campaign);
+        var window = TimeSpan.FromSeconds(10);
+        var idle = new List<double>();
+        var open = new List<double>();
+        var perBatch = new List<double>();
+        for (var round = 0; round < 3; round++)
+        {
+            await KeepSendingAsync(api, campaign);
+            var cpu = WebBench.ServerCpuSeconds(server.Id);
+            await Task.Delay(window);
+            idle.Add(WebBench.ServerCpuSeconds(server.Id) - cpu);
+
+            await KeepSendingAsync(api, campaign);
+            await using var clients = await CircuitClients.OpenAsync(root, cookies, user, $"/campaigns/{campaign}", pages, "Finished");
+            await Task.Delay(1000); // the opens are done before the window starts
+            var (batches, bytes) = clients.Totals;
+            cpu = WebBench.ServerCpuSeconds(server.Id);
+            await Task.Delay(window);
+            var used = WebBench.ServerCpuSeconds(server.Id) - cpu;
+            var (batchesAfter, bytesAfter) = clients.Totals;
+            open.Add(used);
+            var pushed = batchesAfter - batches;
+            perBatch.Add(pushed == 0 ? 0 : (used - idle[^1]) * 1000 / pushed);
+            Console.WriteLine($"push cost round {round + 1}: server cpu {idle[^1]:F2} s in {window.TotalSeconds:F0} s with 0 pages, {used:F2} s with {pages} pages; "
+                + $"{pushed} render batches to the pages ({(double)pushed / pages / window.TotalSeconds:F1} per page per second, {(bytesAfter - bytes) / Math.Max(1.0, pushed):F0} bytes each): "
+                + $"{perBatch[^1]:F2} ms of server cpu per batch per page; load average {File.ReadAllText("/proc/loadavg").Trim()}");
+        }
+        Console.WriteLine($"push cost: server cpu per {window.TotalSeconds:F0} s with 0 pages {idle.Average():F2} s, with {pages} pages {open.Average():F2} s (means of 3); "
+            + $"median {Measure.Percentile(perBatch, 0.5):F2} ms of server cpu per render batch per open page");
+        await ActAsync(api, campaign, "stop");
     }
 
     /// <summary>Runs the campaign to its end: seconds, server CPU seconds, mean resident set (sampled every 100 ms), messages sent.</summary>
