@@ -13,13 +13,10 @@ namespace Triton.Core.Campaigns;
 /// actions (two browsers, two instances) resolve to one winner. A change that ends the open run
 /// closes it in the same transaction: nobody ever sees a paused campaign whose run still says
 /// Running. After each change that landed, the progress feed watches the campaign and the engine
-/// is woken, so nobody else has to remember to. The changes that run and pause campaigns take their
-/// turn with the engine's other writers (<see cref="StoreExecutor"/>), so a click waits for one batch of
-/// results at most, not for SQLite's busy handler to find a gap between them.
+/// is woken, so nobody else has to remember to.
 /// </summary>
 public sealed class CampaignTransitions(
     IDbContextFactory<TritonDbContext> contexts,
-    StoreExecutor store,
     CampaignProgressFeed progress,
     EngineSignal engine,
     TimeProvider time,
@@ -28,19 +25,21 @@ public sealed class CampaignTransitions(
     public async Task<bool> MoveAsync(int campaignId, CampaignState[] from, CampaignState to, string? reason, CancellationToken cancellationToken,
         int? generation = null, RunOutcome? endRun = null)
     {
-        var moved = await store.InContextTransactionAsync(async (db, ct) =>
+        bool moved;
+        await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
             var now = time.GetUtcNow();
             var query = db.Campaigns.Where(c => c.Id == campaignId && from.Contains(c.State));
             if (generation is { } g) query = query.Where(c => c.Generation == g);
-            var landed = await query.ExecuteUpdateAsync(s => s
+            moved = await query.ExecuteUpdateAsync(s => s
                 .SetProperty(c => c.State, to)
                 .SetProperty(c => c.StateReason, reason)
-                .SetProperty(c => c.UpdatedAt, now), ct) == 1;
-            if (landed && endRun is { } outcome)
-                await CampaignRunLog.EndOpenRunAsync(db, campaignId, outcome, reason, now, ct);
-            return landed;
-        }, cancellationToken);
+                .SetProperty(c => c.UpdatedAt, now), cancellationToken) == 1;
+            if (moved && endRun is { } outcome)
+                await CampaignRunLog.EndOpenRunAsync(db, campaignId, outcome, reason, now, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
         return Changed(campaignId, moved);
     }
 
@@ -50,22 +49,24 @@ public sealed class CampaignTransitions(
     /// </summary>
     public async Task<bool> StartAsync(int campaignId, int generation, CancellationToken cancellationToken)
     {
-        var started = await store.InContextTransactionAsync(async (db, ct) =>
+        bool started;
+        await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
             var now = time.GetUtcNow();
-            var landed = await db.Campaigns
+            started = await db.Campaigns
                 .Where(c => c.Id == campaignId && c.State == CampaignState.Pending && c.Generation == generation)
                 .ExecuteUpdateAsync(s => s
                     .SetProperty(c => c.State, CampaignState.Running)
                     .SetProperty(c => c.StateReason, (string?)null)
-                    .SetProperty(c => c.UpdatedAt, now), ct) == 1;
-            if (landed)
+                    .SetProperty(c => c.UpdatedAt, now), cancellationToken) == 1;
+            if (started)
             {
                 db.CampaignRuns.Add(new CampaignRun { CampaignId = campaignId, Generation = generation, StartedAt = now, Outcome = RunOutcome.Running });
-                await db.SaveChangesAsync(ct);
+                await db.SaveChangesAsync(cancellationToken);
             }
-            return landed;
-        }, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
         return Changed(campaignId, started);
     }
 
@@ -75,27 +76,31 @@ public sealed class CampaignTransitions(
     /// </summary>
     public async Task<bool> FinishAsync(int campaignId, int generation, CancellationToken cancellationToken)
     {
-        var finished = await store.InContextTransactionAsync(async (db, ct) =>
+        bool finished;
+        await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
-            var landed = await db.Campaigns
+            finished = await db.Campaigns
                 .Where(c => c.Id == campaignId && c.Generation == generation && c.State == CampaignState.Running && c.EnqueueDone
                     && c.Progress.Sent + c.Progress.Skipped + c.Progress.Failed + c.Progress.Bounced == c.Progress.Plan
                     && !db.Deliveries.Any(d => d.CampaignId == campaignId && d.Generation == generation && d.Status == DeliveryStatus.Queued))
-                .ExecuteUpdateAsync(s => s.SetProperty(c => c.State, CampaignState.Finished), ct) == 1;
-            if (landed)
-                await CampaignRunLog.EndOpenRunAsync(db, campaignId, RunOutcome.Finished, null, time.GetUtcNow(), ct);
-            return landed;
-        }, cancellationToken);
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.State, CampaignState.Finished), cancellationToken) == 1;
+            if (finished)
+                await CampaignRunLog.EndOpenRunAsync(db, campaignId, RunOutcome.Finished, null, time.GetUtcNow(), cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
         return Changed(campaignId, finished);
     }
 
     /// <summary>Stop: back to Idle with a new generation, so every recipient is processed again; the open run ends Stopped.</summary>
     public async Task<bool> ResetAsync(int campaignId, CampaignState[] from, CancellationToken cancellationToken)
     {
-        var reset = await store.InContextTransactionAsync(async (db, ct) =>
+        bool reset;
+        await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
             var now = time.GetUtcNow();
-            var landed = await db.Campaigns.Where(c => c.Id == campaignId && from.Contains(c.State)).ExecuteUpdateAsync(s => s
+            reset = await db.Campaigns.Where(c => c.Id == campaignId && from.Contains(c.State)).ExecuteUpdateAsync(s => s
                 .SetProperty(c => c.State, CampaignState.Idle)
                 .SetProperty(c => c.StateReason, (string?)null)
                 .SetProperty(c => c.Generation, c => c.Generation + 1)
@@ -108,10 +113,10 @@ public sealed class CampaignTransitions(
                 .SetProperty(c => c.Progress.Skipped, 0L)
                 .SetProperty(c => c.Progress.Failed, 0L)
                 .SetProperty(c => c.Progress.Bounced, 0L)
-                .SetProperty(c => c.UpdatedAt, now), ct) == 1;
-            if (landed) await CampaignRunLog.EndOpenRunAsync(db, campaignId, RunOutcome.Stopped, null, now, ct);
-            return landed;
-        }, cancellationToken);
+                .SetProperty(c => c.UpdatedAt, now), cancellationToken) == 1;
+            if (reset) await CampaignRunLog.EndOpenRunAsync(db, campaignId, RunOutcome.Stopped, null, now, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
         return Changed(campaignId, reset);
     }
 

@@ -22,19 +22,7 @@ public sealed class StoreExecutor(IDbContextFactory<TritonDbContext> contexts, I
     // holds the lock: with three writers contending, that sleeping, not work, bounded the send rate.
     private readonly SemaphoreSlim _sqliteWriter = new(1, 1);
 
-    public Task<T> InTransactionAsync<T>(Func<DbConnection, DbTransaction, CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
-        InTransactionAsync((db, transaction, ct) => work(db.Database.GetDbConnection(), transaction.GetDbTransaction(), ct), cancellationToken);
-
-    /// <summary>
-    /// The same for work written with EF Core (campaign state changes): its own context, one transaction,
-    /// and on SQLite its turn among this process's writers. A writer outside the turn would wait inside
-    /// SQLite's busy handler, which sleeps in growing steps and finds the lock free only in the moment
-    /// between two turns: a user's Pause waited hundreds of milliseconds behind a sending campaign.
-    /// </summary>
-    public Task<T> InContextTransactionAsync<T>(Func<TritonDbContext, CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
-        InTransactionAsync((db, _, ct) => work(db, ct), cancellationToken);
-
-    private async Task<T> InTransactionAsync<T>(Func<TritonDbContext, IDbContextTransaction, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    public async Task<T> InTransactionAsync<T>(Func<DbConnection, DbTransaction, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -44,7 +32,7 @@ public sealed class StoreExecutor(IDbContextFactory<TritonDbContext> contexts, I
             try
             {
                 await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-                var result = await work(db, transaction, cancellationToken);
+                var result = await work(db.Database.GetDbConnection(), transaction.GetDbTransaction(), cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
                 return result;
             }
