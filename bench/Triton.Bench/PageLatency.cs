@@ -111,6 +111,8 @@ public sealed class PageLatency : IAsyncDisposable
             const negotiate = resources.find(r => r.name.includes('/_blazor/negotiate'));
             const files = resources.filter(r => !r.name.includes('/_blazor'));
             return {
+                request: nav.requestStart,
+                firstByte: nav.responseStart,
                 response: nav.responseEnd,
                 domContentLoaded: nav.domContentLoadedEventEnd,
                 negotiateStart: negotiate ? negotiate.startTime : -1,
@@ -134,7 +136,7 @@ public sealed class PageLatency : IAsyncDisposable
     {
         if (Phases.Count == 0) return "no phases";
         double Median(string key) => Measure.Percentile(Phases.Select(p => p[key]).ToList(), 0.5);
-        return $"medians over {Phases.Count} opens, ms since navigation start: document read {Median("response"):F0}, "
+        return $"medians over {Phases.Count} opens, ms since navigation start: document requested {Median("request"):F0}, first byte {Median("firstByte"):F0}, read {Median("response"):F0}, "
             + $"files (styles, scripts) done {Median("filesEnd"):F0} ({Median("files"):F0} files, {Median("fileBytes") / 1024:F0} KB over the network, document {Median("documentBytes") / 1024:F0} KB), "
             + $"DOMContentLoaded {Median("domContentLoaded"):F0}, circuit negotiation {Median("negotiateStart"):F0} to {Median("negotiateEnd"):F0}, "
             + $"WebSocket created {Median("socketCreated"):F0}, open {Median("socketOpen"):F0}, "
