@@ -109,6 +109,46 @@ public sealed class CampaignPageTests : BunitContext, IClassFixture<AdminApp>, I
     }
 
     [Fact]
+    public async Task A_counters_push_re_renders_the_counters_alone_and_a_state_change_the_page()
+    {
+        var id = await CampaignSeed.CreateCampaignAsync(app.Services, "Push cost page", 3);
+        SignIn(AdminRoles.Editor);
+        var page = Render<CampaignPage>(p => p.Add(c => c.Id, id));
+        page.WaitForAssertion(() => Assert.Equal(1, feed.Subscribers));
+        var at = DateTimeOffset.UtcNow;
+        feed.Publish(new CampaignProgressEvent(id, CampaignState.Idle, null, 1000, 600, 100, 0, 0, 0, 16, 40, TimeSpan.FromSeconds(30), at));
+        page.WaitForAssertion(() => Assert.Equal("100", Counter(page, "sent")), TimeSpan.FromSeconds(10));
+        // bunit counts a component's renders with its children's, and the page's tables load on their own
+        // meanwhile: the header (a MudStack, re-rendered with every render of the page for its content is a
+        // fragment) stands for the page.
+        var counters = page.FindComponent<CampaignProgressPanel>();
+        var header = page.FindComponents<MudStack>()[0];
+        var (pageRenders, counterRenders) = (header.RenderCount, counters.RenderCount);
+
+        // The same state, more sent (Idle here: the page looks at the state alone): the counters render
+        // again, the page (buttons, chip, tables) does not.
+        feed.Publish(new CampaignProgressEvent(id, CampaignState.Idle, null, 1000, 700, 200, 0, 0, 0, 16, 45, TimeSpan.FromSeconds(20), at.AddSeconds(1)));
+        page.WaitForAssertion(() => Assert.Equal("200", Counter(page, "sent")), TimeSpan.FromSeconds(10));
+        Assert.Equal("700", Counter(page, "enqueued"));
+        Assert.Equal(counterRenders + 1, counters.RenderCount);
+        Assert.Equal(pageRenders, header.RenderCount);
+
+        // Numbers that did not move render nothing.
+        feed.Publish(new CampaignProgressEvent(id, CampaignState.Idle, null, 1000, 700, 200, 0, 0, 0, 16, 45, TimeSpan.FromSeconds(20), at.AddSeconds(2)));
+        feed.Publish(new CampaignProgressEvent(id, CampaignState.Idle, null, 1000, 700, 210, 0, 0, 0, 16, 45, TimeSpan.FromSeconds(20), at.AddSeconds(3)));
+        page.WaitForAssertion(() => Assert.Equal("210", Counter(page, "sent")), TimeSpan.FromSeconds(10));
+        Assert.Equal(counterRenders + 2, counters.RenderCount);
+        Assert.Equal(pageRenders, header.RenderCount);
+
+        // A change of state re-renders the page: the chip and the buttons follow it.
+        feed.Publish(new CampaignProgressEvent(id, CampaignState.Running, null, 1000, 700, 220, 0, 0, 0, 16, 45, TimeSpan.FromSeconds(20), at.AddSeconds(4)));
+        page.WaitForAssertion(() => Assert.Equal("Running", page.Find("[data-campaign-state]").GetAttribute("data-campaign-state")), TimeSpan.FromSeconds(10));
+        Assert.True(header.RenderCount > pageRenders);
+        Assert.Equal("220", Counter(page, "sent"));
+        Assert.False(Button(page, "Pause").HasAttribute("disabled"));
+    }
+
+    [Fact]
     public async Task A_pause_another_browser_already_made_is_refused_with_the_reason()
     {
         var id = await CampaignSeed.CreateCampaignAsync(app.Services, "Two browsers", 3);

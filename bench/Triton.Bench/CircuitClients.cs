@@ -24,6 +24,9 @@ public sealed class CircuitClients : IAsyncDisposable
     public (long Min, long Max) Batches =>
         _clients.Count == 0 ? (0, 0) : (_clients.Min(c => c.Batches), _clients.Max(c => c.Batches));
 
+    /// <summary>Render batches and their bytes received by all pages so far.</summary>
+    public (long Batches, long Bytes) Totals => (_clients.Sum(c => c.Batches), _clients.Sum(c => c.Bytes));
+
     public string Summary(string watched)
     {
         if (_clients.Count == 0) return "no pages open";

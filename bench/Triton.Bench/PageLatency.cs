@@ -41,6 +41,7 @@ public sealed class PageLatency : IAsyncDisposable
         {
             Name = c.Name, Value = c.Value, Url = root.ToString(),
         }));
+        await context.AddInitScriptAsync(WebSocketClock);
         return new PageLatency(playwright, browser, context, root);
     }
 
@@ -55,8 +56,10 @@ public sealed class PageLatency : IAsyncDisposable
         {
             var watch = Stopwatch.StartNew();
             await page.GotoAsync(new Uri(_root, $"/campaigns/{campaignId}").ToString(), new() { WaitUntil = WaitUntilState.Commit, Timeout = Timeout });
-            await UntilAsync(page, "() => document.querySelector('[data-campaign-page][data-interactive=\"true\"] [data-progress=\"sent\"]') !== null");
+            // The condition notes the page's own clock when it first holds, for the breakdown below.
+            await UntilAsync(page, "() => document.querySelector('[data-campaign-page][data-interactive=\"true\"] [data-progress=\"sent\"]') !== null && (window.benchInteractiveAt ??= performance.now()) > 0");
             var interactive = watch.Elapsed.TotalMilliseconds;
+            Phases.Add(await page.EvaluateAsync<Dictionary<string, double>>(PhasesScript));
             var shown = await page.Locator("[data-progress=\"sent\"]").TextContentAsync();
             await UntilAsync(page, "shown => document.querySelector('[data-progress=\"sent\"]').textContent !== shown", shown);
             return (interactive, watch.Elapsed.TotalMilliseconds);
@@ -70,6 +73,75 @@ public sealed class PageLatency : IAsyncDisposable
         {
             await page.CloseAsync();
         }
+    }
+
+    /// <summary>
+    /// Where each open's time went, from the page's Performance API (milliseconds since the navigation
+    /// started): the document's response, DOMContentLoaded (styles and scripts loaded and run), blazor.web.js
+    /// asking for the circuit (/_blazor/negotiate), and the page interactive with its counters. Also the bytes
+    /// fetched over the network (0 when every file came from the browser's cache) and the number of files.
+    /// </summary>
+    public List<Dictionary<string, double>> Phases { get; } = [];
+
+    /// <summary>
+    /// Run in every page before its own scripts: notes when the circuit's WebSocket was created and opened
+    /// and when each of its messages arrived (the page's clock), for <see cref="PhasesScript"/>.
+    /// </summary>
+    private const string WebSocketClock = """
+        (() => {
+            const Native = window.WebSocket;
+            window.benchSocket = { messages: [] };
+            const Clocked = function (url, protocols) {
+                const socket = protocols === undefined ? new Native(url) : new Native(url, protocols);
+                window.benchSocket.created ??= performance.now();
+                socket.addEventListener('open', () => window.benchSocket.open ??= performance.now());
+                socket.addEventListener('message', () => window.benchSocket.messages.push(performance.now()));
+                return socket;
+            };
+            Clocked.prototype = Native.prototype;
+            Object.assign(Clocked, { CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 });
+            window.WebSocket = Clocked;
+        })();
+        """;
+
+    private const string PhasesScript = """
+        () => {
+            const nav = performance.getEntriesByType('navigation')[0];
+            const resources = performance.getEntriesByType('resource');
+            const negotiate = resources.find(r => r.name.includes('/_blazor/negotiate'));
+            const files = resources.filter(r => !r.name.includes('/_blazor'));
+            return {
+                request: nav.requestStart,
+                firstByte: nav.responseStart,
+                response: nav.responseEnd,
+                domContentLoaded: nav.domContentLoadedEventEnd,
+                negotiateStart: negotiate ? negotiate.startTime : -1,
+                negotiateEnd: negotiate ? negotiate.responseEnd : -1,
+                interactive: window.benchInteractiveAt,
+                documentBytes: nav.transferSize,
+                fileBytes: files.reduce((sum, r) => sum + r.transferSize, 0),
+                files: files.length,
+                filesEnd: files.reduce((end, r) => Math.max(end, r.responseEnd), 0),
+                socketCreated: window.benchSocket.created ?? -1,
+                socketOpen: window.benchSocket.open ?? -1,
+                // The last message before the page showed itself interactive: the render batch it applied.
+                lastMessage: Math.max(-1, ...window.benchSocket.messages.filter(t => t <= window.benchInteractiveAt)),
+                messages: window.benchSocket.messages.filter(t => t <= window.benchInteractiveAt).length,
+            };
+        }
+        """;
+
+    /// <summary>The medians of <see cref="Phases"/>, one line.</summary>
+    public string PhasesSummary()
+    {
+        if (Phases.Count == 0) return "no phases";
+        double Median(string key) => Measure.Percentile(Phases.Select(p => p[key]).ToList(), 0.5);
+        return $"medians over {Phases.Count} opens, ms since navigation start: document requested {Median("request"):F0}, first byte {Median("firstByte"):F0}, read {Median("response"):F0}, "
+            + $"files (styles, scripts) done {Median("filesEnd"):F0} ({Median("files"):F0} files, {Median("fileBytes") / 1024:F0} KB over the network, document {Median("documentBytes") / 1024:F0} KB), "
+            + $"DOMContentLoaded {Median("domContentLoaded"):F0}, circuit negotiation {Median("negotiateStart"):F0} to {Median("negotiateEnd"):F0}, "
+            + $"WebSocket created {Median("socketCreated"):F0}, open {Median("socketOpen"):F0}, "
+            + $"last of its {Median("messages"):F0} messages before interactive {Median("lastMessage"):F0}, "
+            + $"interactive with counters {Median("interactive"):F0}";
     }
 
     /// <summary>An interactive campaign page kept open for the round trips.</summary>

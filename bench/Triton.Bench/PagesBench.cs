@@ -17,7 +17,8 @@ public static class PagesBench
 {
     private const int WarmUp = 10;
 
-    public static async Task RunAsync(int recipients, int pages, int samples)
+    /// <summary><paramref name="phases"/>: "all", or "latency" (opens and round trips) or "throughput" (open pages and memory) alone.</summary>
+    public static async Task RunAsync(int recipients, int pages, int samples, string phases = "all")
     {
         var dll = Path.Combine(RepositoryPaths.Root(), "Triton.Web", "bin", "Release", "net10.0", "Triton.Web.dll");
         if (!File.Exists(dll)) throw new InvalidOperationException($"{dll} is missing: run `dotnet build -c Release` first.");
@@ -46,9 +47,15 @@ public static class PagesBench
             using var user = new HttpClient(new SocketsHttpHandler { CookieContainer = cookies, AllowAutoRedirect = false }) { BaseAddress = root };
             await WebBench.SignInAsync(user);
 
-            await MeasureLatencyAsync(api, root, cookies, user, listId, templateId, transportId, samples);
-            await MeasureThroughputAsync(api, server, root, cookies, user, listId, templateId, transportId, recipients, pages);
-            await MeasureMemoryAsync(server, root, cookies, user, pages);
+            if (phases is "all" or "latency")
+                await MeasureLatencyAsync(api, root, cookies, user, listId, templateId, transportId, samples);
+            if (phases is "all" or "throughput" or "push")
+                await MeasurePushCostAsync(api, server, root, cookies, user, listId, templateId, sink.Port, pages);
+            if (phases is "all" or "throughput")
+            {
+                await MeasureThroughputAsync(api, server, root, cookies, user, listId, templateId, transportId, recipients, pages);
+                await MeasureMemoryAsync(server, root, cookies, user, pages);
+            }
             Console.WriteLine($"Triton.Web peak rss: {Measure.PeakMegabytes(server.Id)} MB");
         }
         finally
@@ -74,7 +81,11 @@ public static class PagesBench
             try
             {
                 var (shown, pushed) = await browser.OpenAsync(campaign);
-                if (i < WarmUp) continue;
+                if (i < WarmUp)
+                {
+                    browser.Phases.Clear();
+                    continue;
+                }
                 interactive.Add(shown);
                 firstPush.Add(pushed);
             }
@@ -88,6 +99,7 @@ public static class PagesBench
         Console.WriteLine($"load average {File.ReadAllText("/proc/loadavg").Trim()}; {failed} opens failed (not in the figures)");
         Report("open the campaign page until interactive with its counters", interactive);
         Report("open the campaign page until the first live counter push", firstPush);
+        Console.WriteLine($"  where an open's time went (Chromium's Performance API): {browser.PhasesSummary()}");
 
         // The same opens without a browser: the server's share of them (HTML, circuit, first render batch).
         await KeepSendingAsync(api, campaign);
@@ -129,6 +141,28 @@ public static class PagesBench
         Report("click Pause until the page shows Paused", pause);
         Report("click Run until the page shows the run accepted (Pending or Running)", accepted);
         Report("click Run until the page shows Running", running);
+
+        // The commands alone, through the API (the same Core service the buttons call): the server's share
+        // of a round trip, without the circuit, the page or the browser.
+        var apiPause = new List<double>();
+        var apiRun = new List<double>();
+        for (var i = 0; i < WarmUp + samples; i++)
+        {
+            await KeepSendingAsync(api, campaign);
+            var watch = Stopwatch.StartNew();
+            using (var paused = await api.PostAsync($"/api/campaigns/{campaign}/pause", null))
+                if (!paused.IsSuccessStatusCode) continue; // the campaign finished meanwhile
+            var pauseMs = watch.Elapsed.TotalMilliseconds;
+            watch.Restart();
+            using (var resumed = await api.PostAsync($"/api/campaigns/{campaign}/run", null))
+                if (!resumed.IsSuccessStatusCode) continue;
+            if (i < WarmUp) continue;
+            apiPause.Add(pauseMs);
+            apiRun.Add(watch.Elapsed.TotalMilliseconds);
+        }
+        Console.WriteLine($"load average {File.ReadAllText("/proc/loadavg").Trim()}");
+        Report("POST pause through the API until answered (the command alone)", apiPause);
+        Report("POST run on the paused campaign through the API until answered (Pending)", apiRun);
         await ActAsync(api, campaign, "stop");
     }
 
@@ -166,6 +200,13 @@ public static class PagesBench
         using var response = await api.PostAsync($"/api/campaigns/{campaign}/{action}", null);
         if (!response.IsSuccessStatusCode && response.StatusCode != HttpStatusCode.Conflict)
             throw new InvalidOperationException($"{action}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+    }
+
+    private static async Task<bool> EnqueuedAsync(HttpClient api, int campaign)
+    {
+        using var body = JsonDocument.Parse(await api.GetStringAsync($"/api/campaigns/{campaign}"));
+        var progress = body.RootElement.GetProperty("progress");
+        return progress.GetProperty("plan").GetInt64() > 0 && progress.GetProperty("enqueued").GetInt64() == progress.GetProperty("plan").GetInt64();
     }
 
     private static async Task<(string State, long Plan, long Processed)> StateAsync(HttpClient api, int campaign)
@@ -206,6 +247,68 @@ public static class PagesBench
         var cpuRatio = with.Average(r => r.Cpu) / without.Average(r => r.Cpu);
         Console.WriteLine($"ratio server cpu with {pages} pages / without (means): {cpuRatio:F3} ({(cpuRatio - 1) * 100:+0.0;-0.0}%)");
         Console.WriteLine($"mean rss while sending with {pages} pages: {with.Average(r => r.Rss):F0} MB; with 0: {without.Average(r => r.Rss):F0} MB");
+    }
+
+    /// <summary>
+    /// What a progress push costs the server per open page, measured apart from the sending: a campaign on
+    /// a transport limited to 300 messages a second (the engine's own CPU stays small, and the feed still
+    /// pushes a few times a second), then the server's CPU over 10 s windows with no page open and with
+    /// N pages open, three times in turn. The difference, divided by the render batches the pages received
+    /// in their windows, is the server CPU of one push to one page.
+    /// </summary>
+    private static async Task MeasurePushCostAsync(HttpClient api, Process server, Uri root, CookieContainer cookies, HttpClient user,
+        int list, int template, int sinkPort, int pages)
+    {
+        var transport = await WebBench.PostAsync(api, "/api/transports", new
+        {
+            name = "Pages bench smtp-sink, 300/s", kind = "smtp", host = "127.0.0.1", port = sinkPort, security = "none", maxConnections = 2, ratePerSecond = 300,
+        });
+        var campaign = await WebBench.CreateCampaignAsync(api, "Pages push cost", list, template, transport);
+        await KeepSendingAsync(api, campaign);
+        // Enqueueing writes every job first: the windows start once it is done.
+        for (var i = 0; i < 600 && !await EnqueuedAsync(api, campaign); i++) await Task.Delay(100);
+        var window = TimeSpan.FromSeconds(10);
+        var idle = new List<double>();
+        var open = new List<double>();
+        var perBatch = new List<double>();
+        // A warm-up round first (not counted); then the order alternates, so a trend in the server's own
+        // CPU (the JIT settling, the garbage collector) does not count as the pages' cost.
+        for (var round = 0; round < 5; round++)
+        {
+            double idleCpu = 0, openCpu = 0;
+            long pushed = 0, pushedBytes = 0;
+            foreach (var withPages in round % 2 == 0 ? new[] { false, true } : [true, false])
+            {
+                await KeepSendingAsync(api, campaign);
+                if (!withPages)
+                {
+                    var before = WebBench.ServerCpuSeconds(server.Id);
+                    await Task.Delay(window);
+                    idleCpu = WebBench.ServerCpuSeconds(server.Id) - before;
+                    continue;
+                }
+                await using var clients = await CircuitClients.OpenAsync(root, cookies, user, $"/campaigns/{campaign}", pages, "Finished");
+                await Task.Delay(1000); // the opens are done before the window starts
+                var (batches, bytes) = clients.Totals;
+                var cpu = WebBench.ServerCpuSeconds(server.Id);
+                await Task.Delay(window);
+                openCpu = WebBench.ServerCpuSeconds(server.Id) - cpu;
+                var (batchesAfter, bytesAfter) = clients.Totals;
+                (pushed, pushedBytes) = (batchesAfter - batches, bytesAfter - bytes);
+            }
+            var cost = pushed == 0 ? 0 : (openCpu - idleCpu) * 1000 / pushed;
+            Console.WriteLine($"push cost round {round}{(round == 0 ? " (warm-up, not counted)" : "")}: server cpu {idleCpu:F2} s in {window.TotalSeconds:F0} s with 0 pages, {openCpu:F2} s with {pages} pages; "
+                + $"{pushed} render batches to the pages ({(double)pushed / pages / window.TotalSeconds:F1} per page per second, {pushedBytes / Math.Max(1.0, pushed):F0} bytes each): "
+                + $"{cost:F2} ms of server cpu per batch per page; load average {File.ReadAllText("/proc/loadavg").Trim()}");
+            if (round == 0) continue;
+            idle.Add(idleCpu);
+            open.Add(openCpu);
+            perBatch.Add(cost);
+        }
+        Console.WriteLine($"push cost: server cpu per {window.TotalSeconds:F0} s with 0 pages {idle.Average():F2} s, with {pages} pages {open.Average():F2} s (means of {idle.Count}); "
+            + $"{(open.Average() - idle.Average()) * 1000 / pages / window.TotalSeconds:F2} ms of server cpu per open page per second; "
+            + $"median {Measure.Percentile(perBatch, 0.5):F2} ms per render batch per open page");
+        await ActAsync(api, campaign, "stop");
     }
 
     /// <summary>Runs the campaign to its end: seconds, server CPU seconds, mean resident set (sampled every 100 ms), messages sent.</summary>

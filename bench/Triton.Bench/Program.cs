@@ -25,7 +25,7 @@ switch (scenario)
         await WebBench.RunAsync(Arg(1, 200_000), Arg(2, 50));
         break;
     case "pages":
-        await PagesBench.RunAsync(Arg(1, 100_000), Arg(2, 50), Arg(3, 50));
+        await PagesBench.RunAsync(Arg(1, 100_000), Arg(2, 50), Arg(3, 50), args.Length > 4 ? args[4] : "all");
         break;
     case "scaleout":
         await ScaleOutBench.RunAsync(Arg(1, 100_000), Arg(2, 3), Arg(3, 1));
@@ -51,7 +51,7 @@ switch (scenario)
               events [events=20000] [campaign recipients=100000] [accept: the acceptance rate only]
               scaleout [recipients=100000] [processes=3] [from=1]   (PostgreSQL: needs TRITON_BENCH_POSTGRES)
               opens  [opens=200000] [burst=50000] [campaign recipients=300000]
-              pages  [recipients=100000] [open pages=50] [browser samples=50]
+              pages  [recipients=100000] [open pages=50] [browser samples=50] [all|latency|throughput]
             """);
         return 1;
 }
