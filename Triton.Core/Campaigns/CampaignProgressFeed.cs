@@ -31,7 +31,7 @@ public sealed class CampaignProgressFeed(
     private readonly ConcurrentDictionary<int, CampaignProgressEvent> _latest = new();
     private readonly ConcurrentDictionary<Channel<CampaignProgressEvent>, byte> _subscribers = new();
     private readonly Dictionary<int, Queue<(DateTimeOffset At, long Processed)>> _samples = [];
-    private readonly Channel<bool> _stateChanged = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly WakeUp _stateChanged = new();
 
     public void MarkChanged(int campaignId) => _watched[campaignId] = time.GetUtcNow() + Linger;
 
@@ -43,7 +43,7 @@ public sealed class CampaignProgressFeed(
     public void MarkStateChanged(int campaignId)
     {
         MarkChanged(campaignId);
-        _stateChanged.Writer.TryWrite(true);
+        _stateChanged.Raise();
     }
 
     public CampaignProgressEvent? Latest(int campaignId) => _latest.GetValueOrDefault(campaignId);
@@ -81,13 +81,21 @@ public sealed class CampaignProgressFeed(
     /// <summary>Waits for the interval, or less when a state changed.</summary>
     private async Task NextRoundAsync(TimeSpan interval, CancellationToken stoppingToken)
     {
+        // The feed's clock decides the interval (tests drive it); a state change ends the wait at once.
         using var round = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         var delay = Task.Delay(interval, time, round.Token);
-        var changed = _stateChanged.Reader.WaitToReadAsync(round.Token).AsTask();
+        var changed = _stateChanged.WaitAsync(Timeout.InfiniteTimeSpan, round.Token);
         await Task.WhenAny(delay, changed);
         await round.CancelAsync();
         stoppingToken.ThrowIfCancellationRequested();
-        _stateChanged.Reader.TryRead(out _);
+        // A wake-up taken by the cancelled wait is not lost: the round that follows publishes every change.
+        try { await changed; } catch (OperationCanceledException) { }
+    }
+
+    public override void Dispose()
+    {
+        _stateChanged.Dispose();
+        base.Dispose();
     }
 
     /// <summary>One publishing round; public so tests and the cron endpoint can force one.</summary>

@@ -6,13 +6,9 @@ namespace Triton.Core.Sending;
 /// </summary>
 public sealed class EngineSignal : IDisposable
 {
-    private readonly SemaphoreSlim _wake = new(0);
+    private readonly WakeUp _wake = new();
 
-    public void Wake()
-    {
-        lock (_wake)
-            if (_wake.CurrentCount == 0) _wake.Release();
-    }
+    public void Wake() => _wake.Raise();
 
     /// <summary>Waits for a wake-up or the timeout, whichever comes first.</summary>
     public Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => _wake.WaitAsync(timeout, cancellationToken);

@@ -1,17 +1,15 @@
-using System.Threading.Channels;
-
 namespace Triton.Core.Sending;
 
 /// <summary>
 /// The running sessions of this process and the fair hand-out of their jobs to workers: each take
 /// starts after the campaign served last, so campaigns share the workers round-robin and none starves.
 /// </summary>
-public sealed class JobBoard
+public sealed class JobBoard : IDisposable
 {
     private readonly Lock _gate = new();
     private readonly List<CampaignSession> _sessions = [];
-    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-    private readonly Channel<bool> _room = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly WakeUp _wake = new();
+    private readonly WakeUp _room = new();
     private int _next;
 
     public IReadOnlyList<CampaignSession> Sessions
@@ -54,28 +52,23 @@ public sealed class JobBoard
     }
 
     /// <summary>Wakes one waiting worker (new jobs, or a slot freed).</summary>
-    public void Signal() => _wake.Writer.TryWrite(true);
+    public void Signal() => _wake.Raise();
 
     /// <summary>Waits for a signal; the timeout covers a wake-up lost between two waiters.</summary>
-    public Task WaitAsync(CancellationToken cancellationToken) =>
-        WaitAsync(_wake, TimeSpan.FromMilliseconds(50), cancellationToken);
+    public Task WaitAsync(CancellationToken cancellationToken) => _wake.WaitAsync(TimeSpan.FromMilliseconds(50), cancellationToken);
 
     /// <summary>Tells the dispatcher that results were recorded, so a prefetch has room for more jobs.</summary>
-    public void RoomFreed() => _room.Writer.TryWrite(true);
+    public void RoomFreed() => _room.Raise();
 
     /// <summary>
     /// The dispatcher's wait between rounds: until results free room, or the poll interval passes
     /// (new campaigns, retries coming due), whichever is first.
     /// </summary>
-    public Task WaitForRoomAsync(TimeSpan poll, CancellationToken cancellationToken) =>
-        WaitAsync(_room, poll, cancellationToken);
+    public Task WaitForRoomAsync(TimeSpan poll, CancellationToken cancellationToken) => _room.WaitAsync(poll, cancellationToken);
 
-    /// <summary>Until a signal arrives on <paramref name="signals"/> or <paramref name="limit"/> passes.</summary>
-    private static async Task WaitAsync(Channel<bool> signals, TimeSpan limit, CancellationToken cancellationToken)
+    public void Dispose()
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(limit);
-        try { await signals.Reader.ReadAsync(timeout.Token); }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested) { }
+        _wake.Dispose();
+        _room.Dispose();
     }
 }

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Triton.Core.Data;
@@ -26,16 +25,18 @@ public sealed class TransactionalQueue(
     EngineIdentity identity,
     TimeProvider time,
     IOptions<SendingOptions> options,
-    ILogger<TransactionalQueue> logger)
+    ILogger<TransactionalQueue> logger) : IDisposable
 {
     private readonly ConcurrentQueue<ClaimedMessage> _buffer = new();
-    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly WakeUp _wake = new();
     private int _held;
 
     /// <summary>New messages are waiting (an event was accepted, a message retried).</summary>
-    public void Signal() => _wake.Writer.TryWrite(true);
+    public void Signal() => _wake.Raise();
 
     public bool TryTake(out ClaimedMessage message) => _buffer.TryDequeue(out message!);
+
+    public void Dispose() => _wake.Dispose();
 
     /// <summary>A message taken by a worker is recorded (or given up): room for another.</summary>
     public void Done()
@@ -72,10 +73,7 @@ public sealed class TransactionalQueue(
             {
                 logger.LogError(exception, "Claiming transactional messages failed");
             }
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-            timeout.CancelAfter(TimeSpan.FromMilliseconds(options.Value.PollMilliseconds));
-            try { await _wake.Reader.ReadAsync(timeout.Token); }
-            catch (OperationCanceledException) when (!stopping.IsCancellationRequested) { }
+            try { await _wake.WaitAsync(TimeSpan.FromMilliseconds(options.Value.PollMilliseconds), stopping); }
             catch (OperationCanceledException) { return; }
         }
     }
