@@ -21,12 +21,14 @@ public sealed class ScheduleAndCronTests
     private static async Task ScheduleFiresAsync(DatabaseProvider provider)
     {
         await using var scenario = await EngineScenario.StartAsync(provider);
-        var at = DateTimeOffset.UtcNow.AddSeconds(1.5);
+        var at = DateTimeOffset.UtcNow.AddSeconds(3);
         var id = await scenario.CreateCampaignAsync(EngineScenario.Addresses(30), configure: c => c.ScheduleAt = at);
         await scenario.Services.GetRequiredService<ICampaignScheduler>().ScheduleChangedAsync(id, default);
 
         await Task.Delay(500);
-        Assert.Equal(CampaignState.Idle, (await scenario.CampaignAsync(id)).State);
+        var before = (await scenario.CampaignAsync(id)).State;
+        // Never early. On a machine so loaded that creating the campaign took past its time, there is no "before".
+        if (DateTimeOffset.UtcNow < at - TimeSpan.FromMilliseconds(200)) Assert.Equal(CampaignState.Idle, before);
         var done = await scenario.WaitForAsync(id, c => c.State == CampaignState.Finished, seconds: 30);
         Assert.Equal(30, done.Progress.Sent);
         Assert.True(DateTimeOffset.UtcNow >= at);
