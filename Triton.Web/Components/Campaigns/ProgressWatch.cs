@@ -1,6 +1,6 @@
-using System.Threading.Channels;
 using Triton.Core.Campaigns;
 using Triton.Core.Domain;
+using Triton.Core.Sending;
 
 namespace Triton.Web.Components.Campaigns;
 
@@ -14,7 +14,7 @@ public sealed class ProgressWatch : IAsyncDisposable
 {
     private readonly Dictionary<int, CampaignProgressEvent> changed = [];
     private readonly Dictionary<int, CampaignState> states = [];
-    private readonly Channel<bool> stateChanged = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly WakeUp stateChanged = new();
     private readonly CancellationTokenSource stop = new();
     private readonly Task reading;
     private readonly Task handing;
@@ -44,7 +44,7 @@ public sealed class ProgressWatch : IAsyncDisposable
                         newState = !states.TryGetValue(snapshot.CampaignId, out var state) || state != snapshot.State;
                         states[snapshot.CampaignId] = snapshot.State;
                     }
-                    if (newState) stateChanged.Writer.TryWrite(true);
+                    if (newState) stateChanged.Raise();
                 }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested) { }
@@ -53,7 +53,7 @@ public sealed class ProgressWatch : IAsyncDisposable
     private async Task HandAsync(Func<IReadOnlyList<CampaignProgressEvent>, Task> onChanged, TimeSpan interval, CancellationToken cancellationToken)
     {
         using var timer = new PeriodicTimer(interval);
-        // Each wait is kept until it ends: the timer allows one at a time, and a new wait on the channel
+        // Each wait is kept until it ends: the timer allows one at a time, and a new wait on the wake-up
         // every tick would pile up waiters for as long as the page stays open.
         Task<bool>? tick = null;
         Task<bool>? wake = null;
@@ -62,15 +62,11 @@ public sealed class ProgressWatch : IAsyncDisposable
             while (true)
             {
                 tick ??= timer.WaitForNextTickAsync(cancellationToken).AsTask();
-                wake ??= stateChanged.Reader.WaitToReadAsync(cancellationToken).AsTask();
+                wake ??= stateChanged.WaitAsync(Timeout.InfiniteTimeSpan, cancellationToken);
                 var woken = await Task.WhenAny(tick, wake);
                 if (!await woken) return;
                 if (woken == tick) tick = null;
-                else
-                {
-                    wake = null;
-                    stateChanged.Reader.TryRead(out _);
-                }
+                else wake = null;
                 List<CampaignProgressEvent> batch;
                 lock (changed)
                 {
@@ -90,5 +86,6 @@ public sealed class ProgressWatch : IAsyncDisposable
         try { await Task.WhenAll(reading, handing); }
         catch (ObjectDisposedException) { } // the circuit went away while a render was handed over
         stop.Dispose();
+        stateChanged.Dispose();
     }
 }
