@@ -126,6 +126,11 @@ public static partial class OpensBench
             Measure.Ratio("send rate during the burst of forged opens / alone", control.Rate, (alone1.Rate + alone2.Rate) / 2);
             Measure.Ratio("the two ratios above: what recording costs beyond serving the requests",
                 during.Rate / ((alone2.Rate + alone3.Rate) / 2), control.Rate / ((alone1.Rate + alone2.Rate) / 2));
+            // The same cost counted against the whole campaign: the sending the burst displaced, in seconds at the rate alone.
+            var aloneRate = (alone2.Rate + alone3.Rate) / 2;
+            var lost = during.Seconds * (1 - during.Rate / aloneRate);
+            Console.WriteLine($"sending displaced by the burst of opens: {lost:F1} s at the rate alone, {lost / (campaignRecipients / aloneRate):P1} of this campaign's "
+                + $"{campaignRecipients} recipients at that rate ({campaignRecipients / aloneRate:F0} s)");
             Console.WriteLine($"CPU during the bursts (Triton.Web, sending included / this load generator): forged {controlCpu.Server:F1} / {controlCpu.Client:F1} s over {controlCpu.Seconds:F1} s, "
                 + $"opens {duringCpu.Server:F1} / {duringCpu.Client:F1} s over {duringCpu.Seconds:F1} s");
             Console.WriteLine($"Triton.Web peak rss: {Measure.PeakMegabytes(server.Id)} MB");
