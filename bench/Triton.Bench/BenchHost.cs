@@ -57,19 +57,29 @@ public sealed class BenchHost : IAsyncDisposable
     /// <summary>A list (the newsletter's columns), a template, a transport (pickup unless given); returns the ids to build campaigns on.</summary>
     public async Task<(int ListId, int TemplateId, int TransportId)> CreateContentAsync(string templateBody, Transport? transport = null)
     {
+        var listId = await CreateListAsync();
         await using var db = await Services.GetRequiredService<IDbContextFactory<TritonDbContext>>().CreateDbContextAsync();
         var now = DateTimeOffset.UtcNow;
-        var list = new MailingList
-        {
-            Name = "Bench list", CreatedAt = now,
-            Columns = [.. Newsletter.Columns.Select((name, position) => new ListColumn { Name = name, Position = position })],
-        };
         var template = new Template { Name = "Bench template", Body = templateBody, UpdatedAt = now };
         transport ??= new Transport { Name = "Bench transport", Kind = TransportKind.Pickup };
         transport.UpdatedAt = now;
-        db.AddRange(list, template, transport);
+        db.AddRange(template, transport);
         await db.SaveChangesAsync();
-        return (list.Id, template.Id, transport.Id);
+        return (listId, template.Id, transport.Id);
+    }
+
+    /// <summary>A list (names are unique) with the newsletter's columns (seed it with <see cref="SeedRecipientsAsync"/>).</summary>
+    public async Task<int> CreateListAsync(string name = "Bench list")
+    {
+        await using var db = await Services.GetRequiredService<IDbContextFactory<TritonDbContext>>().CreateDbContextAsync();
+        var list = new MailingList
+        {
+            Name = name, CreatedAt = DateTimeOffset.UtcNow,
+            Columns = [.. Newsletter.Columns.Select((name, position) => new ListColumn { Name = name, Position = position })],
+        };
+        db.Add(list);
+        await db.SaveChangesAsync();
+        return list.Id;
     }
 
     public async Task<int> CreateCampaignAsync(string name, int listId, int templateId, int transportId,
