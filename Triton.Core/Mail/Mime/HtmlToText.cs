@@ -179,22 +179,42 @@ public static class HtmlToText
     /// <summary>Lines trimmed; runs of blank lines become one; no blank lines at either end.</summary>
     private static string Tidy(StringBuilder text)
     {
-        var whole = text.ToString();
-        var result = new StringBuilder(whole.Length);
-        var blank = 0;
-        foreach (var raw in whole.AsSpan().Split('\n'))
+        // One pass between two pooled buffers: the text of a newsletter is tens of kilobytes, and copying it through a
+        // string and a second builder doubled what every message allocated here.
+        var length = text.Length;
+        var source = ArrayPool<char>.Shared.Rent(length);
+        var target = ArrayPool<char>.Shared.Rent(length);
+        try
         {
-            var line = whole.AsSpan(raw).Trim();
-            if (line.Length == 0)
+            text.CopyTo(0, source, length);
+            var whole = source.AsSpan(0, length);
+            var written = 0;
+            var blank = 0;
+            foreach (var range in whole.Split('\n'))
             {
-                blank++;
-                continue;
+                var line = whole[range].Trim();
+                if (line.Length == 0)
+                {
+                    blank++;
+                    continue;
+                }
+                // Never longer than the source: a separator written here stands for at least as many line ends there.
+                if (written > 0)
+                {
+                    if (blank > 0) target[written++] = '\n';
+                    target[written++] = '\n';
+                }
+                blank = 0;
+                line.CopyTo(target.AsSpan(written));
+                written += line.Length;
             }
-            if (result.Length > 0) result.Append(blank > 0 ? "\n\n" : "\n");
-            blank = 0;
-            result.Append(line);
+            return new string(target, 0, written);
         }
-        return result.ToString();
+        finally
+        {
+            ArrayPool<char>.Shared.Return(source);
+            ArrayPool<char>.Shared.Return(target);
+        }
     }
 
     /// <summary>The text being built, and its last character (a StringBuilder's indexer walks its chunks).</summary>

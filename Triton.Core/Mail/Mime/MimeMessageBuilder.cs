@@ -70,7 +70,9 @@ public sealed class MimeMessageBuilder(IOptions<MailOptions> options, TimeProvid
             try
             {
                 var length = encoder.Flush(input, 0, inputLength, output);
-                encoded = output.AsSpan(0, length).ToArray();
+                // Every byte is written by the copy: no need to zero the array first.
+                encoded = GC.AllocateUninitializedArray<byte>(length);
+                output.AsSpan(0, length).CopyTo(encoded);
             }
             finally
             {
