@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
-using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -29,7 +28,7 @@ public sealed class CampaignProgressFeed(
     private static readonly TimeSpan Linger = TimeSpan.FromSeconds(10);
     private readonly ConcurrentDictionary<int, DateTimeOffset> _watched = new();
     private readonly ConcurrentDictionary<int, CampaignProgressEvent> _latest = new();
-    private readonly ConcurrentDictionary<Channel<CampaignProgressEvent>, byte> _subscribers = new();
+    private readonly ConcurrentDictionary<Subscriber, byte> _subscribers = new();
     private readonly Dictionary<int, Queue<(DateTimeOffset At, long Processed)>> _samples = [];
     private readonly WakeUp _stateChanged = new();
 
@@ -50,16 +49,57 @@ public sealed class CampaignProgressFeed(
 
     public async IAsyncEnumerable<CampaignProgressEvent> SubscribeAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var channel = Channel.CreateBounded<CampaignProgressEvent>(new BoundedChannelOptions(256) { FullMode = BoundedChannelFullMode.DropOldest });
-        _subscribers[channel] = 0;
+        using var subscriber = new Subscriber(256);
+        _subscribers[subscriber] = 0;
         try
         {
-            await foreach (var item in channel.Reader.ReadAllAsync(cancellationToken))
-                yield return item;
+            while (true)
+            {
+                while (subscriber.TryTake(out var item)) yield return item;
+                await subscriber.WaitAsync(cancellationToken);
+            }
         }
         finally
         {
-            _subscribers.TryRemove(channel, out _);
+            _subscribers.TryRemove(subscriber, out _);
+        }
+    }
+
+    /// <summary>
+    /// One subscriber's snapshots: at most <c>capacity</c> wait, the oldest dropped for a newer one, so a slow
+    /// page misses steps rather than holding memory. Not a bounded channel: a page or SignalR client closing
+    /// cancels the wait, and on .NET 10 a cancelled wait on a bounded channel can make its writer throw or lose
+    /// items under CPU contention (dotnet/runtime#131141, #132094); a cancelled <see cref="WakeUp"/> wait takes nothing.
+    /// </summary>
+    private sealed class Subscriber(int capacity) : IDisposable
+    {
+        private readonly Queue<CampaignProgressEvent> _waiting = new();
+        private readonly WakeUp _arrived = new();
+        private bool _closed;
+
+        public void Offer(CampaignProgressEvent snapshot)
+        {
+            lock (_waiting)
+            {
+                if (_closed) return;
+                if (_waiting.Count == capacity) _waiting.Dequeue();
+                _waiting.Enqueue(snapshot);
+                _arrived.Raise();
+            }
+        }
+
+        public bool TryTake(out CampaignProgressEvent snapshot)
+        {
+            lock (_waiting) return _waiting.TryDequeue(out snapshot!);
+        }
+
+        public Task WaitAsync(CancellationToken cancellationToken) => _arrived.WaitAsync(Timeout.InfiniteTimeSpan, cancellationToken);
+
+        public void Dispose()
+        {
+            // Under the lock: the publisher may still hold this subscriber for the round under way.
+            lock (_waiting) _closed = true;
+            _arrived.Dispose();
         }
     }
 
@@ -122,7 +162,7 @@ public sealed class CampaignProgressFeed(
                 session?.Unsettled ?? 0, Math.Round(rate, 1), eta, now);
             if (_latest.TryGetValue(row.Id, out var previous) && SameProgress(previous, snapshot)) continue;
             _latest[row.Id] = snapshot;
-            foreach (var subscriber in _subscribers.Keys) subscriber.Writer.TryWrite(snapshot);
+            foreach (var subscriber in _subscribers.Keys) subscriber.Offer(snapshot);
         }
     }
 

@@ -34,8 +34,6 @@ public sealed class ResultWriter(
     private readonly List<(CampaignSession Session, DeliveryResult Result)> _backlog = [];
     private readonly SemaphoreSlim _backlogGate = new(1, 1);
 
-    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(5);
-
     public ValueTask WriteAsync(CampaignSession session, DeliveryResult result, CancellationToken cancellationToken) =>
         _results.Writer.WriteAsync((session, result), cancellationToken);
 
@@ -61,24 +59,9 @@ public sealed class ResultWriter(
     /// <summary>Writes the batch, retrying with backoff while the database refuses it, until it goes in or the process stops.</summary>
     private async Task WriteUntilRecordedAsync(List<(CampaignSession Session, DeliveryResult Result)> batch, CancellationToken stopping)
     {
-        var delay = TimeSpan.FromMilliseconds(100);
-        var failingSince = (long?)null;
-        while (true)
-        {
-            var failure = await TryRecordAsync(batch, CancellationToken.None);
-            if (failure is null) return;
-            failingSince ??= Environment.TickCount64;
-            HaltOnStorageFailure(failure, Environment.TickCount64 - failingSince.Value);
-            if (stopping.IsCancellationRequested)
-            {
-                // Unrecorded sends: their leases lapse and they are sent again, as after a crash (docs/SENDING.md).
-                logger.LogError("Stopping with {Count} delivery results unrecorded: the database refused them", batch.Count);
-                return;
-            }
-            try { await Task.Delay(delay, stopping); }
-            catch (OperationCanceledException) { }
-            delay = TimeSpan.FromTicks(Math.Min(MaxRetryDelay.Ticks, delay.Ticks * 2));
-        }
+        var failure = await RecordingRetry.UntilRecordedAsync(() => TryRecordAsync(batch, CancellationToken.None), HaltOnStorageFailure, stopping);
+        // Unrecorded sends: their leases lapse and they are sent again, as after a crash (docs/SENDING.md).
+        if (failure is not null) logger.LogError("Stopping with {Count} delivery results unrecorded: the database refused them", batch.Count);
     }
 
     /// <summary>

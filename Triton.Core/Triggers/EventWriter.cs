@@ -1,6 +1,5 @@
 using System.Data;
 using System.Data.Common;
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Triton.Core.Data;
@@ -23,20 +22,15 @@ namespace Triton.Core.Triggers;
 /// </summary>
 public sealed class EventWriter : IAsyncDisposable
 {
-    private sealed record Pending(TransactionalMessage Message, TaskCompletionSource<IntakeResult> Done);
-
-    /// <summary>What a batch's transaction decided; answered only once it committed.</summary>
-    private sealed record Decisions(List<Pending> Inserted, List<(Pending Pending, IntakeResult Answer)> Replays, List<(Pending Repeat, Pending First)> Repeats);
+    /// <summary>What a batch's transaction decided (by position in the batch); answered only once it committed.</summary>
+    private sealed record Decisions(IntakeResult[] Answers, List<TransactionalMessage> Inserted);
 
     private readonly StoreExecutor store;
     private readonly SqlDialect dialect;
     private readonly TransactionalQueue queue;
     private readonly TimeProvider time;
     private readonly ILogger<EventWriter> logger;
-    private readonly int batchSize;
-    private readonly Channel<Pending> pending;
-    private readonly CancellationTokenSource stopping = new();
-    private readonly Lazy<Task> loop;
+    private readonly GroupCommit<TransactionalMessage, IntakeResult> commit;
 
     public EventWriter(StoreExecutor store, SqlDialect dialect, TransactionalQueue queue, TimeProvider time, IOptions<TriggerOptions> options,
         ILogger<EventWriter> logger)
@@ -46,67 +40,51 @@ public sealed class EventWriter : IAsyncDisposable
         this.queue = queue;
         this.time = time;
         this.logger = logger;
-        batchSize = Math.Max(1, options.Value.IntakeBatchSize);
-        // Bounded: when the database falls behind, requests wait here instead of piling up in memory.
-        pending = Channel.CreateBounded<Pending>(new BoundedChannelOptions(Math.Max(1024, batchSize * 8)) { SingleReader = true });
+        var batchSize = Math.Max(1, options.Value.IntakeBatchSize);
+        // Bounded: when the database falls behind, requests wait for room instead of piling up in memory.
         // Started by the first event rather than by the host, so any process that takes events has its writer.
-        loop = new Lazy<Task>(() => Task.Run(() => RunAsync(stopping.Token)));
+        commit = new GroupCommit<TransactionalMessage, IntakeResult>(Math.Max(1024, batchSize * 8), batchSize, WriteBatchAsync);
     }
 
     /// <summary>Stores the message (or finds its key's first answer) and answers once the row is committed.</summary>
-    public async Task<IntakeResult> WriteAsync(TransactionalMessage message, CancellationToken cancellationToken)
-    {
-        _ = loop.Value;
-        var done = new TaskCompletionSource<IntakeResult>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await pending.Writer.WriteAsync(new Pending(message, done), cancellationToken);
+    public Task<IntakeResult> WriteAsync(TransactionalMessage message, CancellationToken cancellationToken) =>
         // A caller that goes away still has its row stored (a retry with its key gets the same answer).
-        return await done.Task.WaitAsync(cancellationToken);
-    }
+        commit.WriteAsync(message, cancellationToken);
 
-    private async Task RunAsync(CancellationToken cancellationToken)
+    /// <summary>One batch, one transaction; a failure fails the requests not answered yet. Stopping stores nothing more: what waits is cancelled.</summary>
+    private async Task WriteBatchAsync(GroupCommit<TransactionalMessage, IntakeResult>.Batch batch, CancellationToken stopping)
     {
-        var batch = new List<Pending>(batchSize);
+        stopping.ThrowIfCancellationRequested();
         try
         {
-            while (await pending.Reader.WaitToReadAsync(cancellationToken))
-            {
-                while (batch.Count < batchSize && pending.Reader.TryRead(out var next)) batch.Add(next);
-                try
-                {
-                    await StoreAsync(batch, cancellationToken);
-                }
-                catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-                {
-                    logger.LogError(exception, "Storing {Count} events failed", batch.Count);
-                    foreach (var p in batch) p.Done.TrySetException(exception);
-                }
-                batch.Clear();
-            }
+            await StoreAsync(batch, Enumerable.Range(0, batch.Items.Count).ToList(), stopping);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (Exception exception) when (exception is not OperationCanceledException || !stopping.IsCancellationRequested)
         {
-        }
-        finally
-        {
-            foreach (var p in batch) p.Done.TrySetCanceled(CancellationToken.None);
-            while (pending.Reader.TryRead(out var left)) left.Done.TrySetCanceled(CancellationToken.None);
+            logger.LogError(exception, "Storing {Count} events failed", batch.Items.Count);
+            throw;
         }
     }
 
-    private async Task StoreAsync(List<Pending> batch, CancellationToken cancellationToken)
+    /// <summary>Stores the batch's items at <paramref name="positions"/> in one transaction and answers them once it committed.</summary>
+    private async Task StoreAsync(GroupCommit<TransactionalMessage, IntakeResult>.Batch batch, List<int> positions, CancellationToken cancellationToken)
     {
+        var messages = positions.ConvertAll(i => batch.Items[i]);
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                Answer(await store.InTransactionAsync((connection, transaction, ct) => DecideAsync(connection, transaction, batch, ct), cancellationToken));
+                var decisions = await store.InTransactionAsync((connection, transaction, ct) => DecideAsync(connection, transaction, messages, ct),
+                    cancellationToken);
+                if (decisions.Inserted.Count > 0) queue.Signal();
+                for (var i = 0; i < positions.Count; i++) batch.Answer(positions[i], decisions.Answers[i]);
                 return;
             }
-            catch (Exception exception) when (UniqueViolation.Is(exception) && batch.Count > 1)
+            catch (Exception exception) when (UniqueViolation.Is(exception) && positions.Count > 1)
             {
                 // Another instance stored one of these keys first: the batch rolled back; each alone now finds it stored.
-                logger.LogDebug(exception, "A batch of {Count} events met a stored idempotency key; storing them one by one", batch.Count);
-                foreach (var p in batch) await StoreAsync([p], cancellationToken);
+                logger.LogDebug(exception, "A batch of {Count} events met a stored idempotency key; storing them one by one", positions.Count);
+                foreach (var position in positions) await StoreAsync(batch, [position], cancellationToken);
                 return;
             }
             catch (Exception exception) when (UniqueViolation.Is(exception) && attempt < 3)
@@ -117,55 +95,46 @@ public sealed class EventWriter : IAsyncDisposable
         }
     }
 
-    private void Answer(Decisions decisions)
-    {
-        if (decisions.Inserted.Count > 0) queue.Signal();
-        foreach (var p in decisions.Inserted) p.Done.TrySetResult(new IntakeResult(IntakeStatus.Accepted, p.Message.MessageId, p.Message.Status));
-        foreach (var (p, answer) in decisions.Replays) p.Done.TrySetResult(answer);
-        // A repeat answers what its first answers, once the first is stored.
-        foreach (var (repeat, first) in decisions.Repeats)
-            _ = first.Done.Task.ContinueWith(t =>
-            {
-                if (t.IsCompletedSuccessfully) repeat.Done.TrySetResult(t.Result with { Status = IntakeStatus.Replayed });
-                else if (t.IsCanceled) repeat.Done.TrySetCanceled();
-                else repeat.Done.TrySetException(t.Exception!.InnerExceptions);
-            }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-    }
-
     /// <summary>
     /// In the batch's transaction: the requests whose key is already stored within the window get
     /// their first answer, repeats of a key within the batch the first one's; keys older than the
     /// window are released; the rest are inserted.
     /// </summary>
-    private async Task<Decisions> DecideAsync(DbConnection connection, DbTransaction transaction, List<Pending> batch, CancellationToken cancellationToken)
+    private async Task<Decisions> DecideAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<TransactionalMessage> batch,
+        CancellationToken cancellationToken)
     {
-        var decisions = new Decisions([], [], []);
+        var decisions = new Decisions(new IntakeResult[batch.Count], []);
         var stored = await StoredKeysAsync(connection, transaction, batch, cancellationToken);
         var now = time.GetUtcNow();
-        var firsts = new Dictionary<string, Pending>();
+        var firsts = new Dictionary<string, IntakeResult>();
         var expired = new List<long>();
-        foreach (var p in batch)
+        for (var i = 0; i < batch.Count; i++)
         {
-            if (p.Message.IdempotencyKey is not { } key)
+            var m = batch[i];
+            var accepted = new IntakeResult(IntakeStatus.Accepted, m.MessageId, m.Status);
+            if (m.IdempotencyKey is not { } key)
             {
-                decisions.Inserted.Add(p);
+                decisions.Answers[i] = accepted;
+                decisions.Inserted.Add(m);
                 continue;
             }
             if (stored.TryGetValue(key, out var earlier))
             {
                 if (now - earlier.CreatedAt < EventIntake.IdempotencyWindow)
                 {
-                    decisions.Replays.Add((p, new IntakeResult(IntakeStatus.Replayed, earlier.MessageId, earlier.Status)));
+                    decisions.Answers[i] = new IntakeResult(IntakeStatus.Replayed, earlier.MessageId, earlier.Status);
                     continue;
                 }
                 expired.Add(earlier.Id);
                 stored.Remove(key);
             }
-            if (firsts.TryGetValue(key, out var first)) decisions.Repeats.Add((p, first));
+            // A repeat within the batch answers what its first answers: the first is stored in this same transaction.
+            if (firsts.TryGetValue(key, out var first)) decisions.Answers[i] = first with { Status = IntakeStatus.Replayed };
             else
             {
-                firsts[key] = p;
-                decisions.Inserted.Add(p);
+                firsts[key] = accepted;
+                decisions.Answers[i] = accepted;
+                decisions.Inserted.Add(m);
             }
         }
         if (expired.Count > 0)
@@ -180,11 +149,11 @@ public sealed class EventWriter : IAsyncDisposable
 
     private sealed record StoredKey(long Id, string MessageId, MessageStatus Status, DateTimeOffset CreatedAt);
 
-    private static async Task<Dictionary<string, StoredKey>> StoredKeysAsync(DbConnection connection, DbTransaction transaction, List<Pending> batch,
-        CancellationToken cancellationToken)
+    private static async Task<Dictionary<string, StoredKey>> StoredKeysAsync(DbConnection connection, DbTransaction transaction,
+        IReadOnlyList<TransactionalMessage> batch, CancellationToken cancellationToken)
     {
         var stored = new Dictionary<string, StoredKey>(StringComparer.Ordinal);
-        var keys = batch.Select(p => p.Message.IdempotencyKey).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        var keys = batch.Select(m => m.IdempotencyKey).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
         if (keys.Count == 0) return stored;
         await using var find = Command(connection, transaction, "");
         var names = new string[keys.Count];
@@ -210,10 +179,9 @@ public sealed class EventWriter : IAsyncDisposable
         ("@userId", DbType.String), ("@fields", DbType.String), ("@variables", DbType.String), ("@key", DbType.String),
         ("@status", DbType.Int32), ("@notBefore", DbType.Int64), ("@createdAt", DbType.DateTimeOffset), ("@updatedAt", DbType.DateTimeOffset));
 
-    private static Task InsertAsync(DbConnection connection, DbTransaction transaction, List<Pending> rows, CancellationToken cancellationToken) =>
-        InsertRow.RunAsync(connection, transaction, rows, static (p, v) =>
+    private static Task InsertAsync(DbConnection connection, DbTransaction transaction, List<TransactionalMessage> rows, CancellationToken cancellationToken) =>
+        InsertRow.RunAsync(connection, transaction, rows, static (m, v) =>
         {
-            var m = p.Message;
             v[0] = m.MessageId;
             v[1] = m.TriggerId;
             v[2] = m.EventName;
@@ -229,14 +197,5 @@ public sealed class EventWriter : IAsyncDisposable
             v[11] = m.UpdatedAt;
         }, cancellationToken);
 
-    public async ValueTask DisposeAsync()
-    {
-        pending.Writer.TryComplete();
-        await stopping.CancelAsync();
-        if (loop.IsValueCreated)
-        {
-            try { await loop.Value; } catch (OperationCanceledException) { }
-        }
-        stopping.Dispose();
-    }
+    public ValueTask DisposeAsync() => commit.DisposeAsync();
 }

@@ -1,6 +1,6 @@
 using System.Data;
 using System.Data.Common;
-using System.Threading.Channels;
+using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Triton.Core.Data;
@@ -23,19 +23,12 @@ namespace Triton.Core.Triggers;
 /// </summary>
 public sealed class MessageResultWriter : IAsyncDisposable
 {
-    private sealed record Pending(MessageResult Result, TaskCompletionSource Done);
-
-    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(5);
-
     private readonly StoreExecutor store;
     private readonly TrackingStore tracking;
     private readonly EngineIdentity identity;
     private readonly TimeProvider time;
     private readonly ILogger<MessageResultWriter> logger;
-    private readonly int batchSize;
-    private readonly Channel<Pending> pending;
-    private readonly CancellationTokenSource stopping = new();
-    private readonly Lazy<Task> loop;
+    private readonly GroupCommit<MessageResult, bool> commit;
 
     public MessageResultWriter(StoreExecutor store, TrackingStore tracking, EngineIdentity identity, TimeProvider time,
         IOptions<SendingOptions> options, ILogger<MessageResultWriter> logger)
@@ -45,75 +38,47 @@ public sealed class MessageResultWriter : IAsyncDisposable
         this.identity = identity;
         this.time = time;
         this.logger = logger;
-        batchSize = Math.Max(1, options.Value.ResultBatchSize);
-        pending = Channel.CreateBounded<Pending>(new BoundedChannelOptions(batchSize) { SingleReader = true });
+        var batchSize = Math.Max(1, options.Value.ResultBatchSize);
+        // One batch deep, as the campaign results: workers wait rather than pile up sent-but-unrecorded results.
         // Started by the first result rather than by the host, so the cron path has its writer too.
-        loop = new Lazy<Task>(() => Task.Run(() => RunAsync(stopping.Token)));
+        commit = new GroupCommit<MessageResult, bool>(batchSize, batchSize, WriteBatchAsync);
     }
 
     /// <summary>Records the result with the others of this moment; completes once it is committed.</summary>
-    public async Task RecordAsync(MessageResult result, CancellationToken cancellationToken)
-    {
-        _ = loop.Value;
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await pending.Writer.WriteAsync(new Pending(result, done), cancellationToken);
+    public Task RecordAsync(MessageResult result, CancellationToken cancellationToken) =>
         // A caller that goes away still has its result recorded: the writer keeps it.
-        await done.Task.WaitAsync(cancellationToken);
-    }
+        commit.WriteAsync(result, cancellationToken);
 
-    private async Task RunAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes the batch, again with backoff while the database refuses it; on stopping, one more attempt decides,
+    /// and a batch still refused fails its workers. Each answer: whether this process's record went in.
+    /// </summary>
+    private async Task WriteBatchAsync(GroupCommit<MessageResult, bool>.Batch batch, CancellationToken stopping)
     {
-        var batch = new List<Pending>(batchSize);
-        try
+        var results = batch.Items;
+        bool[] recorded = [];
+        var failure = await RecordingRetry.UntilRecordedAsync(async () =>
         {
-            while (await pending.Reader.WaitToReadAsync(cancellationToken))
+            try
             {
-                while (batch.Count < batchSize && pending.Reader.TryRead(out var next)) batch.Add(next);
-                if (!await WriteUntilRecordedAsync(batch, cancellationToken)) break;
-                batch.Clear();
+                // Not cancellable: once begun, a batch goes in or rolls back whole.
+                recorded = await store.InTransactionAsync((connection, transaction, ct) => WriteAsync(connection, transaction, results, ct),
+                    CancellationToken.None);
+                return null;
             }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested) { }
-        // Stopping: record what was already sent, so a clean stop repeats nothing.
-        while (pending.Reader.TryRead(out var left)) batch.Add(left);
-        if (batch.Count == 0) return;
-        if (await TryRecordAsync(batch) is { } failure)
+            catch (Exception exception)
+            {
+                return exception;
+            }
+        }, (failure, _) => logger.LogError(failure, "Recording {Count} transactional results failed; they are kept and written again", results.Count),
+            stopping);
+        if (failure is not null)
         {
             // Unrecorded sends: their leases lapse and they are sent again, as after a crash.
-            logger.LogError(failure, "Stopping with {Count} transactional results unrecorded: the database refused them", batch.Count);
-            foreach (var p in batch) p.Done.TrySetException(failure);
+            logger.LogError(failure, "Stopping with {Count} transactional results unrecorded: the database refused them", results.Count);
+            ExceptionDispatchInfo.Throw(failure);
         }
-    }
-
-    /// <summary>Writes the batch, retrying with backoff while the database refuses it; false when stopped first.</summary>
-    private async Task<bool> WriteUntilRecordedAsync(List<Pending> batch, CancellationToken cancellationToken)
-    {
-        var delay = TimeSpan.FromMilliseconds(100);
-        while (true)
-        {
-            var failure = await TryRecordAsync(batch);
-            if (failure is null) return true;
-            logger.LogError(failure, "Recording {Count} transactional results failed; they are kept and written again", batch.Count);
-            try { await Task.Delay(delay, cancellationToken); }
-            catch (OperationCanceledException) { return false; }
-            delay = TimeSpan.FromTicks(Math.Min(MaxRetryDelay.Ticks, delay.Ticks * 2));
-        }
-    }
-
-    /// <summary>One attempt at the batch; the failure, or null once it is committed and its workers are told.</summary>
-    private async Task<Exception?> TryRecordAsync(List<Pending> batch)
-    {
-        try
-        {
-            // Not cancellable: once begun, a batch goes in or rolls back whole.
-            await store.InTransactionAsync((connection, transaction, ct) => WriteAsync(connection, transaction, batch, ct), CancellationToken.None);
-        }
-        catch (Exception exception)
-        {
-            return exception;
-        }
-        foreach (var p in batch) p.Done.TrySetResult();
-        return null;
+        for (var i = 0; i < recorded.Length; i++) batch.Answer(i, recorded[i]);
     }
 
     private static readonly RowStatement UpdateRow = new("""
@@ -136,13 +101,12 @@ public sealed class MessageResultWriter : IAsyncDisposable
     /// holds it), the archived copies, the tracking sends, and the hard bounces' suppressions, so
     /// none goes in without the others.
     /// </summary>
-    private async Task WriteAsync(DbConnection connection, DbTransaction transaction, List<Pending> batch, CancellationToken cancellationToken)
+    private async Task<bool[]> WriteAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<MessageResult> batch, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var owner = identity.Owner;
-        var changed = await UpdateRow.RunAsync(connection, transaction, batch, (p, v) =>
+        var changed = await UpdateRow.RunAsync(connection, transaction, batch, (r, v) =>
         {
-            var r = p.Result;
             v[0] = (int)r.Status;
             v[1] = r.Attempts;
             v[2] = r.Reply is { Length: > 1000 } longReply ? longReply[..1000] : r.Reply;
@@ -154,15 +118,15 @@ public sealed class MessageResultWriter : IAsyncDisposable
             v[8] = owner;
         }, cancellationToken);
 
-        var archived = batch.Where(p => p.Result.Archived is not null).ToList();
-        await InsertArchived.RunAsync(connection, transaction, archived, static (p, v) =>
+        var archived = batch.Where(r => r.Archived is not null).ToList();
+        await InsertArchived.RunAsync(connection, transaction, archived, static (r, v) =>
         {
-            var copy = p.Result.Archived!;
+            var copy = r.Archived!;
             v[0] = copy.MessageId;
             v[1] = copy.Recipient;
             v[2] = copy.Subject;
             v[3] = copy.SentAt;
-            v[4] = p.Result.Message.Id;
+            v[4] = r.Message.Id;
             v[5] = copy.Path;
         }, cancellationToken);
 
@@ -171,7 +135,7 @@ public sealed class MessageResultWriter : IAsyncDisposable
         for (var i = 0; i < batch.Count; i++)
         {
             if (changed[i] != 1) continue; // recorded meanwhile, or its lease lapsed and another process holds it
-            var r = batch[i].Result;
+            var r = batch[i];
             if (r.Sent) sent.Add(new SentMessage(TrackedSource.Trigger, r.Message.TriggerId, r.TrackingCategoryId, r.Message.UserId));
             // A 5xx to RCPT: a hard bounce, suppressed for campaigns and transactional mail alike.
             if (r.Status == MessageStatus.Bounced) bounced.Add((r.Message.TriggerId, r.Message.Email));
@@ -180,16 +144,8 @@ public sealed class MessageResultWriter : IAsyncDisposable
         foreach (var byTrigger in bounced.GroupBy(b => b.Trigger))
             await SuppressionService.InsertAsync(connection, transaction, byTrigger.Select(b => (b.Email, SuppressionReason.HardBounce)).ToList(),
                 "trigger " + byTrigger.Key, now, cancellationToken);
+        return Array.ConvertAll(changed, c => c == 1);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        pending.Writer.TryComplete();
-        await stopping.CancelAsync();
-        if (loop.IsValueCreated)
-        {
-            try { await loop.Value; } catch (OperationCanceledException) { }
-        }
-        stopping.Dispose();
-    }
+    public ValueTask DisposeAsync() => commit.DisposeAsync();
 }
