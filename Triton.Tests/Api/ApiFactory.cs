@@ -11,6 +11,7 @@ using Triton.Core.Campaigns;
 using Triton.Core.Data;
 using Triton.Core.Domain;
 using Triton.Core.Mail;
+using Triton.Tests.Components;
 
 namespace Triton.Tests.Api;
 
@@ -109,20 +110,5 @@ public sealed class ScriptedCommands : ICampaignCommands
     {
         Calls.Enqueue((action, id));
         return Task.FromResult(Next);
-    }
-}
-
-public sealed class ManualProgressFeed : ICampaignProgressFeed
-{
-    private readonly ConcurrentDictionary<int, CampaignProgressEvent> latest = new();
-
-    public void Publish(CampaignProgressEvent e) => latest[e.CampaignId] = e;
-
-    public CampaignProgressEvent? Latest(int campaignId) => latest.GetValueOrDefault(campaignId);
-
-    public async IAsyncEnumerable<CampaignProgressEvent> SubscribeAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        await Task.Delay(Timeout.Infinite, cancellationToken);
-        yield break;
     }
 }

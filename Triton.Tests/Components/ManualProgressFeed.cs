@@ -5,7 +5,7 @@ using Triton.Core.Campaigns;
 namespace Triton.Tests.Components;
 
 /// <summary>A progress feed the test publishes to, so a component's view of it can be checked event by event.</summary>
-internal sealed class ManualProgressFeed : ICampaignProgressFeed
+public sealed class ManualProgressFeed : ICampaignProgressFeed
 {
     private readonly List<Channel<CampaignProgressEvent>> subscribers = [];
     private readonly Dictionary<int, CampaignProgressEvent> latest = [];
