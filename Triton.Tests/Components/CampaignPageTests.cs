@@ -37,6 +37,7 @@ public sealed class CampaignPageTests : BunitContext, IClassFixture<AdminApp>, I
         Services.AddSingleton(app.Services.GetRequiredService<UserPreferences>());
         Services.AddSingleton(app.Services.GetRequiredService<Triton.Core.Tracking.TrackingStats>());
         Services.AddSingleton(app.Services.GetRequiredService<TimeProvider>());
+        Services.AddSingleton(app.Services.GetRequiredService<ProgressPace>());
         auth = AddAuthorization();
         SetRendererInfo(new RendererInfo("Server", isInteractive: true));
     }
