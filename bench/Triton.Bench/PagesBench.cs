@@ -19,7 +19,8 @@ public static class PagesBench
 
     /// <summary>
     /// <paramref name="phases"/>: "all", or "latency" (opens and round trips), "push" (the push cost), "throughput"
-    /// (the push cost, open pages while sending and memory) or "send" (open pages while sending) alone.
+    /// (the push cost, open pages while sending and memory), "send" (open pages while sending) or "quiet"
+    /// (opens with nothing sending) alone.
     /// </summary>
     public static async Task RunAsync(int recipients, int pages, int samples, string phases = "all")
     {
@@ -52,6 +53,8 @@ public static class PagesBench
             using var user = new HttpClient(new SocketsHttpHandler { CookieContainer = cookies, AllowAutoRedirect = false }) { BaseAddress = root };
             await WebBench.SignInAsync(user);
 
+            if (phases is "quiet")
+                await MeasureQuietOpensAsync(api, root, cookies, user, listId, templateId, transportId, samples);
             if (phases is "all" or "latency")
                 await MeasureLatencyAsync(api, root, cookies, user, listId, templateId, transportId, samples);
             if (phases is "all" or "throughput" or "push")
@@ -171,6 +174,31 @@ public static class PagesBench
         Report("POST pause through the API until answered (the command alone)", apiPause);
         Report("POST run on the paused campaign through the API until answered (Pending)", apiRun);
         await ActAsync(api, campaign, "stop");
+    }
+
+    /// <summary>
+    /// Opening the campaign page with nothing sending (the campaign not started): what the browser and the
+    /// server cost on this machine without the campaign beside them, in Chromium and without a browser.
+    /// </summary>
+    private static async Task MeasureQuietOpensAsync(HttpClient api, Uri root, CookieContainer cookies, HttpClient user, int list, int template, int transport, int samples)
+    {
+        var campaign = await WebBench.CreateCampaignAsync(api, "Pages bench, not sending", list, template, transport);
+        await using var browser = await PageLatency.LaunchAsync(root, cookies);
+        var interactive = new List<double>();
+        for (var i = 0; i < WarmUp + samples; i++)
+        {
+            var (shown, _) = await browser.OpenAsync(campaign, untilPush: false);
+            if (i < WarmUp) browser.Phases.Clear();
+            else interactive.Add(shown);
+        }
+        Console.WriteLine($"load average {File.ReadAllText("/proc/loadavg").Trim()}; nothing sending");
+        Report("open the campaign page, nothing sending, until interactive with its counters (Chromium)", interactive);
+        Console.WriteLine($"  where an open's time went (Chromium's Performance API): {browser.PhasesSummary()}");
+        await using var clients = await CircuitClients.OpenAsync(root, cookies, user, $"/campaigns/{campaign}", WarmUp + samples, "Finished");
+        var times = clients.OpenTimes.Skip(WarmUp).ToList();
+        Console.WriteLine($"load average {File.ReadAllText("/proc/loadavg").Trim()}; nothing sending");
+        Report("open the campaign page, nothing sending, without a browser until the prerendered HTML is read", times.Select(t => t.Prerender).ToList());
+        Report("open the campaign page, nothing sending, without a browser until its circuit's first render batch", times.Select(t => t.Live).ToList());
     }
 
     private static void Report(string what, List<double> values) =>
