@@ -21,11 +21,26 @@ public sealed record DashboardView(SendingDay Today, IReadOnlyList<Campaign> Run
 /// <summary>
 /// What the admin pages read about campaigns: filtered, server-paged lists, one campaign, its runs,
 /// its deliveries and its failures. Each call opens its own short-lived context, so a long-lived
-/// interactive page never holds one.
+/// interactive page never holds one. The overloads that take <c>notBefore</c> share one read among the
+/// callers that ask at the same moment (every open page of a campaign when it changes state: see
+/// <see cref="SharedReads{TKey, TValue}"/>); what they return is shared, and callers do not change it.
 /// </summary>
-public sealed class CampaignCatalog(IDbContextFactory<TritonDbContext> contexts)
+public sealed class CampaignCatalog
 {
     public const int MaxPageSize = 500;
+
+    private readonly IDbContextFactory<TritonDbContext> contexts;
+    private readonly SharedReads<int, Campaign?> finds;
+    private readonly SharedReads<(int CampaignId, int Take), IReadOnlyList<CampaignRun>> runs;
+    private readonly SharedReads<(int CampaignId, DeliveryStatus? Status, int Page, int PageSize), PageOf<Delivery>> deliveries;
+
+    public CampaignCatalog(IDbContextFactory<TritonDbContext> contexts, TimeProvider time)
+    {
+        this.contexts = contexts;
+        finds = new(time);
+        runs = new(time);
+        deliveries = new(time);
+    }
 
     public async Task<PageOf<Campaign>> ListAsync(int? groupId, CampaignState? state, int page, int pageSize, CancellationToken cancellationToken)
     {
@@ -84,6 +99,14 @@ public sealed class CampaignCatalog(IDbContextFactory<TritonDbContext> contexts)
         return await db.Campaigns.AsNoTracking().Include(c => c.Group).FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
     }
 
+    /// <summary>The campaign as read at or after <paramref name="notBefore"/>, one read for all who ask for the same moment.</summary>
+    public Task<Campaign?> FindAsync(int id, DateTimeOffset notBefore, CancellationToken cancellationToken) =>
+        finds.GetAsync(id, notBefore, FindAsync, cancellationToken);
+
+    /// <summary>The newest runs as read at or after <paramref name="notBefore"/>, one read for all who ask for the same moment.</summary>
+    public Task<IReadOnlyList<CampaignRun>> RunsAsync(int campaignId, int take, DateTimeOffset notBefore, CancellationToken cancellationToken) =>
+        runs.GetAsync((campaignId, take), notBefore, (key, token) => RunsAsync(key.CampaignId, key.Take, token), cancellationToken);
+
     /// <summary>The newest runs first (rows are written in start order, so by id).</summary>
     public async Task<IReadOnlyList<CampaignRun>> RunsAsync(int campaignId, int take, CancellationToken cancellationToken)
     {
@@ -91,6 +114,12 @@ public sealed class CampaignCatalog(IDbContextFactory<TritonDbContext> contexts)
         return await db.CampaignRuns.AsNoTracking().Where(r => r.CampaignId == campaignId)
             .OrderByDescending(r => r.Id).Take(take).ToListAsync(cancellationToken);
     }
+
+    /// <summary>A page of deliveries as read at or after <paramref name="notBefore"/>, one read for all who ask for the same page at the same moment.</summary>
+    public Task<PageOf<Delivery>> DeliveriesAsync(int campaignId, DeliveryStatus? status, int page, int pageSize, DateTimeOffset notBefore,
+        CancellationToken cancellationToken) =>
+        deliveries.GetAsync((campaignId, status, page, pageSize), notBefore,
+            (key, token) => DeliveriesAsync(key.CampaignId, key.Status, key.Page, key.PageSize, token), cancellationToken);
 
     /// <summary>The current generation's delivery records, optionally of one status, in the order they were enqueued.</summary>
     public async Task<PageOf<Delivery>> DeliveriesAsync(int campaignId, DeliveryStatus? status, int page, int pageSize, CancellationToken cancellationToken)

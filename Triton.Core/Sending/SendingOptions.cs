@@ -45,8 +45,14 @@ public sealed class SendingOptions
     /// <summary>How often the engine looks for campaigns to start, resume, pause or finish.</summary>
     public int PollMilliseconds { get; set; } = 250;
 
-    /// <summary>How often progress is published per campaign, at most.</summary>
+    /// <summary>How often progress is published per campaign, at most (and pushed to an open admin page).</summary>
     public int ProgressMilliseconds { get; set; } = 250;
+
+    /// <summary>
+    /// Progress pushes a second that all open admin pages take together, at most: with more pages open than
+    /// this allows at <see cref="ProgressMilliseconds"/>, each takes fewer (changes of state always go at once). 0: no limit.
+    /// </summary>
+    public int PagePushesPerSecond { get; set; } = 40;
 
     /// <summary>How long a transient failure waits before the next attempt: RetryBaseDelaySeconds, doubling, at most an hour.</summary>
     public long RetryDelayMilliseconds(int attempts) =>

@@ -31,6 +31,8 @@ public sealed class TrackingStats(IDbContextFactory<TritonDbContext> contexts, T
     public const int MaxDays = 366 * 2;
     public const int TopLinks = 10;
 
+    private readonly SharedReads<(TrackedSource Source, int SourceId, DateOnly From, DateOnly To), SourceReport> sources = new(time);
+
     /// <summary>The range asked for, defaulting to the last <see cref="DefaultDays"/> days; null when it is backwards or too long.</summary>
     public (DateOnly From, DateOnly To)? Range(DateOnly? from, DateOnly? to)
     {
@@ -79,6 +81,15 @@ public sealed class TrackingStats(IDbContextFactory<TritonDbContext> contexts, T
             ? await db.Campaigns.AnyAsync(c => c.Id == sourceId, cancellationToken)
             : await db.Triggers.AnyAsync(t => t.Id == sourceId, cancellationToken);
     }
+
+    /// <summary>
+    /// A campaign's or trigger's report as read at or after <paramref name="notBefore"/>: the open pages of a
+    /// campaign that changed state share one read (<see cref="SharedReads{TKey, TValue}"/>); callers do not change it.
+    /// </summary>
+    public Task<SourceReport> SourceAsync(TrackedSource source, int sourceId, DateOnly from, DateOnly to, DateTimeOffset notBefore,
+        CancellationToken cancellationToken) =>
+        sources.GetAsync((source, sourceId, from, to), notBefore,
+            (key, token) => SourceAsync(key.Source, key.SourceId, key.From, key.To, token), cancellationToken);
 
     public async Task<SourceReport> SourceAsync(TrackedSource source, int sourceId, DateOnly from, DateOnly to, CancellationToken cancellationToken)
     {

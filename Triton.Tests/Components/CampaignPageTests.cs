@@ -36,6 +36,8 @@ public sealed class CampaignPageTests : BunitContext, IClassFixture<AdminApp>, I
         Services.AddSingleton(app.Services.GetRequiredService<Triton.Core.Archive.MessageArchive>());
         Services.AddSingleton(app.Services.GetRequiredService<UserPreferences>());
         Services.AddSingleton(app.Services.GetRequiredService<Triton.Core.Tracking.TrackingStats>());
+        Services.AddSingleton(app.Services.GetRequiredService<TimeProvider>());
+        Services.AddSingleton(app.Services.GetRequiredService<ProgressPace>());
         auth = AddAuthorization();
         SetRendererInfo(new RendererInfo("Server", isInteractive: true));
     }
@@ -162,6 +164,44 @@ public sealed class CampaignPageTests : BunitContext, IClassFixture<AdminApp>, I
 
         var snackbar = Services.GetRequiredService<ISnackbar>();
         actions.WaitForAssertion(() => Assert.Contains(snackbar.ShownSnackbars, s => s.Message == "The campaign is Paused and cannot be paused."));
+    }
+
+    [Fact]
+    public async Task Open_pages_that_see_one_change_of_state_share_one_read_and_the_next_change_is_read_again()
+    {
+        var id = await CampaignSeed.CreateCampaignAsync(app.Services, "Shared reads", 3);
+        var catalog = app.Services.GetRequiredService<CampaignCatalog>();
+        var stats = app.Services.GetRequiredService<Triton.Core.Tracking.TrackingStats>();
+        var appFeed = app.Services.GetRequiredService<ICampaignProgressFeed>();
+        var since = app.Services.GetRequiredService<TimeProvider>().GetUtcNow();
+
+        // Two pages ask for what a change of state seen at `since` changed: each read is made once (the
+        // same objects come back to both), the row, the runs, the first page of deliveries and the stats.
+        var rows = await Task.WhenAll(catalog.FindAsync(id, since, default), catalog.FindAsync(id, since, default));
+        Assert.Same(rows[0], rows[1]);
+        Assert.Equal(CampaignState.Idle, rows[0]!.State);
+        var runs = await Task.WhenAll(catalog.RunsAsync(id, 50, since, default), catalog.RunsAsync(id, 50, since, default));
+        Assert.Same(runs[0], runs[1]);
+        var pages = await Task.WhenAll(catalog.DeliveriesAsync(id, null, 0, 25, since, default), catalog.DeliveriesAsync(id, null, 0, 25, since, default));
+        Assert.Same(pages[0], pages[1]);
+        var (from, to) = stats.Range(null, null)!.Value;
+        var reports = await Task.WhenAll(
+            stats.SourceAsync(TrackedSource.Campaign, id, from, to, since, default),
+            stats.SourceAsync(TrackedSource.Campaign, id, from, to, since, default));
+        Assert.Same(reports[0], reports[1]);
+        // Another page of deliveries is a read of its own.
+        Assert.NotSame(pages[0], await catalog.DeliveriesAsync(id, null, 1, 25, since, default));
+
+        // The campaign runs: the feed publishes the change, and what the pages ask for then is read again.
+        Assert.Equal(CommandStatus.Done, (await app.Services.GetRequiredService<ICampaignCommands>().RunAsync(id, default)).Status);
+        CampaignProgressEvent? changed = null;
+        for (var i = 0; i < 200 && (changed = appFeed.Latest(id)) is null or { State: CampaignState.Idle }; i++) await Task.Delay(50);
+        Assert.NotNull(changed);
+        var after = await catalog.FindAsync(id, changed.At, default);
+        Assert.NotSame(rows[0], after);
+        Assert.NotEqual(CampaignState.Idle, after!.State);
+        Assert.NotSame(pages[0], await catalog.DeliveriesAsync(id, null, 0, 25, changed.At, default));
+        await app.Services.GetRequiredService<ICampaignCommands>().StopAsync(id, default);
     }
 
     public Task InitializeAsync() => Task.CompletedTask;

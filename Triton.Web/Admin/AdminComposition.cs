@@ -72,6 +72,7 @@ public static class AdminComposition
         services.AddScoped<UserAdministration>();
         services.AddSingleton<Triton.Core.Triggers.IAdminNotifier, AdminMailNotifier>();
         services.AddSingleton<UserPreferences>();
+        services.AddSingleton<Triton.Web.Components.Campaigns.ProgressPace>();
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddCascadingAuthenticationState();
         services.AddMudServices();

@@ -24,9 +24,7 @@ public static class EventsBench
     /// <param name="acceptOnly">Measure (1) only: for comparing two builds of Triton.Web back to back (TRITON_BENCH_WEB_DLL names the other one).</param>
     public static async Task RunAsync(int events, int campaignRecipients, bool acceptOnly = false)
     {
-        var dll = Environment.GetEnvironmentVariable("TRITON_BENCH_WEB_DLL") is { Length: > 0 } other ? other
-            : Path.Combine(RepositoryPaths.Root(), "Triton.Web", "bin", "Release", "net10.0", "Triton.Web.dll");
-        if (!File.Exists(dll)) throw new InvalidOperationException($"{dll} is missing: run `dotnet build -c Release` first.");
+        var dll = WebBench.BuiltServer();
         var data = Directory.CreateTempSubdirectory("triton-bench-events-").FullName;
         var root = new Uri($"http://127.0.0.1:{SmtpSink.FreePort()}");
         using var server = WebBench.StartServer(dll, root, data, new() { ["Triton__Bootstrap__ApiKey"] = ApiKey });

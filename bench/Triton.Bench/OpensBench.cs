@@ -22,10 +22,7 @@ public static partial class OpensBench
 
     public static async Task RunAsync(int opens, int burst, int campaignRecipients)
     {
-        // TRITON_BENCH_WEB_DLL names another build of Triton.Web, for comparing two builds with this same program.
-        var dll = Environment.GetEnvironmentVariable("TRITON_BENCH_WEB_DLL") is { Length: > 0 } other ? other
-            : Path.Combine(RepositoryPaths.Root(), "Triton.Web", "bin", "Release", "net10.0", "Triton.Web.dll");
-        if (!File.Exists(dll)) throw new InvalidOperationException($"{dll} is missing: run `dotnet build -c Release` first.");
+        var dll = WebBench.BuiltServer();
         var data = Directory.CreateTempSubdirectory("triton-bench-opens-").FullName;
         var root = new Uri($"http://127.0.0.1:{SmtpSink.FreePort()}");
         var batches = new WriterBatches();
@@ -153,19 +150,17 @@ public static partial class OpensBench
         private double _milliseconds;
         private readonly Lock _lock = new();
 
-        public void Observe(string line)
+        /// <summary>Takes the writer's batch lines (and their headers); the server's other lines are echoed.</summary>
+        public bool Observe(string line)
         {
             var match = BatchLine().Match(line);
-            if (!match.Success)
-            {
-                if (!line.Contains("DataProtection") && !line.StartsWith("dbug: Triton.Core.Tracking.TrackingWriter", StringComparison.Ordinal)) Console.WriteLine($"  server: {line}");
-                return;
-            }
+            if (!match.Success) return line.StartsWith("dbug: Triton.Core.Tracking.TrackingWriter", StringComparison.Ordinal);
             lock (_lock)
             {
                 _events += long.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
                 _milliseconds += double.Parse(match.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture);
             }
+            return true;
         }
 
         public void Reset()

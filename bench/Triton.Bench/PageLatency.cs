@@ -49,7 +49,8 @@ public sealed class PageLatency : IAsyncDisposable
     /// Opens the page in a new tab: milliseconds from the navigation's start until the page is interactive
     /// showing the counters, and until the sent counter first moves after that (the first live push).
     /// </summary>
-    public async Task<(double Interactive, double FirstPush)> OpenAsync(int campaignId)
+    /// <param name="untilPush">Also wait for the first push (a campaign that sends); without it FirstPush is the interactive time.</param>
+    public async Task<(double Interactive, double FirstPush)> OpenAsync(int campaignId, bool untilPush = true)
     {
         var page = await _context.NewPageAsync();
         try
@@ -60,6 +61,7 @@ public sealed class PageLatency : IAsyncDisposable
             await UntilAsync(page, "() => document.querySelector('[data-campaign-page][data-interactive=\"true\"] [data-progress=\"sent\"]') !== null && (window.benchInteractiveAt ??= performance.now()) > 0");
             var interactive = watch.Elapsed.TotalMilliseconds;
             Phases.Add(await page.EvaluateAsync<Dictionary<string, double>>(PhasesScript));
+            if (!untilPush) return (interactive, interactive);
             var shown = await page.Locator("[data-progress=\"sent\"]").TextContentAsync();
             await UntilAsync(page, "shown => document.querySelector('[data-progress=\"sent\"]').textContent !== shown", shown);
             return (interactive, watch.Elapsed.TotalMilliseconds);

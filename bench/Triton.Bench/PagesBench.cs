@@ -17,20 +17,26 @@ public static class PagesBench
 {
     private const int WarmUp = 10;
 
-    /// <summary><paramref name="phases"/>: "all", or "latency" (opens and round trips) or "throughput" (open pages and memory) alone.</summary>
+    /// <summary>
+    /// <paramref name="phases"/>: "all", or "latency" (opens and round trips), "push" (the push cost), "throughput"
+    /// (the push cost, open pages while sending and memory), "send" (open pages while sending) or "quiet"
+    /// (opens with nothing sending) alone.
+    /// </summary>
     public static async Task RunAsync(int recipients, int pages, int samples, string phases = "all")
     {
-        var dll = Path.Combine(RepositoryPaths.Root(), "Triton.Web", "bin", "Release", "net10.0", "Triton.Web.dll");
-        if (!File.Exists(dll)) throw new InvalidOperationException($"{dll} is missing: run `dotnet build -c Release` first.");
+        var dll = WebBench.BuiltServer();
         var data = Directory.CreateTempSubdirectory("triton-bench-pages-").FullName;
         var root = new Uri($"http://127.0.0.1:{SmtpSink.FreePort()}");
-        using var server = WebBench.StartServer(dll, root, data, new()
+        var environment = new Dictionary<string, string>
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["Triton__Bootstrap__AdminEmail"] = WebBench.AdminEmail,
             ["Triton__Bootstrap__AdminPassword"] = WebBench.AdminPassword,
             ["Triton__Bootstrap__ApiKey"] = WebBench.ApiKey,
-        });
+        };
+        var sql = SqlCommandCounter.FromEnvironment();
+        sql?.Configure(environment);
+        using var server = WebBench.StartServer(dll, root, data, environment, sql is null ? null : sql.Take);
         try
         {
             using var api = new HttpClient { BaseAddress = root };
@@ -47,13 +53,17 @@ public static class PagesBench
             using var user = new HttpClient(new SocketsHttpHandler { CookieContainer = cookies, AllowAutoRedirect = false }) { BaseAddress = root };
             await WebBench.SignInAsync(user);
 
+            if (phases is "quiet")
+                await MeasureQuietOpensAsync(api, root, cookies, user, listId, templateId, transportId, samples);
             if (phases is "all" or "latency")
                 await MeasureLatencyAsync(api, root, cookies, user, listId, templateId, transportId, samples);
             if (phases is "all" or "throughput" or "push")
                 await MeasurePushCostAsync(api, server, root, cookies, user, listId, templateId, sink.Port, pages);
+            if (phases is "send")
+                await MeasureThroughputAsync(api, server, sql, root, cookies, user, listId, templateId, transportId, recipients, pages);
             if (phases is "all" or "throughput")
             {
-                await MeasureThroughputAsync(api, server, root, cookies, user, listId, templateId, transportId, recipients, pages);
+                await MeasureThroughputAsync(api, server, sql, root, cookies, user, listId, templateId, transportId, recipients, pages);
                 await MeasureMemoryAsync(server, root, cookies, user, pages);
             }
             Console.WriteLine($"Triton.Web peak rss: {Measure.PeakMegabytes(server.Id)} MB");
@@ -166,6 +176,31 @@ public static class PagesBench
         await ActAsync(api, campaign, "stop");
     }
 
+    /// <summary>
+    /// Opening the campaign page with nothing sending (the campaign not started): what the browser and the
+    /// server cost on this machine without the campaign beside them, in Chromium and without a browser.
+    /// </summary>
+    private static async Task MeasureQuietOpensAsync(HttpClient api, Uri root, CookieContainer cookies, HttpClient user, int list, int template, int transport, int samples)
+    {
+        var campaign = await WebBench.CreateCampaignAsync(api, "Pages bench, not sending", list, template, transport);
+        await using var browser = await PageLatency.LaunchAsync(root, cookies);
+        var interactive = new List<double>();
+        for (var i = 0; i < WarmUp + samples; i++)
+        {
+            var (shown, _) = await browser.OpenAsync(campaign, untilPush: false);
+            if (i < WarmUp) browser.Phases.Clear();
+            else interactive.Add(shown);
+        }
+        Console.WriteLine($"load average {File.ReadAllText("/proc/loadavg").Trim()}; nothing sending");
+        Report("open the campaign page, nothing sending, until interactive with its counters (Chromium)", interactive);
+        Console.WriteLine($"  where an open's time went (Chromium's Performance API): {browser.PhasesSummary()}");
+        await using var clients = await CircuitClients.OpenAsync(root, cookies, user, $"/campaigns/{campaign}", WarmUp + samples, "Finished");
+        var times = clients.OpenTimes.Skip(WarmUp).ToList();
+        Console.WriteLine($"load average {File.ReadAllText("/proc/loadavg").Trim()}; nothing sending");
+        Report("open the campaign page, nothing sending, without a browser until the prerendered HTML is read", times.Select(t => t.Prerender).ToList());
+        Report("open the campaign page, nothing sending, without a browser until its circuit's first render batch", times.Select(t => t.Live).ToList());
+    }
+
     private static void Report(string what, List<double> values) =>
         Console.WriteLine($"{what}: n={values.Count} p50={Measure.Percentile(values, 0.50):F1} ms p95={Measure.Percentile(values, 0.95):F1} ms max={values.Max():F1} ms");
 
@@ -222,10 +257,10 @@ public static class PagesBench
     /// Goal 3, throughput: campaigns with N and with 0 pages open, N first as the warm-up (not counted),
     /// then 0, N, 0, N, 0, N, 0 compared by means, as the web scenario does.
     /// </summary>
-    private static async Task MeasureThroughputAsync(HttpClient api, Process server, Uri root, CookieContainer cookies, HttpClient user,
+    private static async Task MeasureThroughputAsync(HttpClient api, Process server, SqlCommandCounter? sql, Uri root, CookieContainer cookies, HttpClient user,
         int list, int template, int transport, int recipients, int pages)
     {
-        var runs = new List<(int Pages, double Seconds, double Cpu, double Rss)>();
+        var runs = new List<(int Pages, double Seconds, double Cpu, double Rss, Timeline Parts)>();
         var run = 0;
         foreach (var open in new[] { pages, 0, pages, 0, pages, 0, pages, 0 })
         {
@@ -233,11 +268,14 @@ public static class PagesBench
             var campaign = await WebBench.CreateCampaignAsync(api, $"Pages run {run}", list, template, transport);
             await using var clients = await CircuitClients.OpenAsync(root, cookies, user, $"/campaigns/{campaign}", open, "Finished");
             await Task.Delay(1000); // the pages' first renders are done before the clock starts
-            var (seconds, cpu, rss, sent) = await SendAsync(api, server, campaign);
-            await Task.Delay(1500); // the last pushes (Finished) reach the pages
+            sql?.TakeSummary();
+            Console.WriteLine($"campaign {campaign} starts with {open} pages open at {DateTimeOffset.UtcNow:HH:mm:ss.fff}");
+            var (seconds, cpu, rss, sent, parts) = await SendAsync(api, server, campaign);
             Console.WriteLine($"campaign {campaign} with {open} pages open: {sent} sent in {seconds:F2} s = {sent / seconds:F0}/s; server cpu {cpu:F1} s ({cpu / seconds:F2} cores); mean rss {rss:F0} MB; load average {File.ReadAllText("/proc/loadavg").Trim()}{(warmUp ? " (warm-up, not counted)" : "")}");
+            Console.WriteLine($"  server cpu by part: {parts}");
+            if (sql is not null) Console.WriteLine($"  SQL commands through EF Core, run to {Timeline.AfterSeconds} s after Finished: {sql.TakeSummary()}");
             if (open > 0) Console.WriteLine($"  {clients.Summary("Finished")}");
-            if (!warmUp) runs.Add((open, seconds, cpu, rss));
+            if (!warmUp) runs.Add((open, seconds, cpu, rss, parts));
         }
         var without = runs.Where(r => r.Pages == 0).ToList();
         var with = runs.Where(r => r.Pages == pages).ToList();
@@ -246,7 +284,33 @@ public static class PagesBench
         Console.WriteLine($"ratio duration with {pages} pages / without (means): {ratio:F3} ({(ratio - 1) * 100:+0.0;-0.0}%)");
         var cpuRatio = with.Average(r => r.Cpu) / without.Average(r => r.Cpu);
         Console.WriteLine($"ratio server cpu with {pages} pages / without (means): {cpuRatio:F3} ({(cpuRatio - 1) * 100:+0.0;-0.0}%)");
+        Console.WriteLine($"server cpu by part, means: with 0 pages {Timeline.Mean(without.Select(r => r.Parts))}; with {pages} pages {Timeline.Mean(with.Select(r => r.Parts))}");
         Console.WriteLine($"mean rss while sending with {pages} pages: {with.Average(r => r.Rss):F0} MB; with 0: {without.Average(r => r.Rss):F0} MB");
+    }
+
+    /// <summary>
+    /// Where a campaign's server CPU went, by part (seconds of wall time, seconds of CPU): from Run until
+    /// the API says Running (the changes of state to Pending and Running), until every job is enqueued, until
+    /// Finished, and the <see cref="AfterSeconds"/> s after it (the change of state to Finished reaching the pages).
+    /// </summary>
+    private sealed record Timeline((double Seconds, double Cpu) Starting, (double Seconds, double Cpu) Enqueueing,
+        (double Seconds, double Cpu) Sending, (double Seconds, double Cpu) AfterFinished)
+    {
+        public const double AfterSeconds = 1.5;
+
+        public static string Mean(IEnumerable<Timeline> timelines)
+        {
+            var all = timelines.ToList();
+            return new Timeline(Average(all.Select(t => t.Starting)), Average(all.Select(t => t.Enqueueing)),
+                Average(all.Select(t => t.Sending)), Average(all.Select(t => t.AfterFinished))).ToString();
+        }
+
+        private static (double, double) Average(IEnumerable<(double Seconds, double Cpu)> parts) =>
+            (parts.Average(p => p.Seconds), parts.Average(p => p.Cpu));
+
+        public override string ToString() =>
+            $"until Running {Starting.Cpu:F2} s in {Starting.Seconds:F2} s, enqueueing {Enqueueing.Cpu:F2} s in {Enqueueing.Seconds:F2} s, "
+            + $"sending {Sending.Cpu:F2} s in {Sending.Seconds:F2} s ({Sending.Cpu / Math.Max(0.001, Sending.Seconds):F2} cores), {AfterSeconds} s after Finished {AfterFinished.Cpu:F2} s";
     }
 
     /// <summary>
@@ -311,21 +375,38 @@ public static class PagesBench
         await ActAsync(api, campaign, "stop");
     }
 
-    /// <summary>Runs the campaign to its end: seconds, server CPU seconds, mean resident set (sampled every 100 ms), messages sent.</summary>
-    private static async Task<(double Seconds, double Cpu, double Rss, long Sent)> SendAsync(HttpClient api, Process server, int campaign)
+    /// <summary>
+    /// Runs the campaign to its end: seconds, server CPU seconds, mean resident set (sampled every 100 ms),
+    /// messages sent, and where the CPU went (then waits <see cref="Timeline.AfterSeconds"/> s, measured apart).
+    /// </summary>
+    private static async Task<(double Seconds, double Cpu, double Rss, long Sent, Timeline Parts)> SendAsync(HttpClient api, Process server, int campaign)
     {
         var cpu = WebBench.ServerCpuSeconds(server.Id);
         var rss = new List<double>();
         var watch = Stopwatch.StartNew();
+        // (seconds, cpu) when the API first said Running and first said every job was enqueued.
+        (double Seconds, double Cpu)? running = null, enqueued = null;
         (await api.PostAsync($"/api/campaigns/{campaign}/run", null)).EnsureSuccessStatusCode();
         while (true)
         {
             rss.Add(Measure.ResidentMegabytes(server.Id));
             using var body = JsonDocument.Parse(await api.GetStringAsync($"/api/campaigns/{campaign}"));
             var state = body.RootElement.GetProperty("state").GetString();
+            var progress = body.RootElement.GetProperty("progress");
+            (double, double) Now() => (watch.Elapsed.TotalSeconds, WebBench.ServerCpuSeconds(server.Id) - cpu);
+            if (state is "Running" or "Finished") running ??= Now();
+            if (progress.GetProperty("plan").GetInt64() > 0 && progress.GetProperty("enqueued").GetInt64() == progress.GetProperty("plan").GetInt64())
+                enqueued ??= Now();
             if (state == "Finished")
-                return (watch.Elapsed.TotalSeconds, WebBench.ServerCpuSeconds(server.Id) - cpu, rss.Average(),
-                    body.RootElement.GetProperty("progress").GetProperty("sent").GetInt64());
+            {
+                var (seconds, used) = Now();
+                var sent = progress.GetProperty("sent").GetInt64();
+                await Task.Delay(TimeSpan.FromSeconds(Timeline.AfterSeconds));
+                var after = WebBench.ServerCpuSeconds(server.Id) - cpu - used;
+                var (r, e) = (running!.Value, enqueued ?? (seconds, used));
+                var parts = new Timeline(r, (e.Seconds - r.Seconds, e.Cpu - r.Cpu), (seconds - e.Seconds, used - e.Cpu), (Timeline.AfterSeconds, after));
+                return (seconds, used, rss.Average(), sent, parts);
+            }
             if (state is "Paused" or "Idle") throw new InvalidOperationException($"campaign {campaign} is {state}");
             await Task.Delay(100);
         }

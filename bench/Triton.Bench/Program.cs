@@ -51,7 +51,7 @@ switch (scenario)
               events [events=20000] [campaign recipients=100000] [accept: the acceptance rate only]
               scaleout [recipients=100000] [processes=3] [from=1]   (PostgreSQL: needs TRITON_BENCH_POSTGRES)
               opens  [opens=200000] [burst=50000] [campaign recipients=300000]
-              pages  [recipients=100000] [open pages=50] [browser samples=50] [all|latency|throughput]
+              pages  [recipients=100000] [open pages=50] [browser samples=50] [all|latency|push|throughput|send|quiet]
             """);
         return 1;
 }

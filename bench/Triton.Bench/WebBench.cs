@@ -23,8 +23,7 @@ public static partial class WebBench
 
     public static async Task RunAsync(int recipients, int hubClients)
     {
-        var dll = Path.Combine(RepositoryPaths.Root(), "Triton.Web", "bin", "Release", "net10.0", "Triton.Web.dll");
-        if (!File.Exists(dll)) throw new InvalidOperationException($"{dll} is missing: run `dotnet build -c Release` first.");
+        var dll = BuiltServer();
         var data = Directory.CreateTempSubdirectory("triton-bench-web-").FullName;
         var port = SmtpSink.FreePort();
         var root = new Uri($"http://127.0.0.1:{port}");
@@ -87,8 +86,22 @@ public static partial class WebBench
         }
     }
 
+    /// <summary>
+    /// The built Triton.Web to run: this repository's Release build, or the one TRITON_BENCH_WEB_DLL names
+    /// (another build, to compare two builds with this same bench program).
+    /// </summary>
+    internal static string BuiltServer()
+    {
+        var dll = Environment.GetEnvironmentVariable("TRITON_BENCH_WEB_DLL") is { Length: > 0 } other ? other
+            : Path.Combine(RepositoryPaths.Root(), "Triton.Web", "bin", "Release", "net10.0", "Triton.Web.dll");
+        if (!File.Exists(dll)) throw new InvalidOperationException($"{dll} is missing: run `dotnet build -c Release` first.");
+        Console.WriteLine($"server: {dll}");
+        return dll;
+    }
+
     /// <summary>The built Triton.Web as a child process on <paramref name="root"/>, its output echoed (Data Protection's warnings left out).</summary>
-    internal static Process StartServer(string dll, Uri root, string data, Dictionary<string, string> environment, Action<string>? onLine = null)
+    /// <param name="take">Sees each line first; the lines it takes (true) are not echoed.</param>
+    internal static Process StartServer(string dll, Uri root, string data, Dictionary<string, string> environment, Func<string, bool>? take = null)
     {
         var start = new ProcessStartInfo("dotnet", [dll]) { RedirectStandardOutput = true, RedirectStandardError = true };
         start.Environment["ASPNETCORE_URLS"] = root.ToString();
@@ -99,8 +112,7 @@ public static partial class WebBench
         server.OutputDataReceived += (_, e) =>
         {
             if (e.Data is not { Length: > 0 } line) return;
-            if (onLine is not null) onLine(line);
-            else if (!line.Contains("DataProtection")) Console.WriteLine($"  server: {line}");
+            if (take?.Invoke(line) != true && !line.Contains("DataProtection")) Console.WriteLine($"  server: {line}");
         };
         server.ErrorDataReceived += (_, e) => { if (e.Data is { Length: > 0 } line) Console.WriteLine($"  server (stderr): {line}"); };
         server.BeginOutputReadLine();
