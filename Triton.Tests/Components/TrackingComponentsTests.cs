@@ -33,6 +33,27 @@ public sealed class TrackingComponentsTests : BunitContext, IClassFixture<AdminA
     }
 
     [Fact]
+    public void The_stats_chart_draws_again_only_when_what_it_shows_changed()
+    {
+        var day = new DateOnly(2026, 11, 30);
+        IReadOnlyList<StatDay> Days(long sent) => [new StatDay(day, new StatCounts(sent, 0, 0, 0, 0, 0, 0))];
+        var chart = Render<StatsChart>(p => p.Add(c => c.Days, Days(5)).Add(c => c.From, day.AddDays(-6)).Add(c => c.To, day));
+        var drawing = chart.FindComponent<MudChart<double>>();
+        var renders = drawing.RenderCount;
+
+        // The same counts read again (a new list, as the campaign page's re-read at a change of state gives it).
+        chart.Render(p => p.Add(c => c.Days, Days(5)));
+        Assert.Equal(renders, drawing.RenderCount);
+
+        chart.Render(p => p.Add(c => c.Days, Days(6)));
+        Assert.True(drawing.RenderCount > renders);
+        renders = drawing.RenderCount;
+        chart.Render(p => p.Add(c => c.From, day.AddDays(-13)));
+        Assert.True(drawing.RenderCount > renders);
+        Assert.NotEmpty(chart.FindAll("[data-stats-chart]"));
+    }
+
+    [Fact]
     public async Task A_campaigns_stats_show_its_counts_chart_and_top_links()
     {
         const int campaignId = 424242;
