@@ -8,13 +8,7 @@ namespace Triton.Tests.Data;
 /// </summary>
 public sealed class SharedReadsTests
 {
-    private sealed class Clock : TimeProvider
-    {
-        public DateTimeOffset Now { get; set; } = new(2026, 11, 30, 12, 0, 0, TimeSpan.Zero);
-        public override DateTimeOffset GetUtcNow() => Now;
-    }
-
-    private readonly Clock clock = new();
+    private readonly FixedTimeProvider clock = new(new(2026, 11, 30, 12, 0, 0, TimeSpan.Zero));
     private int reads;
     private string stored = "Running";
 
