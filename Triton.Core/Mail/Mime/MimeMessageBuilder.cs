@@ -1,9 +1,7 @@
-using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
 using MimeKit;
-using MimeKit.Encodings;
 using Triton.Core.Mail.Dkim;
 
 namespace Triton.Core.Mail.Mime;
@@ -11,9 +9,9 @@ namespace Triton.Core.Mail.Mime;
 /// <summary>
 /// Builds the MimeKit message of an <see cref="OutgoingMessage"/>: multipart/alternative (text derived from the HTML
 /// when absent), RFC 2047 headers, Message-ID and Date, the custom headers after <see cref="HeaderRules"/>. Bodies are
-/// quoted-printable encoded once here, so every later write of the message (DKIM body hash, SMTP's SIZE measure, the
-/// DATA phase, a pickup file) copies the encoded bytes instead of encoding again. Every transport builds through this
-/// one type, so the pickup file holds the bytes SMTP sends.
+/// quoted-printable encoded once here (<see cref="EncodedTextPart"/>), so every later write of the message (DKIM body
+/// hash, SMTP's SIZE measure, the DATA phase, a pickup file) copies the encoded bytes instead of encoding again. Every
+/// transport builds through this one type, so the pickup file holds the bytes SMTP sends.
 /// </summary>
 public sealed class MimeMessageBuilder(IOptions<MailOptions> options, TimeProvider timeProvider)
 {
@@ -42,8 +40,8 @@ public sealed class MimeMessageBuilder(IOptions<MailOptions> options, TimeProvid
         if (message.ReturnPath is not null) mime.Headers.Add(HeaderId.ReturnPath, "<" + sender.Address + ">");
         foreach (var (name, value) in message.Headers) mime.Headers.Add(name, value);
 
-        var text = Part("plain", TextOf(message));
-        mime.Body = message.Html is null ? text : new FrozenAlternative { text, Part("html", message.Html) };
+        var text = new EncodedTextPart("plain", TextOf(message));
+        mime.Body = message.Html is null ? text : new FrozenAlternative { text, new EncodedTextPart("html", message.Html) };
         // A boundary of the Message-ID (so one message always has the same bytes) that starts "=_": quoted-printable
         // always encodes '=', so no body line can ever look like it.
         if (mime.Body is Multipart multipart)
@@ -53,40 +51,6 @@ public sealed class MimeMessageBuilder(IOptions<MailOptions> options, TimeProvid
         signer?.Sign(mime);
         (mime.Body as FrozenAlternative)?.Freeze(PreparedMessage.WireFormat);
         return new PreparedMessage(mime, messageId, sender, to, !IsAscii(sender.Address) || !IsAscii(to.Address));
-    }
-
-    /// <summary>A text part whose content is stored already quoted-printable encoded.</summary>
-    private static TextPart Part(string subtype, string content)
-    {
-        // The encoder's estimate is three times the input and more (past the large object heap's 85 KB for a 30 KB body):
-        // encode into rented buffers and keep an array of the exact length.
-        var input = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(content.Length));
-        byte[] encoded;
-        try
-        {
-            var inputLength = Encoding.UTF8.GetBytes(content, input);
-            var encoder = new QuotedPrintableEncoder();
-            var output = ArrayPool<byte>.Shared.Rent(encoder.EstimateOutputLength(inputLength));
-            try
-            {
-                var length = encoder.Flush(input, 0, inputLength, output);
-                // Every byte is written by the copy: no need to zero the array first.
-                encoded = GC.AllocateUninitializedArray<byte>(length);
-                output.AsSpan(0, length).CopyTo(encoded);
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(output);
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(input);
-        }
-        var part = new TextPart(subtype) { ContentTransferEncoding = ContentEncoding.QuotedPrintable };
-        part.ContentType.Charset = "utf-8";
-        part.Content = new MimeContent(new MemoryStream(encoded, writable: false), ContentEncoding.QuotedPrintable);
-        return part;
     }
 
     private static MailboxAddress Mailbox(MailAddress address, string field)
