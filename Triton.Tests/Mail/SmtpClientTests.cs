@@ -66,6 +66,29 @@ public sealed class SmtpClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task MailKit_copies_the_frozen_body_into_DATA_instead_of_formatting_it_again()
+    {
+        var prepared = Writer.Build(new OutgoingMessage
+        {
+            From = new("sender@x.test"), To = new("rcpt@x.test"), Subject = "Hi", Html = "<p>Hello</p>", MessageId = "frozen@x.test",
+        });
+        var built = prepared.ToBytes();
+        // Nothing may change a body once frozen; a change made anyway shows whether MailKit's write copied the body.
+        ((MimeKit.MimePart)((MimeKit.Multipart)prepared.Message.Body!)[0]).ContentId = "changed-after-freezing@x.test";
+
+        using (var client = new MailKit.Net.Smtp.SmtpClient())
+        {
+            await client.ConnectAsync("127.0.0.1", _server.Port, MailKit.Security.SecureSocketOptions.None);
+            await client.SendAsync(prepared.Message);
+            await client.DisconnectAsync(true);
+        }
+
+        var received = Assert.Single(_server.Messages);
+        Assert.DoesNotContain("changed-after-freezing", Encoding.ASCII.GetString(received.Content));
+        Assert.Equal(built, received.Content);
+    }
+
+    [Fact]
     public async Task A_server_offering_dsn_is_asked_for_failure_reports_with_headers_and_the_message_id()
     {
         _server.Extensions = ["PIPELINING", "DSN", "8BITMIME"];

@@ -8,8 +8,8 @@ namespace Triton.Core.Mail.Mime;
 /// <summary>
 /// A UTF-8 text part encoded quoted-printable once, when it is built, and stored with CRLF line ends: the bytes every
 /// write with CRLF line ends (the wire, a pickup file, DKIM's body hash) puts out. Such a write copies them after the
-/// part's headers; MimeKit's own write would run every byte through its line-end filter again. Any other write
-/// (LF line ends, <see cref="FormatOptions.EnsureNewLine"/>) is MimeKit's, which reads CRLF content as well.
+/// part's headers; MimeKit's own write would run every byte through its line-end filter again. Any other write (LF
+/// line ends, or an empty part that must end with a line end) is MimeKit's, which reads CRLF content as well.
 /// </summary>
 public sealed class EncodedTextPart : TextPart
 {
@@ -46,7 +46,12 @@ public sealed class EncodedTextPart : TextPart
         await stream.WriteAsync(_wire, cancellationToken);
     }
 
-    private static bool Copies(FormatOptions options) => options.NewLineFormat == NewLineFormat.Dos && !options.EnsureNewLine;
+    /// <summary>
+    /// Whether <paramref name="options"/> write the stored bytes as they are: CRLF line ends, and a last line ended
+    /// already when the write must end with a line end (MailKit's DATA does).
+    /// </summary>
+    private bool Copies(FormatOptions options) =>
+        options.NewLineFormat == NewLineFormat.Dos && (!options.EnsureNewLine || _wire.AsSpan().EndsWith("\r\n"u8));
 
     /// <summary>Quoted-printable (MimeKit's encoder, which ends lines with LF) with every LF made CRLF.</summary>
     private static byte[] Encode(string text)

@@ -12,34 +12,43 @@ namespace Triton.Core.Mail.Mime;
 /// </summary>
 public sealed class FrozenAlternative : MultipartAlternative
 {
-    private ArraySegment<byte> _bytes;
+    private ArraySegment<byte> _content;
     private FormatOptions? _frozenWith;
 
-    /// <summary>Writes the finished body (its headers and content) once with <paramref name="options"/>.</summary>
+    /// <summary>Writes the finished body's content (its parts between their boundaries) once with <paramref name="options"/>.</summary>
     public void Freeze(FormatOptions options)
     {
         // Sized for the encoded parts and their headers, and kept as written: no copy of the body's bytes.
         var buffer = new MemoryStream(this.OfType<MimePart>().Sum(p => (int)(p.Content?.Stream?.Length ?? 0)) + 1024);
-        base.WriteTo(options, buffer, false, CancellationToken.None);
-        _bytes = new ArraySegment<byte>(buffer.GetBuffer(), 0, (int)buffer.Length);
+        base.WriteTo(options, buffer, contentOnly: true, CancellationToken.None);
+        _content = new ArraySegment<byte>(buffer.GetBuffer(), 0, (int)buffer.Length);
         _frozenWith = options;
     }
 
+    // A message writes its body's headers with its own (one header block), then the body with contentOnly; an entity
+    // written whole writes its headers, then the same content.
     public override void WriteTo(FormatOptions options, Stream stream, bool contentOnly, CancellationToken cancellationToken = default)
     {
-        if (contentOnly || !Matches(options))
+        if (!Matches(options))
         {
             base.WriteTo(options, stream, contentOnly, cancellationToken);
             return;
         }
+        if (!contentOnly) Headers.WriteTo(options, stream, cancellationToken);
         cancellationToken.ThrowIfCancellationRequested();
-        stream.Write(_bytes);
+        stream.Write(_content);
     }
 
-    public override Task WriteToAsync(FormatOptions options, Stream stream, bool contentOnly, CancellationToken cancellationToken = default) =>
-        contentOnly || !Matches(options)
-            ? base.WriteToAsync(options, stream, contentOnly, cancellationToken)
-            : stream.WriteAsync(_bytes, cancellationToken).AsTask();
+    public override async Task WriteToAsync(FormatOptions options, Stream stream, bool contentOnly, CancellationToken cancellationToken = default)
+    {
+        if (!Matches(options))
+        {
+            await base.WriteToAsync(options, stream, contentOnly, cancellationToken);
+            return;
+        }
+        if (!contentOnly) await Headers.WriteToAsync(options, stream, cancellationToken);
+        await stream.WriteAsync(_content, cancellationToken);
+    }
 
     /// <summary>Options that write the same bytes as the frozen ones (MailKit passes a clone that hides Bcc and the like).</summary>
     private bool Matches(FormatOptions options)

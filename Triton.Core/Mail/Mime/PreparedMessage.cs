@@ -17,7 +17,7 @@ public sealed record PreparedMessage(MimeMessage Message, string MessageId, Mail
     /// <summary>The bytes SMTP sends (before dot-stuffing).</summary>
     public byte[] Wire => _wire ??= Serialize(Message);
 
-    /// <summary>How messages go on the wire and into pickup files: CRLF line ends.</summary>
+    /// <summary>How messages go on the wire and into pickup files: CRLF line ends, the last line ended.</summary>
     public static FormatOptions WireFormat => Format;
 
     private static byte[] Serialize(MimeMessage message)
@@ -27,10 +27,15 @@ public sealed record PreparedMessage(MimeMessage Message, string MessageId, Mail
         return buffer.ToArray();
     }
 
+    /// <summary>
+    /// MailKit's format for DATA (CRLF, and a message that ends with a line end), so the body frozen with it is what
+    /// MailKit's writes copy: frozen with any other options, every send would format the body again.
+    /// </summary>
     private static FormatOptions CreateWireFormat()
     {
         var format = FormatOptions.Default.Clone();
         format.NewLineFormat = NewLineFormat.Dos;
+        format.EnsureNewLine = true;
         return format;
     }
 
