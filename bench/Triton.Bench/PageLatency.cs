@@ -156,29 +156,60 @@ public sealed class PageLatency : IAsyncDisposable
     }
 
     /// <summary>
-    /// Pause, then Run, on a running campaign's page. Answers the milliseconds from the click on Pause
-    /// until the page shows Paused, from the click on Run until it shows the run accepted (Pending or
-    /// Running), and until it shows Running.
+    /// Pause, then Run, on a running campaign's page. Answers, from the Stopwatch around Playwright's click (its
+    /// actionability checks and input events included), the milliseconds until the page shows Paused, until it shows
+    /// the run accepted (Pending or Running), and until it shows Running; and the same three in the page's own clock,
+    /// from the click event to the change of <c>data-campaign-state</c> in the document (what a person sees, less
+    /// the next paint).
     /// </summary>
-    public static async Task<(double Pause, double RunAccepted, double Running)> PauseAndRunAsync(IPage page)
+    public static async Task<RoundTrip> PauseAndRunAsync(IPage page)
     {
         await UntilAsync(page, StateIs("Running"));
         var pause = Button(page, "Pause");
         await Assertions.Expect(pause).ToBeEnabledAsync(new() { Timeout = Timeout });
+        await page.EvaluateAsync(WatchStateScript);
         var watch = Stopwatch.StartNew();
         await pause.ClickAsync();
         await UntilAsync(page, StateIs("Paused"));
         var paused = watch.Elapsed.TotalMilliseconds;
+        var pausedInPage = await page.EvaluateAsync<double>("() => window.benchState.firstAfterClick(s => s === 'Paused')");
 
         var run = Button(page, "Run");
         await Assertions.Expect(run).ToBeEnabledAsync(new() { Timeout = Timeout });
+        await page.EvaluateAsync(WatchStateScript);
         watch.Restart();
         await run.ClickAsync();
         await UntilAsync(page, "() => document.querySelector('[data-campaign-state]').getAttribute('data-campaign-state') !== 'Paused'");
         var accepted = watch.Elapsed.TotalMilliseconds;
         await UntilAsync(page, StateIs("Running"));
-        return (paused, accepted, watch.Elapsed.TotalMilliseconds);
+        var running = watch.Elapsed.TotalMilliseconds;
+        var acceptedInPage = await page.EvaluateAsync<double>("() => window.benchState.firstAfterClick(s => s !== 'Paused')");
+        var runningInPage = await page.EvaluateAsync<double>("() => window.benchState.firstAfterClick(s => s === 'Running')");
+        return new(paused, accepted, running, pausedInPage, acceptedInPage, runningInPage);
     }
+
+    /// <summary>
+    /// Records the next click event's time and every change of the campaign's state after it, in the page's clock.
+    /// </summary>
+    private const string WatchStateScript = """
+        () => {
+            window.benchObserver?.disconnect();
+            const state = { clickAt: null, changes: [] };
+            state.firstAfterClick = test => {
+                const change = state.changes.find(c => test(c.state));
+                return change && state.clickAt !== null ? change.at - state.clickAt : -1;
+            };
+            window.benchState = state;
+            document.addEventListener('click', () => { state.clickAt ??= performance.now(); }, { capture: true, once: true });
+            let last = document.querySelector('[data-campaign-state]')?.getAttribute('data-campaign-state');
+            window.benchObserver = new MutationObserver(() => {
+                const now = document.querySelector('[data-campaign-state]')?.getAttribute('data-campaign-state');
+                if (now !== last && state.clickAt !== null) state.changes.push({ at: performance.now(), state: now });
+                last = now;
+            });
+            window.benchObserver.observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-campaign-state'] });
+        }
+        """;
 
     private static string StateIs(string state) =>
         $"() => document.querySelector('[data-campaign-state]')?.getAttribute('data-campaign-state') === '{state}'";
@@ -200,3 +231,6 @@ public sealed class PageLatency : IAsyncDisposable
         _playwright.Dispose();
     }
 }
+
+/// <summary>One Pause and Run cycle: Playwright's Stopwatch figures and the page's own (click event to the state shown).</summary>
+public readonly record struct RoundTrip(double Pause, double RunAccepted, double Running, double PauseInPage, double RunAcceptedInPage, double RunningInPage);

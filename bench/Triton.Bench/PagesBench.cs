@@ -124,6 +124,7 @@ public static class PagesBench
         var pause = new List<double>();
         var accepted = new List<double>();
         var running = new List<double>();
+        List<double> pauseInPage = [], acceptedInPage = [], runningInPage = [];
         await KeepSendingAsync(api, campaign);
         var page = await browser.OpenForActionsAsync(campaign);
         failed = 0;
@@ -132,11 +133,14 @@ public static class PagesBench
             await KeepSendingAsync(api, campaign);
             try
             {
-                var (paused, runAccepted, runRunning) = await PageLatency.PauseAndRunAsync(page);
+                var trip = await PageLatency.PauseAndRunAsync(page);
                 if (i < WarmUp) continue;
-                pause.Add(paused);
-                accepted.Add(runAccepted);
-                running.Add(runRunning);
+                pause.Add(trip.Pause);
+                accepted.Add(trip.RunAccepted);
+                running.Add(trip.Running);
+                if (trip.PauseInPage >= 0) pauseInPage.Add(trip.PauseInPage);
+                if (trip.RunAcceptedInPage >= 0) acceptedInPage.Add(trip.RunAcceptedInPage);
+                if (trip.RunningInPage >= 0) runningInPage.Add(trip.RunningInPage);
             }
             catch (Exception exception) when (exception is TimeoutException or Microsoft.Playwright.PlaywrightException)
             {
@@ -151,6 +155,9 @@ public static class PagesBench
         Report("click Pause until the page shows Paused", pause);
         Report("click Run until the page shows the run accepted (Pending or Running)", accepted);
         Report("click Run until the page shows Running", running);
+        Report("in the page's clock: click event until the document shows Paused", pauseInPage);
+        Report("in the page's clock: click event until the document shows the run accepted", acceptedInPage);
+        Report("in the page's clock: click event until the document shows Running", runningInPage);
 
         // The commands alone, through the API (the same Core service the buttons call): the server's share
         // of a round trip, without the circuit, the page or the browser.
