@@ -25,26 +25,14 @@ public sealed class EncodedTextPart : TextPart
 
     public override void WriteTo(FormatOptions options, Stream stream, bool contentOnly, CancellationToken cancellationToken = default)
     {
-        if (!Copies(options))
-        {
-            base.WriteTo(options, stream, contentOnly, cancellationToken);
-            return;
-        }
-        if (!contentOnly) Headers.WriteTo(options, stream, cancellationToken);
-        cancellationToken.ThrowIfCancellationRequested();
-        stream.Write(_wire);
+        if (!Copies(options)) base.WriteTo(options, stream, contentOnly, cancellationToken);
+        else WrittenContent.Write(Headers, _wire, options, stream, contentOnly, cancellationToken);
     }
 
-    public override async Task WriteToAsync(FormatOptions options, Stream stream, bool contentOnly, CancellationToken cancellationToken = default)
-    {
-        if (!Copies(options))
-        {
-            await base.WriteToAsync(options, stream, contentOnly, cancellationToken);
-            return;
-        }
-        if (!contentOnly) await Headers.WriteToAsync(options, stream, cancellationToken);
-        await stream.WriteAsync(_wire, cancellationToken);
-    }
+    public override Task WriteToAsync(FormatOptions options, Stream stream, bool contentOnly, CancellationToken cancellationToken = default) =>
+        !Copies(options)
+            ? base.WriteToAsync(options, stream, contentOnly, cancellationToken)
+            : WrittenContent.WriteAsync(Headers, _wire, options, stream, contentOnly, cancellationToken);
 
     /// <summary>
     /// Whether <paramref name="options"/> write the stored bytes as they are: CRLF line ends, and a last line ended

@@ -29,26 +29,14 @@ public sealed class FrozenAlternative : MultipartAlternative
     // written whole writes its headers, then the same content.
     public override void WriteTo(FormatOptions options, Stream stream, bool contentOnly, CancellationToken cancellationToken = default)
     {
-        if (!Matches(options))
-        {
-            base.WriteTo(options, stream, contentOnly, cancellationToken);
-            return;
-        }
-        if (!contentOnly) Headers.WriteTo(options, stream, cancellationToken);
-        cancellationToken.ThrowIfCancellationRequested();
-        stream.Write(_content);
+        if (!Matches(options)) base.WriteTo(options, stream, contentOnly, cancellationToken);
+        else WrittenContent.Write(Headers, _content, options, stream, contentOnly, cancellationToken);
     }
 
-    public override async Task WriteToAsync(FormatOptions options, Stream stream, bool contentOnly, CancellationToken cancellationToken = default)
-    {
-        if (!Matches(options))
-        {
-            await base.WriteToAsync(options, stream, contentOnly, cancellationToken);
-            return;
-        }
-        if (!contentOnly) await Headers.WriteToAsync(options, stream, cancellationToken);
-        await stream.WriteAsync(_content, cancellationToken);
-    }
+    public override Task WriteToAsync(FormatOptions options, Stream stream, bool contentOnly, CancellationToken cancellationToken = default) =>
+        !Matches(options)
+            ? base.WriteToAsync(options, stream, contentOnly, cancellationToken)
+            : WrittenContent.WriteAsync(Headers, _content, options, stream, contentOnly, cancellationToken);
 
     /// <summary>Options that write the same bytes as the frozen ones (MailKit passes a clone that hides Bcc and the like).</summary>
     private bool Matches(FormatOptions options)
