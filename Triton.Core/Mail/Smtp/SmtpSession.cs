@@ -94,13 +94,14 @@ public sealed class SmtpSession : IAsyncDisposable
             Domain.TransportSecurity.StartTls => SecureSocketOptions.StartTls,
             _ => SecureSocketOptions.None,
         };
+        var stream = new CoalescingSocketStream(socket);
         try
         {
-            await _client.ConnectAsync(socket, _options.Host, _options.Port, security, cancellationToken);
+            await _client.ConnectAsync(stream, _options.Host, _options.Port, security, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            socket.Dispose();
+            await stream.DisposeAsync();
             throw ConnectFailure(ex);
         }
         foreach (var mechanism in UnusableMechanisms) _client.AuthenticationMechanisms.Remove(mechanism);

@@ -1,0 +1,89 @@
+using System.Net;
+using System.Net.Sockets;
+using Triton.Core.Mail.Smtp;
+
+namespace Triton.Tests.Mail;
+
+/// <summary>The SMTP connection's stream over a real loopback TCP connection: what reaches the peer, and when.</summary>
+public sealed class CoalescingSocketStreamTests : IAsyncLifetime
+{
+    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private Socket _peer = null!;
+    private CoalescingSocketStream _stream = null!;
+
+    public async Task InitializeAsync()
+    {
+        _listener.Start();
+        var client = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        var accept = _listener.AcceptSocketAsync();
+        await client.ConnectAsync((IPEndPoint)_listener.LocalEndpoint);
+        _peer = await accept;
+        _stream = new CoalescingSocketStream(client);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _stream.DisposeAsync();
+        _peer.Dispose();
+        _listener.Stop();
+    }
+
+    [Fact]
+    public async Task Writes_wait_for_a_flush_and_then_arrive_whole_and_in_order()
+    {
+        var blocks = Enumerable.Range(0, 9).Select(i => Enumerable.Repeat((byte)('a' + i), 4096).ToArray()).ToList();
+        foreach (var block in blocks) await _stream.WriteAsync(block);
+        await Task.Delay(50);
+        Assert.Equal(0, _peer.Available);
+
+        await _stream.FlushAsync();
+        Assert.Equal(blocks.SelectMany(b => b).ToArray(), await ReceiveAsync(9 * 4096));
+    }
+
+    [Fact]
+    public async Task A_read_sends_what_was_written_before_it_waits_for_the_peer()
+    {
+        await _stream.WriteAsync("EHLO client.test\r\n"u8.ToArray());
+        var reply = new byte[64];
+        var read = _stream.ReadAsync(reply).AsTask();
+
+        Assert.Equal("EHLO client.test\r\n"u8.ToArray(), await ReceiveAsync(18));
+        await _peer.SendAsync("250 ok\r\n"u8.ToArray());
+        Assert.Equal(8, await read);
+    }
+
+    [Fact]
+    public async Task At_most_64_KB_wait_for_a_flush()
+    {
+        var large = new byte[100_000];
+        Random.Shared.NextBytes(large);
+        await _stream.WriteAsync(large.AsMemory(0, 40_000));
+        await _stream.WriteAsync(large.AsMemory(40_000)); // would pass 64 KB: the first 40,000 go
+        Assert.Equal(large[..40_000], await ReceiveAsync(40_000));
+        await Task.Delay(50);
+        Assert.Equal(0, _peer.Available);
+
+        await _stream.FlushAsync();
+        Assert.Equal(large[40_000..], await ReceiveAsync(60_000));
+    }
+
+    [Fact]
+    public async Task A_read_with_no_answer_times_out_with_a_TimeoutException()
+    {
+        _stream.ReadTimeout = 100;
+        await Assert.ThrowsAsync<TimeoutException>(async () => _ = await _stream.ReadAsync(new byte[16]));
+    }
+
+    private async Task<byte[]> ReceiveAsync(int count)
+    {
+        var received = new byte[count];
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        for (var at = 0; at < count;)
+        {
+            var read = await _peer.ReceiveAsync(received.AsMemory(at), SocketFlags.None, timeout.Token);
+            if (read == 0) throw new IOException("the stream closed early");
+            at += read;
+        }
+        return received;
+    }
+}
