@@ -198,6 +198,7 @@ public sealed class PageLatency : IAsyncDisposable
         var paused = watch.Elapsed.TotalMilliseconds;
         await UntilAsync(page, "() => window.benchAt[0] !== null");
         var pausedInPage = await PageClockAsync(page, 0);
+        var pausedMessage = await LastMessageAsync(page, 0);
 
         var run = Button(page, "Run");
         await Assertions.Expect(run).ToBeEnabledAsync(new() { Timeout = Timeout });
@@ -210,11 +211,23 @@ public sealed class PageLatency : IAsyncDisposable
         await UntilAsync(page, StateIs("Running"));
         var running = watch.Elapsed.TotalMilliseconds;
         await UntilAsync(page, "() => window.benchAt.every(t => t !== null)");
-        return new(paused, accepted, running, pausedInPage, await PageClockAsync(page, 0), await PageClockAsync(page, 1));
+        return new(paused, accepted, running, pausedInPage, await PageClockAsync(page, 0), await PageClockAsync(page, 1),
+            pausedMessage, await LastMessageAsync(page, 0));
     }
 
-    /// <summary>One Pause and Run round trip (see <see cref="PauseAndRunAsync"/>), milliseconds.</summary>
-    public sealed record RoundTrip(double Pause, double RunAccepted, double Running, double PauseInPage, double RunAcceptedInPage, double RunningInPage);
+    /// <summary>
+    /// One Pause and Run round trip (see <see cref="PauseAndRunAsync"/>), milliseconds; the last two by the page's clock from
+    /// the click until the circuit's last message before Paused, and before the run accepted, showed.
+    /// </summary>
+    public sealed record RoundTrip(double Pause, double RunAccepted, double Running, double PauseInPage, double RunAcceptedInPage, double RunningInPage,
+        double PauseMessageInPage, double RunAcceptedMessageInPage);
+
+    /// <summary>
+    /// By the page's clock, from the click until the last circuit message before condition <paramref name="index"/> of
+    /// <see cref="ClickClock"/> held: the render batch that showed it, so the server's share (and the wire's) apart from the browser's.
+    /// </summary>
+    private static Task<double> LastMessageAsync(IPage page, int index) => page.EvaluateAsync<double>(
+        $"() => Math.max(-1, ...window.benchSocket.messages.filter(t => t >= window.benchClickAt && t <= window.benchAt[{index}])) - window.benchClickAt");
 
     /// <summary>
     /// The campaigns list kept open in one tab (interactive), from which <see cref="OpenInAppAsync"/> opens a campaign
@@ -234,7 +247,7 @@ public sealed class PageLatency : IAsyncDisposable
     /// until the counters showed by the page's own clock from the click; then goes back (the browser's Back) until
     /// the list shows the campaign's link again.
     /// </summary>
-    public static async Task<(double Interactive, double FirstPush, double InteractiveInPage)> OpenInAppAsync(IPage page, int campaignId)
+    public static async Task<InAppOpen> OpenInAppAsync(IPage page, int campaignId)
     {
         const string shown = "() => document.querySelector('[data-campaign-page][data-interactive=\"true\"] [data-progress=\"sent\"]') !== null";
         await page.EvaluateAsync($"() => benchWatch([{shown}])");
@@ -248,10 +261,19 @@ public sealed class PageLatency : IAsyncDisposable
         var firstPush = watch.Elapsed.TotalMilliseconds;
         await UntilAsync(page, "() => window.benchAt[0] !== null");
         var inPage = await PageClockAsync(page, 0);
+        // The circuit's messages between the click and the page shown: the last one is the render batch the page
+        // applied, so its time tells the server's share (and the wire's) from the browser's.
+        var lastMessage = await LastMessageAsync(page, 0);
         await page.EvaluateAsync("() => history.back()");
         await UntilAsync(page, ListShows(campaignId));
-        return (interactive, firstPush, inPage);
+        return new(interactive, firstPush, inPage, lastMessage);
     }
+
+    /// <summary>
+    /// One open from the list (see <see cref="OpenInAppAsync"/>), milliseconds: by the stopwatch until interactive and until
+    /// the first push; by the page's clock from the click until the counters showed, and until the last circuit message before.
+    /// </summary>
+    public sealed record InAppOpen(double Interactive, double FirstPush, double InteractiveInPage, double LastMessageInPage);
 
     /// <summary>
     /// The campaigns list shows the campaign's link, through its circuit: the grid reads its rows only once
