@@ -41,31 +41,31 @@ public sealed class CampaignCommands(
         }
         if (!await transitions.MoveAsync(campaignId, Runnable, CampaignState.Pending, null, cancellationToken))
             return await ConflictAsync(campaignId, "run", cancellationToken);
-        return CampaignCommandResult.Done;
+        return CampaignCommandResult.DoneIn(CampaignState.Pending);
     }
 
     public async Task<CampaignCommandResult> PauseAsync(int campaignId, CancellationToken cancellationToken)
     {
         if (!await transitions.MoveAsync(campaignId, Pausable, CampaignState.Paused, null, cancellationToken, endRun: RunOutcome.Paused))
             return await ConflictAsync(campaignId, "paused", cancellationToken);
-        return Halted(campaignId);
+        return Halted(campaignId, CampaignState.Paused);
     }
 
     public async Task<CampaignCommandResult> StopAsync(int campaignId, CancellationToken cancellationToken)
     {
         if (!await transitions.ResetAsync(campaignId, Stoppable, cancellationToken))
             return await ConflictAsync(campaignId, "stopped", cancellationToken);
-        return Halted(campaignId);
+        return Halted(campaignId, CampaignState.Idle);
     }
 
     public Task<CampaignCommandResult> RetryFailedAsync(int campaignId, CancellationToken cancellationToken) =>
         transitions.RequeueFailedAsync(campaignId, Retryable, cancellationToken);
 
     /// <summary>After Pause or Stop (which closed the run and woke the engine): no new message starts here.</summary>
-    private CampaignCommandResult Halted(int campaignId)
+    private CampaignCommandResult Halted(int campaignId, CampaignState state)
     {
         board.Find(campaignId)?.Halt();
-        return CampaignCommandResult.Done;
+        return CampaignCommandResult.DoneIn(state);
     }
 
     private async Task<CampaignCommandResult> ConflictAsync(int campaignId, string action, CancellationToken cancellationToken)

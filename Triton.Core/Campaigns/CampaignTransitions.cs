@@ -155,7 +155,7 @@ public sealed class CampaignTransitions(
         if (moved != 1) return CampaignCommandResult.Conflict("The campaign changed state meanwhile and cannot be retried; look again.");
         await transaction.CommitAsync(cancellationToken);
         Changed(campaignId, true);
-        return CampaignCommandResult.Done;
+        return CampaignCommandResult.DoneIn(nextState);
     }
 
     /// <summary>

@@ -44,8 +44,11 @@ public abstract class CampaignEngineTests(DatabaseProvider provider)
 
         await scenario.Commands.RunAsync(id, default);
         await scenario.WaitForAsync(id, c => c.Progress.Sent >= 100);
-        Assert.Equal(CommandStatus.Done, (await scenario.Commands.PauseAsync(id, default)).Status);
+        var paused = await scenario.Commands.PauseAsync(id, default);
         var writtenAtPause = scenario.PickedUpRecipients().Count;
+        Assert.Equal(CommandStatus.Done, paused.Status);
+        // The answer says where the command left the campaign (pages show it at once), as the database does.
+        Assert.Equal(CampaignState.Paused, paused.State);
         Assert.Equal(CampaignState.Paused, (await scenario.CampaignAsync(id)).State);
         // No message starts after the answer: only the few in flight (the concurrency) may still land,
         // and once they settle every message written is recorded.
@@ -100,7 +103,9 @@ public abstract class CampaignEngineTests(DatabaseProvider provider)
         await scenario.Commands.RunAsync(id, default);
         await scenario.WaitForAsync(id, c => c.State == CampaignState.Finished);
 
-        Assert.Equal(CommandStatus.Done, (await scenario.Commands.StopAsync(id, default)).Status);
+        var stop = await scenario.Commands.StopAsync(id, default);
+        Assert.Equal(CommandStatus.Done, stop.Status);
+        Assert.Equal(CampaignState.Idle, stop.State);
         var stopped = await scenario.CampaignAsync(id);
         Assert.Equal(CampaignState.Idle, stopped.State);
         Assert.Equal(2, stopped.Generation);
@@ -127,8 +132,12 @@ public abstract class CampaignEngineTests(DatabaseProvider provider)
         Assert.Equal(CommandStatus.Conflict, (await scenario.Commands.RetryFailedAsync(id, default)).Status);
         Assert.Equal(CommandStatus.NotFound, (await scenario.Commands.RunAsync(9999, default)).Status);
 
-        Assert.Equal(CommandStatus.Done, (await scenario.Commands.RunAsync(id, default)).Status);
-        Assert.Equal(CommandStatus.Conflict, (await scenario.Commands.RunAsync(id, default)).Status);
+        var run = await scenario.Commands.RunAsync(id, default);
+        Assert.Equal(CommandStatus.Done, run.Status);
+        Assert.Equal(CampaignState.Pending, run.State);
+        var refused = await scenario.Commands.RunAsync(id, default);
+        Assert.Equal(CommandStatus.Conflict, refused.Status);
+        Assert.Null(refused.State);
         var campaign = await scenario.CampaignAsync(id);
         Assert.True(campaign.State is CampaignState.Pending or CampaignState.Running);
         Assert.Equal(1, campaign.Generation);
@@ -173,8 +182,10 @@ public abstract class CampaignEngineTests(DatabaseProvider provider)
         Assert.Contains("451", deliveries["transient5-b@x.test"].LastReply);
         Assert.Equal(3, deliveries["transient2-a@x.test"].Attempts);
 
-        // Retry only the failed ones, with the fault gone.
-        Assert.Equal(CommandStatus.Done, (await scenario.Commands.RetryFailedAsync(id, default)).Status);
+        // Retry only the failed ones, with the fault gone: the finished campaign is due again.
+        var retry = await scenario.Commands.RetryFailedAsync(id, default);
+        Assert.Equal(CommandStatus.Done, retry.Status);
+        Assert.Equal(CampaignState.Pending, retry.State);
         var retried = await scenario.WaitForAsync(id, c => c.State == CampaignState.Finished);
         Assert.Equal(4, retried.Progress.Sent); // transient5 now gets through; reject is refused again
         Assert.Equal(1, retried.Progress.Failed);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Text;
 using System.Text.Json;
@@ -27,6 +28,7 @@ public sealed partial class CircuitClient : IAsyncDisposable
     private long _bytes;
     private long _jsCalls;
     private long _batchesWithWatchedText;
+    private readonly ConcurrentDictionary<string, int> _jsIdentifiers = new();
     private string? _secret;
     private readonly TaskCompletionSource _firstBatch = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -48,6 +50,9 @@ public sealed partial class CircuitClient : IAsyncDisposable
         _connection.On("JS.BeginInvokeJS", [typeof(long), typeof(string), typeof(string), typeof(int), typeof(long), typeof(int)], async (args, _) =>
         {
             Interlocked.Increment(ref _jsCalls);
+            // A call on a JavaScript object reference (targetInstanceId > 0) names a member of that object.
+            var identifier = (long)args[4]! > 0 ? $"(object).{args[1]}" : (string)args[1]!;
+            _jsIdentifiers.AddOrUpdate(identifier, 1, (_, n) => n + 1);
             var handle = (long)args[0]!;
             await _connection.SendAsync("EndInvokeJSFromDotNet", handle, true, $"[{handle},true,null]");
         }, this);
@@ -65,6 +70,9 @@ public sealed partial class CircuitClient : IAsyncDisposable
     public long Bytes => Interlocked.Read(ref _bytes);
 
     public long JsCalls => Interlocked.Read(ref _jsCalls);
+
+    /// <summary>The JavaScript functions the server called on this page so far, and how often each.</summary>
+    public IReadOnlyDictionary<string, int> JsIdentifiers => new Dictionary<string, int>(_jsIdentifiers);
 
     /// <summary>Batches that carried the watched text (e.g. a state the page shows), as proof of what was pushed.</summary>
     public long BatchesWithWatchedText => Interlocked.Read(ref _batchesWithWatchedText);

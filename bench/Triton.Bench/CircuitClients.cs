@@ -27,6 +27,30 @@ public sealed class CircuitClients : IAsyncDisposable
     /// <summary>Render batches and their bytes received by all pages so far.</summary>
     public (long Batches, long Bytes) Totals => (_clients.Sum(c => c.Batches), _clients.Sum(c => c.Bytes));
 
+    /// <summary>The JavaScript functions the server called on these pages so far, summed over the pages.</summary>
+    public Dictionary<string, int> JsCalls()
+    {
+        var sum = new Dictionary<string, int>();
+        foreach (var client in _clients)
+            foreach (var (identifier, count) in client.JsIdentifiers)
+                sum[identifier] = sum.GetValueOrDefault(identifier) + count;
+        return sum;
+    }
+
+    /// <summary>
+    /// <paramref name="calls"/> (from <see cref="JsCalls"/>) per page by function, most called first, counting only
+    /// those made after <paramref name="before"/> (an earlier <see cref="JsCalls"/>) when given.
+    /// </summary>
+    public static string PerPage(Dictionary<string, int> calls, int pages, Dictionary<string, int>? before = null)
+    {
+        if (pages == 0) return "no pages open";
+        var made = calls
+            .Select(c => (Identifier: c.Key, PerPage: (double)(c.Value - (before?.GetValueOrDefault(c.Key) ?? 0)) / pages))
+            .Where(c => c.PerPage > 0).OrderByDescending(c => c.PerPage).ThenBy(c => c.Identifier).ToList();
+        return made.Count == 0 ? "none" : $"{made.Sum(c => c.PerPage):0.#} per page: "
+            + string.Join(", ", made.Select(c => $"{c.Identifier} {c.PerPage:0.#}"));
+    }
+
     public string Summary(string watched)
     {
         if (_clients.Count == 0) return "no pages open";

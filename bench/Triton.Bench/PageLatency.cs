@@ -42,6 +42,7 @@ public sealed class PageLatency : IAsyncDisposable
             Name = c.Name, Value = c.Value, Url = root.ToString(),
         }));
         await context.AddInitScriptAsync(WebSocketClock);
+        await context.AddInitScriptAsync(ClickClock);
         return new PageLatency(playwright, browser, context, root);
     }
 
@@ -106,6 +107,30 @@ public sealed class PageLatency : IAsyncDisposable
         })();
         """;
 
+    /// <summary>
+    /// Run in every page: <c>benchWatch(conditions)</c> notes, by the page's clock, when the next click event
+    /// arrives (<c>benchClickAt</c>) and when each condition first holds after a change of the page's DOM
+    /// (<c>benchAt[i]</c>), so the time from a click to what it shows is read without Playwright's own steps
+    /// (its actionability checks before a click, its polling after).
+    /// </summary>
+    private const string ClickClock = """
+        window.benchWatch = conditions => {
+            const at = window.benchAt = conditions.map(() => null);
+            window.benchClickAt = null;
+            document.addEventListener('click', () => window.benchClickAt ??= performance.now(), { capture: true, once: true });
+            const observer = new MutationObserver(() => {
+                const now = performance.now();
+                conditions.forEach((holds, i) => { if (at[i] === null && window.benchClickAt !== null && holds()) at[i] = now; });
+                if (at.every(t => t !== null)) observer.disconnect();
+            });
+            observer.observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
+        };
+        """;
+
+    /// <summary>Milliseconds by the page's clock from the click to when condition <paramref name="index"/> held (see <see cref="ClickClock"/>).</summary>
+    private static Task<double> PageClockAsync(IPage page, int index) =>
+        page.EvaluateAsync<double>($"() => window.benchAt[{index}] - window.benchClickAt");
+
     private const string PhasesScript = """
         () => {
             const nav = performance.getEntriesByType('navigation')[0];
@@ -156,60 +181,106 @@ public sealed class PageLatency : IAsyncDisposable
     }
 
     /// <summary>
-    /// Pause, then Run, on a running campaign's page. Answers, from the Stopwatch around Playwright's click (its
-    /// actionability checks and input events included), the milliseconds until the page shows Paused, until it shows
-    /// the run accepted (Pending or Running), and until it shows Running; and the same three in the page's own clock,
-    /// from the click event to the change of <c>data-campaign-state</c> in the document (what a person sees, less
-    /// the next paint).
+    /// Pause, then Run, on a running campaign's page. Answers the milliseconds from the click on Pause
+    /// until the page shows Paused, from the click on Run until it shows the run accepted (Pending or
+    /// Running), and until it shows Running; by the bench's stopwatch (Playwright's click and polling
+    /// included) and by the page's own clock (from the click event to the change in the page).
     /// </summary>
     public static async Task<RoundTrip> PauseAndRunAsync(IPage page)
     {
         await UntilAsync(page, StateIs("Running"));
         var pause = Button(page, "Pause");
         await Assertions.Expect(pause).ToBeEnabledAsync(new() { Timeout = Timeout });
-        await page.EvaluateAsync(WatchStateScript);
+        await page.EvaluateAsync($"() => benchWatch([{StateIs("Paused")}])");
         var watch = Stopwatch.StartNew();
         await pause.ClickAsync();
         await UntilAsync(page, StateIs("Paused"));
         var paused = watch.Elapsed.TotalMilliseconds;
-        var pausedInPage = await page.EvaluateAsync<double>("() => window.benchState.firstAfterClick(s => s === 'Paused')");
+        await UntilAsync(page, "() => window.benchAt[0] !== null");
+        var pausedInPage = await PageClockAsync(page, 0);
+        var pausedMessage = await LastMessageAsync(page, 0);
 
         var run = Button(page, "Run");
         await Assertions.Expect(run).ToBeEnabledAsync(new() { Timeout = Timeout });
-        await page.EvaluateAsync(WatchStateScript);
+        const string leftPaused = "() => document.querySelector('[data-campaign-state]').getAttribute('data-campaign-state') !== 'Paused'";
+        await page.EvaluateAsync($"() => benchWatch([{leftPaused}, {StateIs("Running")}])");
         watch.Restart();
         await run.ClickAsync();
-        await UntilAsync(page, "() => document.querySelector('[data-campaign-state]').getAttribute('data-campaign-state') !== 'Paused'");
+        await UntilAsync(page, leftPaused);
         var accepted = watch.Elapsed.TotalMilliseconds;
         await UntilAsync(page, StateIs("Running"));
         var running = watch.Elapsed.TotalMilliseconds;
-        var acceptedInPage = await page.EvaluateAsync<double>("() => window.benchState.firstAfterClick(s => s !== 'Paused')");
-        var runningInPage = await page.EvaluateAsync<double>("() => window.benchState.firstAfterClick(s => s === 'Running')");
-        return new(paused, accepted, running, pausedInPage, acceptedInPage, runningInPage);
+        await UntilAsync(page, "() => window.benchAt.every(t => t !== null)");
+        return new(paused, accepted, running, pausedInPage, await PageClockAsync(page, 0), await PageClockAsync(page, 1),
+            pausedMessage, await LastMessageAsync(page, 0));
     }
 
     /// <summary>
-    /// Records the next click event's time and every change of the campaign's state after it, in the page's clock.
+    /// One Pause and Run round trip (see <see cref="PauseAndRunAsync"/>), milliseconds; the last two by the page's clock from
+    /// the click until the circuit's last message before Paused, and before the run accepted, showed.
     /// </summary>
-    private const string WatchStateScript = """
-        () => {
-            window.benchObserver?.disconnect();
-            const state = { clickAt: null, changes: [] };
-            state.firstAfterClick = test => {
-                const change = state.changes.find(c => test(c.state));
-                return change && state.clickAt !== null ? change.at - state.clickAt : -1;
-            };
-            window.benchState = state;
-            document.addEventListener('click', () => { state.clickAt ??= performance.now(); }, { capture: true, once: true });
-            let last = document.querySelector('[data-campaign-state]')?.getAttribute('data-campaign-state');
-            window.benchObserver = new MutationObserver(() => {
-                const now = document.querySelector('[data-campaign-state]')?.getAttribute('data-campaign-state');
-                if (now !== last && state.clickAt !== null) state.changes.push({ at: performance.now(), state: now });
-                last = now;
-            });
-            window.benchObserver.observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-campaign-state'] });
-        }
-        """;
+    public sealed record RoundTrip(double Pause, double RunAccepted, double Running, double PauseInPage, double RunAcceptedInPage, double RunningInPage,
+        double PauseMessageInPage, double RunAcceptedMessageInPage);
+
+    /// <summary>
+    /// By the page's clock, from the click until the last circuit message before condition <paramref name="index"/> of
+    /// <see cref="ClickClock"/> held: the render batch that showed it, so the server's share (and the wire's) apart from the browser's.
+    /// </summary>
+    private static Task<double> LastMessageAsync(IPage page, int index) => page.EvaluateAsync<double>(
+        $"() => Math.max(-1, ...window.benchSocket.messages.filter(t => t >= window.benchClickAt && t <= window.benchAt[{index}])) - window.benchClickAt");
+
+    /// <summary>
+    /// The campaigns list kept open in one tab (interactive), from which <see cref="OpenInAppAsync"/> opens a campaign
+    /// as a person does: a click on its name, inside the running circuit (no new document, no blazor.web.js start-up).
+    /// </summary>
+    public async Task<IPage> OpenListAsync(int campaignId)
+    {
+        var page = await _context.NewPageAsync();
+        await page.GotoAsync(new Uri(_root, "/campaigns").ToString());
+        await UntilAsync(page, ListShows(campaignId));
+        return page;
+    }
+
+    /// <summary>
+    /// On the campaigns list (<see cref="OpenListAsync"/>): clicks the campaign's name and answers the milliseconds
+    /// until its page is interactive with its counters and until the sent counter first moves (stopwatch), and
+    /// until the counters showed by the page's own clock from the click; then goes back (the browser's Back) until
+    /// the list shows the campaign's link again.
+    /// </summary>
+    public static async Task<InAppOpen> OpenInAppAsync(IPage page, int campaignId)
+    {
+        const string shown = "() => document.querySelector('[data-campaign-page][data-interactive=\"true\"] [data-progress=\"sent\"]') !== null";
+        await page.EvaluateAsync($"() => benchWatch([{shown}])");
+        var link = page.Locator($"[data-campaigns] a[href=\"/campaigns/{campaignId}\"]");
+        var watch = Stopwatch.StartNew();
+        await link.ClickAsync();
+        await UntilAsync(page, shown);
+        var interactive = watch.Elapsed.TotalMilliseconds;
+        var sent = await page.Locator("[data-progress=\"sent\"]").TextContentAsync();
+        await UntilAsync(page, "shown => document.querySelector('[data-progress=\"sent\"]').textContent !== shown", sent);
+        var firstPush = watch.Elapsed.TotalMilliseconds;
+        await UntilAsync(page, "() => window.benchAt[0] !== null");
+        var inPage = await PageClockAsync(page, 0);
+        // The circuit's messages between the click and the page shown: the last one is the render batch the page
+        // applied, so its time tells the server's share (and the wire's) from the browser's.
+        var lastMessage = await LastMessageAsync(page, 0);
+        await page.EvaluateAsync("() => history.back()");
+        await UntilAsync(page, ListShows(campaignId));
+        return new(interactive, firstPush, inPage, lastMessage);
+    }
+
+    /// <summary>
+    /// One open from the list (see <see cref="OpenInAppAsync"/>), milliseconds: by the stopwatch until interactive and until
+    /// the first push; by the page's clock from the click until the counters showed, and until the last circuit message before.
+    /// </summary>
+    public sealed record InAppOpen(double Interactive, double FirstPush, double InteractiveInPage, double LastMessageInPage);
+
+    /// <summary>
+    /// The campaigns list shows the campaign's link, through its circuit: the grid reads its rows only once
+    /// interactive (the prerendered list has none), and the circuit's WebSocket is open.
+    /// </summary>
+    private static string ListShows(int campaignId) =>
+        $"() => window.benchSocket.open !== undefined && document.querySelector('[data-campaigns] a[href=\"/campaigns/{campaignId}\"]') !== null";
 
     private static string StateIs(string state) =>
         $"() => document.querySelector('[data-campaign-state]')?.getAttribute('data-campaign-state') === '{state}'";
@@ -231,6 +302,3 @@ public sealed class PageLatency : IAsyncDisposable
         _playwright.Dispose();
     }
 }
-
-/// <summary>One Pause and Run cycle: Playwright's Stopwatch figures and the page's own (click event to the state shown).</summary>
-public readonly record struct RoundTrip(double Pause, double RunAccepted, double Running, double PauseInPage, double RunAcceptedInPage, double RunningInPage);

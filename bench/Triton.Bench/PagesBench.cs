@@ -111,6 +111,35 @@ public static class PagesBench
         Report("open the campaign page until the first live counter push", firstPush);
         Console.WriteLine($"  where an open's time went (Chromium's Performance API): {browser.PhasesSummary()}");
 
+        // Opening it as a person does from the admin: a click on its name in the campaigns list, inside the
+        // running circuit, then Back to the list.
+        var inApp = new List<PageLatency.InAppOpen>();
+        await KeepSendingAsync(api, campaign);
+        var listPage = await browser.OpenListAsync(campaign);
+        failed = 0;
+        for (var i = 0; i < WarmUp + samples; i++)
+        {
+            await KeepSendingAsync(api, campaign);
+            try
+            {
+                var open = await PageLatency.OpenInAppAsync(listPage, campaign);
+                if (i >= WarmUp) inApp.Add(open);
+            }
+            catch (Exception exception) when (exception is TimeoutException or Microsoft.Playwright.PlaywrightException)
+            {
+                failed++;
+                Console.WriteLine($"  in-app open {i} failed: {exception.Message.Split('\n')[0]}");
+                await listPage.CloseAsync();
+                listPage = await browser.OpenListAsync(campaign);
+            }
+        }
+        await listPage.CloseAsync();
+        Console.WriteLine($"load average {File.ReadAllText("/proc/loadavg").Trim()}; {failed} in-app opens failed (not in the figures)");
+        Report("open the campaign page from the campaigns list (click on its name, same circuit) until interactive with its counters", inApp.Select(o => o.Interactive).ToList());
+        Report("  the same, by the page's clock from the click event", inApp.Select(o => o.InteractiveInPage).ToList());
+        Report("  by the page's clock, from the click until the circuit's last message before the counters showed", inApp.Select(o => o.LastMessageInPage).ToList());
+        Report("open the campaign page from the campaigns list until the first live counter push", inApp.Select(o => o.FirstPush).ToList());
+
         // The same opens without a browser: the server's share of them (HTML, circuit, first render batch).
         await KeepSendingAsync(api, campaign);
         await using (var clients = await CircuitClients.OpenAsync(root, cookies, user, $"/campaigns/{campaign}", WarmUp + samples, "Finished"))
@@ -121,10 +150,7 @@ public static class PagesBench
             Report("open the campaign page without a browser until its circuit's first render batch", times.Select(t => t.Live).ToList());
         }
 
-        var pause = new List<double>();
-        var accepted = new List<double>();
-        var running = new List<double>();
-        List<double> pauseInPage = [], acceptedInPage = [], runningInPage = [];
+        var trips = new List<PageLatency.RoundTrip>();
         await KeepSendingAsync(api, campaign);
         var page = await browser.OpenForActionsAsync(campaign);
         failed = 0;
@@ -134,13 +160,7 @@ public static class PagesBench
             try
             {
                 var trip = await PageLatency.PauseAndRunAsync(page);
-                if (i < WarmUp) continue;
-                pause.Add(trip.Pause);
-                accepted.Add(trip.RunAccepted);
-                running.Add(trip.Running);
-                if (trip.PauseInPage >= 0) pauseInPage.Add(trip.PauseInPage);
-                if (trip.RunAcceptedInPage >= 0) acceptedInPage.Add(trip.RunAcceptedInPage);
-                if (trip.RunningInPage >= 0) runningInPage.Add(trip.RunningInPage);
+                if (i >= WarmUp) trips.Add(trip);
             }
             catch (Exception exception) when (exception is TimeoutException or Microsoft.Playwright.PlaywrightException)
             {
@@ -152,12 +172,14 @@ public static class PagesBench
         }
         await page.CloseAsync();
         Console.WriteLine($"load average {File.ReadAllText("/proc/loadavg").Trim()}; {failed} round trips failed (not in the figures)");
-        Report("click Pause until the page shows Paused", pause);
-        Report("click Run until the page shows the run accepted (Pending or Running)", accepted);
-        Report("click Run until the page shows Running", running);
-        Report("in the page's clock: click event until the document shows Paused", pauseInPage);
-        Report("in the page's clock: click event until the document shows the run accepted", acceptedInPage);
-        Report("in the page's clock: click event until the document shows Running", runningInPage);
+        Report("click Pause until the page shows Paused", trips.Select(t => t.Pause).ToList());
+        Report("  the same, by the page's clock from the click event", trips.Select(t => t.PauseInPage).ToList());
+        Report("  by the page's clock, from the click until the circuit's last message before Paused showed", trips.Select(t => t.PauseMessageInPage).ToList());
+        Report("click Run until the page shows the run accepted (Pending or Running)", trips.Select(t => t.RunAccepted).ToList());
+        Report("  the same, by the page's clock from the click event", trips.Select(t => t.RunAcceptedInPage).ToList());
+        Report("  by the page's clock, from the click until the circuit's last message before it showed", trips.Select(t => t.RunAcceptedMessageInPage).ToList());
+        Report("click Run until the page shows Running", trips.Select(t => t.Running).ToList());
+        Report("  the same, by the page's clock from the click event", trips.Select(t => t.RunningInPage).ToList());
 
         // The commands alone, through the API (the same Core service the buttons call): the server's share
         // of a round trip, without the circuit, the page or the browser.
@@ -209,7 +231,8 @@ public static class PagesBench
     }
 
     private static void Report(string what, List<double> values) =>
-        Console.WriteLine($"{what}: n={values.Count} p50={Measure.Percentile(values, 0.50):F1} ms p95={Measure.Percentile(values, 0.95):F1} ms max={values.Max():F1} ms");
+        Console.WriteLine(values.Count == 0 ? $"{what}: no samples"
+            : $"{what}: n={values.Count} p50={Measure.Percentile(values, 0.50):F1} ms p95={Measure.Percentile(values, 0.95):F1} ms max={values.Max():F1} ms");
 
     /// <summary>
     /// Starts the campaign from the beginning again when it has finished or nearly so (a sample must not
@@ -276,12 +299,19 @@ public static class PagesBench
             await using var clients = await CircuitClients.OpenAsync(root, cookies, user, $"/campaigns/{campaign}", open, "Finished");
             await Task.Delay(1000); // the pages' first renders are done before the clock starts
             sql?.TakeSummary();
+            var opened = clients.JsCalls();
             Console.WriteLine($"campaign {campaign} starts with {open} pages open at {DateTimeOffset.UtcNow:HH:mm:ss.fff}");
             var (seconds, cpu, rss, sent, parts) = await SendAsync(api, server, campaign);
             Console.WriteLine($"campaign {campaign} with {open} pages open: {sent} sent in {seconds:F2} s = {sent / seconds:F0}/s; server cpu {cpu:F1} s ({cpu / seconds:F2} cores); mean rss {rss:F0} MB; load average {File.ReadAllText("/proc/loadavg").Trim()}{(warmUp ? " (warm-up, not counted)" : "")}");
             Console.WriteLine($"  server cpu by part: {parts}");
             if (sql is not null) Console.WriteLine($"  SQL commands through EF Core, run to {Timeline.AfterSeconds} s after Finished: {sql.TakeSummary()}");
-            if (open > 0) Console.WriteLine($"  {clients.Summary("Finished")}");
+            if (open > 0)
+            {
+                Console.WriteLine($"  {clients.Summary("Finished")}");
+                // Which functions each page's components called in the browser: opening it, then while its campaign ran.
+                Console.WriteLine($"  JS calls opening the page: {CircuitClients.PerPage(opened, open)}");
+                Console.WriteLine($"  JS calls while the campaign ran: {CircuitClients.PerPage(clients.JsCalls(), open, opened)}");
+            }
             if (!warmUp) runs.Add((open, seconds, cpu, rss, parts));
         }
         var without = runs.Where(r => r.Pages == 0).ToList();
