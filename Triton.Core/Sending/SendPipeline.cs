@@ -30,15 +30,9 @@ public sealed class SendPipeline(
         if (_options.Workers <= 0)
             return keeper.RunAsync(stopping); // cron-driven mode: POST /api/cron/process-email-queue sends
         ReserveThreads();
-        return RunWorkersAsync(stopping);
-    }
-
-    private async Task RunWorkersAsync(CancellationToken stopping)
-    {
         var tasks = new List<Task> { DispatchAsync(stopping), writer.RunAsync(stopping), keeper.RunAsync(stopping), transactional.RunAsync(stopping) };
-        using var threads = _options.WorkerNice == 0 ? null : new WorkerThreads(_options.Workers, _options.WorkerNice, logger);
-        for (var i = 0; i < _options.Workers; i++) tasks.Add(threads is null ? WorkAsync(stopping) : threads.Start(() => WorkAsync(stopping)));
-        await Task.WhenAll(tasks);
+        for (var i = 0; i < _options.Workers; i++) tasks.Add(WorkAsync(stopping));
+        return Task.WhenAll(tasks);
     }
 
     /// <summary>

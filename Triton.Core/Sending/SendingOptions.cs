@@ -42,13 +42,6 @@ public sealed class SendingOptions
     /// </summary>
     public int ReservedThreads { get; set; } = 16;
 
-    /// <summary>
-    /// The send workers run on threads of their own with this nice value (Linux; 0 to 19, higher is lower priority),
-    /// so the admin, the API and tracking requests get a core before a campaign's rendering and message building
-    /// does; alone, the workers still use every core. 0 runs them on the shared thread pool at the process's priority.
-    /// </summary>
-    public int WorkerNice { get; set; } = 10;
-
     /// <summary>How often the engine looks for campaigns to start, resume, pause or finish.</summary>
     public int PollMilliseconds { get; set; } = 250;
 
