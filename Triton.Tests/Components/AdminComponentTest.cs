@@ -58,11 +58,11 @@ public abstract class AdminComponentTest : BunitContext, IAsyncLifetime
     /// dropped: such a miss finds the field again instead of failing.
     /// </summary>
     protected static void Enter<T>(IRenderedComponent<T> component, string label, string value) where T : IComponent =>
-        StaleHandlers.Retry(() => Field(component, label).QuerySelector("input")!.Change(value));
+        StaleHandlers.Retry(component, () => Field(component, label).QuerySelector("input")!.Change(value));
 
     /// <summary>Clicks the button named <paramref name="name"/>, found again if the page re-rendered in between (as <see cref="Enter{T}"/>).</summary>
     protected static void Click<T>(IRenderedComponent<T> component, string name) where T : IComponent =>
-        StaleHandlers.Retry(() => Button(component, name).Click());
+        StaleHandlers.Retry(component, () => Button(component, name).Click());
 
     /// <summary>The text under a field: its error, for the fields these tests check have no helper text.</summary>
     protected static string ErrorAt(IElement field) =>

@@ -38,12 +38,12 @@ public sealed class ApiKeysPageTests(AdminApp app) : AdminComponentTest(app), IC
         Assert.Empty(again.FindAll("[data-api-key]"));
 
         // Revoke asks first; confirming closes the API to the key.
-        StaleHandlers.Retry(() => again.Find($"[data-api-key-row=\"{key.Id}\"]").ParentElement!
+        StaleHandlers.Retry(again, () => again.Find($"[data-api-key-row=\"{key.Id}\"]").ParentElement!
             .QuerySelectorAll("button").Single(b => b.TextContent.Trim() == "Revoke").Click());
         var dialog = Dialogs;
         dialog.WaitForAssertion(() => Assert.Contains("Clients using it get 401", dialog.Markup), TimeSpan.FromSeconds(10));
         // The dialog renders again as it opens: a button found before that carries a dropped handler id.
-        StaleHandlers.Retry(() => dialog.FindAll("button").Single(b => b.TextContent.Trim() == "Revoke").Click());
+        StaleHandlers.Retry(dialog, () => dialog.FindAll("button").Single(b => b.TextContent.Trim() == "Revoke").Click());
         again.WaitForAssertion(() => Assert.Contains("revoked", again.Find($"[data-api-key-row=\"{key.Id}\"]").ParentElement!.TextContent), TimeSpan.FromSeconds(10));
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/lists")).StatusCode);
     }

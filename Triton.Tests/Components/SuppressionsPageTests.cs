@@ -27,10 +27,10 @@ public sealed class SuppressionsPageTests(AdminApp app) : AdminComponentTest(app
         var service = App.Services.GetRequiredService<SuppressionService>();
         Assert.Equal("admin", (await service.FindAsync("gone@example.com", default))!.Source);
 
-        StaleHandlers.Retry(() => page.FindAll("[data-suppressions] tr").Single(r => r.TextContent.Contains("gone@example.com"))
+        StaleHandlers.Retry(page, () => page.FindAll("[data-suppressions] tr").Single(r => r.TextContent.Contains("gone@example.com"))
             .QuerySelectorAll("button").Single(b => b.TextContent.Trim() == "Remove").Click());
         Dialogs.WaitForAssertion(() => Assert.Contains("Campaigns will send to gone@example.com again", Dialogs.Markup), TimeSpan.FromSeconds(10));
-        StaleHandlers.Retry(() => Dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Remove").Click());
+        StaleHandlers.Retry(Dialogs, () => Dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Remove").Click());
         page.WaitForAssertion(() => Assert.DoesNotContain("gone@example.com", page.Find("[data-suppressions]").TextContent), TimeSpan.FromSeconds(10));
         Assert.Null(await service.FindAsync("gone@example.com", default));
     }

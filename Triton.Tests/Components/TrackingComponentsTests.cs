@@ -91,17 +91,17 @@ public sealed class TrackingComponentsTests : BunitContext, IClassFixture<AdminA
         var name = "Bunit " + Guid.NewGuid().ToString("N")[..8];
 
         page.WaitForAssertion(() => page.FindAll("button").Single(b => b.TextContent.Trim() == "New category"));
-        StaleHandlers.Retry(() => page.FindAll("button").Single(b => b.TextContent.Trim() == "New category").Click());
+        StaleHandlers.Retry(page, () => page.FindAll("button").Single(b => b.TextContent.Trim() == "New category").Click());
         // The click's render can land after Click returns while the page still loads: wait for the form.
         page.WaitForAssertion(() => page.Find("[data-category-form] input"));
-        StaleHandlers.Retry(() => page.Find("[data-category-form] input").Change(name));
-        StaleHandlers.Retry(() => page.FindAll("button").Single(b => b.TextContent.Trim() == "Save").Click());
+        StaleHandlers.Retry(page, () => page.Find("[data-category-form] input").Change(name));
+        StaleHandlers.Retry(page, () => page.FindAll("button").Single(b => b.TextContent.Trim() == "Save").Click());
         page.WaitForAssertion(() => Assert.Contains(name, page.Find("[data-categories]").TextContent));
 
-        StaleHandlers.Retry(() => page.FindAll("button").Single(b => b.TextContent.Trim() == "New category").Click());
+        StaleHandlers.Retry(page, () => page.FindAll("button").Single(b => b.TextContent.Trim() == "New category").Click());
         page.WaitForAssertion(() => page.Find("[data-category-form] input"));
-        StaleHandlers.Retry(() => page.Find("[data-category-form] input").Change(name));
-        StaleHandlers.Retry(() => page.FindAll("button").Single(b => b.TextContent.Trim() == "Save").Click());
+        StaleHandlers.Retry(page, () => page.Find("[data-category-form] input").Change(name));
+        StaleHandlers.Retry(page, () => page.FindAll("button").Single(b => b.TextContent.Trim() == "Save").Click());
         page.WaitForAssertion(() => Assert.Contains("already exists", page.Find("[data-category-form]").TextContent));
     }
 
