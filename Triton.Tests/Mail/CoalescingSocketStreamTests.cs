@@ -74,6 +74,20 @@ public sealed class CoalescingSocketStreamTests : IAsyncLifetime
         await Assert.ThrowsAsync<TimeoutException>(async () => _ = await _stream.ReadAsync(new byte[16]));
     }
 
+    [Fact]
+    public async Task A_send_the_peer_never_reads_times_out_with_a_TimeoutException()
+    {
+        _stream.WriteTimeout = 200;
+        var block = new byte[1024 * 1024];
+        // The peer reads nothing: once the kernel's buffers on both sides are full, a send waits, and times out.
+        // The caller gives up after 10 s: a send that ignored WriteTimeout ends then, cancelled, not timed out.
+        using var caller = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await Assert.ThrowsAsync<TimeoutException>(async () =>
+        {
+            for (var i = 0; i < 256; i++) await _stream.WriteAsync(block, caller.Token);
+        });
+    }
+
     private async Task<byte[]> ReceiveAsync(int count)
     {
         var received = new byte[count];

@@ -7,7 +7,8 @@ namespace Triton.Core.Mail.Smtp;
 /// The SMTP connection's socket as the stream MailKit talks through. Writes are gathered and sent when MailKit flushes,
 /// before any read (a client that reads waits for the peer, so nothing it wrote may stay behind), or when 64 KB are
 /// waiting. MailKit writes a message's DATA in 4 KB blocks: sent one by one, a 32 KB newsletter took nine system calls
-/// and woke the server nine times. Reads time out after <see cref="ReadTimeout"/> with a <see cref="TimeoutException"/>.
+/// and woke the server nine times. Reads and sends time out after <see cref="ReadTimeout"/> and <see cref="WriteTimeout"/>
+/// (MailKit sets both to its Timeout) with a <see cref="TimeoutException"/>.
 /// </summary>
 public sealed class CoalescingSocketStream(Socket socket) : Stream
 {
@@ -46,14 +47,12 @@ public sealed class CoalescingSocketStream(Socket socket) : Stream
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         await SendPendingAsync(cancellationToken);
-        if (ReadTimeout == Timeout.Infinite) return await socket.ReceiveAsync(buffer, SocketFlags.None, cancellationToken);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(ReadTimeout);
+        using var limit = Limit(ReadTimeout, cancellationToken);
         try
         {
-            return await socket.ReceiveAsync(buffer, SocketFlags.None, timeout.Token);
+            return await socket.ReceiveAsync(buffer, SocketFlags.None, limit?.Token ?? cancellationToken);
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (limit is not null && !cancellationToken.IsCancellationRequested)
         {
             throw new TimeoutException($"No data from the server within {ReadTimeout} ms.");
         }
@@ -83,11 +82,28 @@ public sealed class CoalescingSocketStream(Socket socket) : Stream
 
     private async ValueTask SendAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
-        while (!data.IsEmpty)
+        using var limit = Limit(WriteTimeout, cancellationToken);
+        try
         {
-            var sent = await socket.SendAsync(data, SocketFlags.None, cancellationToken);
-            data = data[sent..];
+            while (!data.IsEmpty)
+            {
+                var sent = await socket.SendAsync(data, SocketFlags.None, limit?.Token ?? cancellationToken);
+                data = data[sent..];
+            }
         }
+        catch (OperationCanceledException) when (limit is not null && !cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"The server took no data within {WriteTimeout} ms.");
+        }
+    }
+
+    /// <summary>The caller's token, ended also after <paramref name="milliseconds"/>; null when there is no limit.</summary>
+    private static CancellationTokenSource? Limit(int milliseconds, CancellationToken cancellationToken)
+    {
+        if (milliseconds == Timeout.Infinite) return null;
+        var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(milliseconds);
+        return limit;
     }
 
     protected override void Dispose(bool disposing)
