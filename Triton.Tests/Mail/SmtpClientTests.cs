@@ -116,6 +116,60 @@ public sealed class SmtpClientTests : IAsyncLifetime
         var transcript = _server.Transcript(1);
         Assert.StartsWith("EHLO client.test\r\nMAIL FROM:<sender@x.test> SIZE=", transcript);
         Assert.Contains("\r\nRCPT TO:<gone@x.test>\r\nRSET\r\nMAIL FROM:<sender@x.test>", transcript);
+        Assert.Equal(0, _server.DataBeforeRecipientReply);
+        Assert.Equal("ok@x.test", Assert.Single(_server.Messages).Recipients.Single());
+    }
+
+    [Fact]
+    public async Task Data_goes_out_with_mail_and_rcpt_in_one_round_trip_and_each_message_once()
+    {
+        await using (var transport = Transport(maxConnections: 1))
+        {
+            for (var i = 0; i < 3; i++)
+                Assert.Equal(SendOutcome.Accepted, (await transport.SendAsync(Message(id: $"{i}@x.test"), CancellationToken.None)).Outcome);
+        }
+        await Eventually(() => _server.Transcript(1).EndsWith("QUIT\r\n"));
+
+        Assert.Equal(3, _server.DataBeforeRecipientReply);
+        Assert.Equal(3, _server.Transcript(1).Split("\r\nDATA\r\n").Length - 1);
+        Assert.Equal(3, _server.Messages.Count);
+    }
+
+    [Fact]
+    public async Task A_refused_recipient_with_data_pipelined_resets_and_keeps_the_connection()
+    {
+        _server.OnCommand = (_, line) => line == "RCPT TO:<gone@x.test>" ? new ServerAction.Reply("550 5.1.1 No such user") : null;
+        await using var transport = Transport(maxConnections: 1);
+
+        var bounced = await transport.SendAsync(Message("gone@x.test", "a@x.test"), CancellationToken.None);
+        var accepted = await transport.SendAsync(Message("ok@x.test", "b@x.test"), CancellationToken.None);
+
+        Assert.Equal(SendOutcome.Bounced, bounced.Outcome);
+        Assert.Equal("550 5.1.1 No such user", bounced.Reply);
+        Assert.Equal(SendOutcome.Accepted, accepted.Outcome);
+        Assert.Equal(1, _server.SessionCount);
+        Assert.Contains("\r\nRCPT TO:<gone@x.test>\r\nDATA\r\nRSET\r\nMAIL FROM:<sender@x.test>", _server.Transcript(1));
+        Assert.Equal("ok@x.test", Assert.Single(_server.Messages).Recipients.Single());
+    }
+
+    [Fact]
+    public async Task A_server_that_takes_data_after_refusing_the_recipient_loses_the_connection_and_receives_nothing()
+    {
+        _server.OnCommand = (session, line) => line switch
+        {
+            "RCPT TO:<gone@x.test>" => new ServerAction.Reply("550 5.1.1 No such user"),
+            "DATA" when session == 1 => new ServerAction.Reply("354 Go ahead"), // not what RFC 2920 allows
+            _ => null,
+        };
+        await using var transport = Transport(maxConnections: 1);
+
+        var bounced = await transport.SendAsync(Message("gone@x.test", "a@x.test"), CancellationToken.None);
+        var accepted = await transport.SendAsync(Message("ok@x.test", "b@x.test"), CancellationToken.None);
+
+        Assert.Equal(SendOutcome.Bounced, bounced.Outcome);
+        Assert.Equal(SendOutcome.Accepted, accepted.Outcome);
+        Assert.Equal(2, _server.SessionCount);
+        Assert.EndsWith("\r\nRCPT TO:<gone@x.test>\r\nDATA\r\n", _server.Transcript(1));
         Assert.Equal("ok@x.test", Assert.Single(_server.Messages).Recipients.Single());
     }
 

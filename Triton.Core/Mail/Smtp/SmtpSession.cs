@@ -94,7 +94,8 @@ public sealed class SmtpSession : IAsyncDisposable
             Domain.TransportSecurity.StartTls => SecureSocketOptions.StartTls,
             _ => SecureSocketOptions.None,
         };
-        var stream = new CoalescingSocketStream(socket);
+        Stream stream = new CoalescingSocketStream(socket);
+        if (security == SecureSocketOptions.None) stream = new DataPipeliningStream(stream);
         try
         {
             await _client.ConnectAsync(stream, _options.Host, _options.Port, security, cancellationToken);

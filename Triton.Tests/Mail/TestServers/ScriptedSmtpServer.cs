@@ -28,6 +28,7 @@ public sealed class ScriptedSmtpServer : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _acceptLoop;
     private int _sessions;
+    private int _dataBeforeRecipientReply;
 
     public ScriptedSmtpServer()
     {
@@ -53,6 +54,8 @@ public sealed class ScriptedSmtpServer : IAsyncDisposable
     public ConcurrentQueue<ReceivedMessage> Messages { get; } = new();
     public ConcurrentDictionary<int, MemoryStream> Transcripts { get; } = new();
     public int SessionCount => Volatile.Read(ref _sessions);
+    /// <summary>Transactions whose DATA had arrived before the server answered their RCPT TO: DATA pipelined with them.</summary>
+    public int DataBeforeRecipientReply => Volatile.Read(ref _dataBeforeRecipientReply);
 
     public string Transcript(int session) =>
         Transcripts.TryGetValue(session, out var stream) ? Encoding.UTF8.GetString(stream.ToArray()) : "";
@@ -133,6 +136,7 @@ public sealed class ScriptedSmtpServer : IAsyncDisposable
                         break;
                     case "RCPT":
                         recipients.Add(line[(line.IndexOf('<') + 1)..line.IndexOf('>')]);
+                        if (reader.NextLineIs("DATA")) Interlocked.Increment(ref _dataBeforeRecipientReply);
                         await Send("250 2.1.5 Ok");
                         break;
                     case "DATA":
@@ -243,6 +247,13 @@ public sealed class ScriptedSmtpServer : IAsyncDisposable
                 }
                 if (!await FillAsync(cancellationToken)) return null;
             }
+        }
+
+        /// <summary>Whether the next line has arrived already and is exactly <paramref name="command"/>.</summary>
+        public bool NextLineIs(string command)
+        {
+            var index = Array.IndexOf(_buffer, (byte)'\n', _start, _end - _start);
+            return index >= 0 && Encoding.ASCII.GetString(_buffer, _start, index + 1 - _start).TrimEnd('\r', '\n') == command;
         }
 
         public async Task<string?> ReadLineAsync(CancellationToken cancellationToken)
