@@ -42,6 +42,20 @@ public sealed class UserAdministrationTests : IClassFixture<UserAdministrationTe
     }
 
     [Fact]
+    public async Task A_signed_in_request_checks_the_session_without_issuing_a_new_cookie()
+    {
+        // A new cookie on every response let a request still in flight when the user signed out sign the browser in again.
+        var (email, password) = await app.CreateUserAsync(AdminRoles.Viewer);
+        using var viewer = await app.SignInAsync(email, password);
+
+        var response = await viewer.GetAsync("/campaigns");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var cookies = response.Headers.TryGetValues("Set-Cookie", out var values) ? values.ToList() : [];
+        Assert.DoesNotContain(cookies, c => c.StartsWith("triton.auth=", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_password_reset_ends_the_users_sessions_and_the_new_password_works()
     {
         var (email, password) = await app.CreateUserAsync(AdminRoles.Viewer);

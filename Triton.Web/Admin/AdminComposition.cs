@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using MudBlazor.Services;
 using Triton.Core.Data;
 using Triton.Web.Access;
@@ -66,6 +67,7 @@ public static class AdminComposition
         // Every request re-reads the user's security stamp, so a role change, password reset or delete
         // ends that user's sessions at their next request rather than within the default 30 minutes.
         services.Configure<SecurityStampValidatorOptions>(options => options.ValidationInterval = TimeSpan.Zero);
+        services.Replace(ServiceDescriptor.Scoped<ISecurityStampValidator, SessionStampValidator>());
         services.AddSingleton<AccessLock>();
         services.AddSingleton<SetupCode>();
         services.AddScoped<AdminBootstrap>();
