@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Sockets;
 using Triton.Core.Mail.Smtp;
 
@@ -7,25 +6,19 @@ namespace Triton.Tests.Mail;
 /// <summary>The SMTP connection's stream over a real loopback TCP connection: what reaches the peer, and when.</summary>
 public sealed class CoalescingSocketStreamTests : IAsyncLifetime
 {
-    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-    private Socket _peer = null!;
+    private LoopbackConnection _connection = null!;
     private CoalescingSocketStream _stream = null!;
 
     public async Task InitializeAsync()
     {
-        _listener.Start();
-        var client = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        var accept = _listener.AcceptSocketAsync();
-        await client.ConnectAsync((IPEndPoint)_listener.LocalEndpoint);
-        _peer = await accept;
-        _stream = new CoalescingSocketStream(client);
+        _connection = await LoopbackConnection.OpenAsync();
+        _stream = new CoalescingSocketStream(_connection.Client);
     }
 
     public async Task DisposeAsync()
     {
         await _stream.DisposeAsync();
-        _peer.Dispose();
-        _listener.Stop();
+        _connection.Dispose();
     }
 
     [Fact]
@@ -34,7 +27,7 @@ public sealed class CoalescingSocketStreamTests : IAsyncLifetime
         var blocks = Enumerable.Range(0, 9).Select(i => Enumerable.Repeat((byte)('a' + i), 4096).ToArray()).ToList();
         foreach (var block in blocks) await _stream.WriteAsync(block);
         await Task.Delay(50);
-        Assert.Equal(0, _peer.Available);
+        Assert.Equal(0, _connection.Peer.Available);
 
         await _stream.FlushAsync();
         Assert.Equal(blocks.SelectMany(b => b).ToArray(), await ReceiveAsync(9 * 4096));
@@ -48,7 +41,7 @@ public sealed class CoalescingSocketStreamTests : IAsyncLifetime
         var read = _stream.ReadAsync(reply).AsTask();
 
         Assert.Equal("EHLO client.test\r\n"u8.ToArray(), await ReceiveAsync(18));
-        await _peer.SendAsync("250 ok\r\n"u8.ToArray());
+        await _connection.Peer.SendAsync("250 ok\r\n"u8.ToArray());
         Assert.Equal(8, await read);
     }
 
@@ -61,7 +54,7 @@ public sealed class CoalescingSocketStreamTests : IAsyncLifetime
         await _stream.WriteAsync(large.AsMemory(40_000)); // would pass 64 KB: the first 40,000 go
         Assert.Equal(large[..40_000], await ReceiveAsync(40_000));
         await Task.Delay(50);
-        Assert.Equal(0, _peer.Available);
+        Assert.Equal(0, _connection.Peer.Available);
 
         await _stream.FlushAsync();
         Assert.Equal(large[40_000..], await ReceiveAsync(60_000));
@@ -88,16 +81,5 @@ public sealed class CoalescingSocketStreamTests : IAsyncLifetime
         });
     }
 
-    private async Task<byte[]> ReceiveAsync(int count)
-    {
-        var received = new byte[count];
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        for (var at = 0; at < count;)
-        {
-            var read = await _peer.ReceiveAsync(received.AsMemory(at), SocketFlags.None, timeout.Token);
-            if (read == 0) throw new IOException("the stream closed early");
-            at += read;
-        }
-        return received;
-    }
+    private Task<byte[]> ReceiveAsync(int count) => _connection.ReceiveAsync(count);
 }

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Triton.Core.Mail.Smtp;
@@ -11,25 +10,19 @@ namespace Triton.Tests.Mail;
 /// </summary>
 public sealed class DataPipeliningStreamTests : IAsyncLifetime
 {
-    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-    private Socket _peer = null!;
+    private LoopbackConnection _connection = null!;
     private DataPipeliningStream _stream = null!;
 
     public async Task InitializeAsync()
     {
-        _listener.Start();
-        var client = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        var accept = _listener.AcceptSocketAsync();
-        await client.ConnectAsync((IPEndPoint)_listener.LocalEndpoint);
-        _peer = await accept;
-        _stream = new DataPipeliningStream(new CoalescingSocketStream(client)) { ReadTimeout = 5_000 };
+        _connection = await LoopbackConnection.OpenAsync();
+        _stream = new DataPipeliningStream(new CoalescingSocketStream(_connection.Client)) { ReadTimeout = 5_000 };
     }
 
     public async Task DisposeAsync()
     {
         await _stream.DisposeAsync();
-        _peer.Dispose();
-        _listener.Stop();
+        _connection.Dispose();
     }
 
     private const string Group = "MAIL FROM:<a@x.test> SIZE=100\r\nRCPT TO:<b@x.test>\r\n";
@@ -41,7 +34,7 @@ public sealed class DataPipeliningStreamTests : IAsyncLifetime
         Assert.Equal(Group + "DATA\r\n", await ReceiveAsync(Group.Length + 6));
 
         // Replies of several lines, arriving a byte at a time, the DATA reply right behind them.
-        foreach (var b in "250-2.1.0 Sender\r\n250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n354 Go ahead\r\n"u8.ToArray()) await _peer.SendAsync(new[] { b });
+        foreach (var b in "250-2.1.0 Sender\r\n250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n354 Go ahead\r\n"u8.ToArray()) await _connection.Peer.SendAsync(new[] { b });
         Assert.Equal("250-2.1.0 Sender\r\n250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n", await ReadAsync(2));
         await Assert.ThrowsAsync<IOException>(async () => _ = await _stream.ReadAsync(new byte[64]));
     }
@@ -51,7 +44,7 @@ public sealed class DataPipeliningStreamTests : IAsyncLifetime
     {
         await SendGroupAsync();
         await ReceiveAsync(Group.Length + 6);
-        await _peer.SendAsync("250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n354 Go ahead\r\n"u8.ToArray());
+        await _connection.Peer.SendAsync("250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n354 Go ahead\r\n"u8.ToArray());
         Assert.Equal("250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n", await ReadAsync(2));
 
         await WriteAndFlushAsync("DATA\r\n");
@@ -61,7 +54,7 @@ public sealed class DataPipeliningStreamTests : IAsyncLifetime
         await WriteAndFlushAsync(".\r\n");
         Assert.Equal("MAIL FROM:<a@x.test>\r\nRCPT TO:<b@x.test>\r\n.\r\n", await ReceiveAsync(45));
         await Task.Delay(50);
-        Assert.Equal(0, _peer.Available);
+        Assert.Equal(0, _connection.Peer.Available);
     }
 
     [Fact]
@@ -69,7 +62,7 @@ public sealed class DataPipeliningStreamTests : IAsyncLifetime
     {
         await SendGroupAsync();
         await ReceiveAsync(Group.Length + 6);
-        await _peer.SendAsync("250 2.1.0 Ok\r\n550 5.1.1 No such user\r\n554 5.5.1 No valid recipients\r\n250 2.0.0 Reset\r\n"u8.ToArray());
+        await _connection.Peer.SendAsync("250 2.1.0 Ok\r\n550 5.1.1 No such user\r\n554 5.5.1 No valid recipients\r\n250 2.0.0 Reset\r\n"u8.ToArray());
         Assert.Equal("250 2.1.0 Ok\r\n550 5.1.1 No such user\r\n", await ReadAsync(2));
 
         await WriteAndFlushAsync("RSET\r\n");
@@ -82,12 +75,12 @@ public sealed class DataPipeliningStreamTests : IAsyncLifetime
     {
         await SendGroupAsync();
         await ReceiveAsync(Group.Length + 6);
-        await _peer.SendAsync("250 2.1.0 Ok\r\n550 5.1.1 No such user\r\n354 Go ahead\r\n"u8.ToArray());
+        await _connection.Peer.SendAsync("250 2.1.0 Ok\r\n550 5.1.1 No such user\r\n354 Go ahead\r\n"u8.ToArray());
         await ReadAsync(2);
 
         await Assert.ThrowsAsync<IOException>(() => WriteAndFlushAsync("RSET\r\n"));
         await Task.Delay(50);
-        Assert.Equal(0, _peer.Available);
+        Assert.Equal(0, _connection.Peer.Available);
     }
 
     [Fact]
@@ -95,9 +88,9 @@ public sealed class DataPipeliningStreamTests : IAsyncLifetime
     {
         await SendGroupAsync();
         await ReceiveAsync(Group.Length + 6);
-        await _peer.SendAsync("250 2.1.0 Ok\r\n550 5.1.1 No such user\r\n"u8.ToArray());
+        await _connection.Peer.SendAsync("250 2.1.0 Ok\r\n550 5.1.1 No such user\r\n"u8.ToArray());
         await ReadAsync(2);
-        var endless = _peer.SendAsync(Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("554-No valid recipients\r\n", 3000))));
+        var endless = _connection.Peer.SendAsync(Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("554-No valid recipients\r\n", 3000))));
 
         await Assert.ThrowsAsync<SmtpReplyLimitException>(() => WriteAndFlushAsync("RSET\r\n"));
         await endless;
@@ -112,7 +105,7 @@ public sealed class DataPipeliningStreamTests : IAsyncLifetime
         await WriteAndFlushAsync(commands);
         Assert.Equal(commands, await ReceiveAsync(commands.Length));
         await Task.Delay(50);
-        Assert.Equal(0, _peer.Available);
+        Assert.Equal(0, _connection.Peer.Available);
     }
 
     private Task SendGroupAsync() => WriteAndFlushAsync(Group);
@@ -140,16 +133,5 @@ public sealed class DataPipeliningStreamTests : IAsyncLifetime
     private static int CompleteReplies(string text) =>
         text.Split("\r\n").SkipLast(1).Count(line => line.Length < 4 || line[3] != '-');
 
-    private async Task<string> ReceiveAsync(int count)
-    {
-        var received = new byte[count];
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        for (var at = 0; at < count;)
-        {
-            var read = await _peer.ReceiveAsync(received.AsMemory(at), SocketFlags.None, timeout.Token);
-            if (read == 0) throw new IOException("the stream closed early");
-            at += read;
-        }
-        return Encoding.ASCII.GetString(received);
-    }
+    private async Task<string> ReceiveAsync(int count) => Encoding.ASCII.GetString(await _connection.ReceiveAsync(count));
 }

@@ -10,15 +10,12 @@ namespace Triton.Core.Mail.Smtp;
 /// and woke the server nine times. Reads and sends time out after <see cref="ReadTimeout"/> and <see cref="WriteTimeout"/>
 /// (MailKit sets both to its Timeout) with a <see cref="TimeoutException"/>.
 /// </summary>
-public sealed class CoalescingSocketStream(Socket socket) : Stream
+public sealed class CoalescingSocketStream(Socket socket) : SmtpConnectionStream
 {
     private const int SendAt = 64 * 1024;
     private byte[] _pending = ArrayPool<byte>.Shared.Rent(SendAt);
     private int _length;
 
-    public override bool CanRead => true;
-    public override bool CanWrite => true;
-    public override bool CanSeek => false;
     public override bool CanTimeout => true;
     public override int ReadTimeout { get; set; } = Timeout.Infinite;
     public override int WriteTimeout { get; set; } = Timeout.Infinite;
@@ -39,9 +36,6 @@ public sealed class CoalescingSocketStream(Socket socket) : Stream
         _length += buffer.Length;
     }
 
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
     public override Task FlushAsync(CancellationToken cancellationToken) => SendPendingAsync(cancellationToken).AsTask();
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
@@ -57,19 +51,6 @@ public sealed class CoalescingSocketStream(Socket socket) : Stream
             throw new TimeoutException($"No data from the server within {ReadTimeout} ms.");
         }
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    // MailKit's SMTP client is used asynchronously only; the blocking members exist because Stream requires them.
-    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count).GetAwaiter().GetResult();
-    public override void Write(byte[] buffer, int offset, int count) => WriteAsync(buffer, offset, count).GetAwaiter().GetResult();
-    public override void Flush() => FlushAsync().GetAwaiter().GetResult();
-
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     private ValueTask SendPendingAsync(CancellationToken cancellationToken)
     {

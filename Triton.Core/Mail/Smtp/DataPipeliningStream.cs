@@ -12,7 +12,7 @@ namespace Triton.Core.Mail.Smtp;
 /// and a server that never saw the final dot delivers nothing. Only for plaintext sessions: under TLS the bytes that
 /// pass here are ciphertext.
 /// </summary>
-public sealed class DataPipeliningStream(Stream inner) : Stream
+public sealed class DataPipeliningStream(Stream inner) : SmtpConnectionStream
 {
     private const int GroupLimit = 2048;
     private static readonly byte[] Data = "DATA\r\n"u8.ToArray();
@@ -37,9 +37,6 @@ public sealed class DataPipeliningStream(Stream inner) : Stream
     private Phase _phase;
     private int _owed;
 
-    public override bool CanRead => true;
-    public override bool CanWrite => true;
-    public override bool CanSeek => false;
     public override bool CanTimeout => inner.CanTimeout;
     public override int ReadTimeout { get => inner.ReadTimeout; set => inner.ReadTimeout = value; }
     public override int WriteTimeout { get => inner.WriteTimeout; set => inner.WriteTimeout = value; }
@@ -125,22 +122,6 @@ public sealed class DataPipeliningStream(Stream inner) : Stream
         _replies.AddRange(buffer.Span[..read]);
         return read;
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    // MailKit's SMTP client is used asynchronously only; the blocking members exist because Stream requires them.
-    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count).GetAwaiter().GetResult();
-    public override void Write(byte[] buffer, int offset, int count) => WriteAsync(buffer, offset, count).GetAwaiter().GetResult();
-    public override void Flush() => FlushAsync().GetAwaiter().GetResult();
-
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     /// <summary>Reads the reply to DATA that MailKit will not ask for, and throws if the server took it as the start of a message.</summary>
     private async Task DropHeldReplyAsync(CancellationToken cancellationToken)
