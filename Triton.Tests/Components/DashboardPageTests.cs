@@ -23,6 +23,9 @@ public sealed class DashboardPageTests(AdminApp app) : AdminComponentTest(app), 
         var running = await CampaignSeed.CreateCampaignAsync(App.Services, "Dashboard running", 3, ratePerSecond: 0.01);
         var commands = App.Services.GetRequiredService<ICampaignCommands>();
         Assert.Equal(CommandStatus.Done, (await commands.RunAsync(running, default)).Status);
+        // The page shows the feed's numbers for a campaign in the state they describe: until the engine has started it
+        // (Pending, longer on a loaded machine), a Running snapshot gives way to the row's own counters.
+        await WaitUntilRunningAsync(running);
         var paused = await CampaignSeed.CreateCampaignAsync(App.Services, "Dashboard full disk", 3);
 
         SignIn(AdminRoles.Viewer);
@@ -53,6 +56,17 @@ public sealed class DashboardPageTests(AdminApp app) : AdminComponentTest(app), 
         Assert.Equal("2", Counter(page, running, "sent"));
 
         Assert.Equal(CommandStatus.Done, (await commands.StopAsync(running, default)).Status);
+    }
+
+    private async Task WaitUntilRunningAsync(int campaignId)
+    {
+        for (var i = 0; i < 400; i++)
+        {
+            await using var db = App.Db();
+            if (await db.Campaigns.Where(c => c.Id == campaignId).Select(c => c.State).SingleAsync() == CampaignState.Running) return;
+            await Task.Delay(50);
+        }
+        throw new TimeoutException($"campaign {campaignId} did not start within 20 s");
     }
 
     private static CampaignProgressEvent Snapshot(int id, CampaignState state, long sent, long failed) =>
