@@ -74,9 +74,11 @@ public sealed class TransportWindowQuotaTests
         Assert.Equal(60, server.Messages.Count);
         Assert.Equal(30, (await scenario.CampaignAsync(first)).Progress.Sent);
         Assert.Equal(30, (await scenario.CampaignAsync(second)).Progress.Sent);
-        // Sixty messages under twenty a second need at least two refills; no three-quarter window holds more than twenty.
+        // Sixty messages under twenty a second, shared: the 21st waits for the first window's permits to come back, the
+        // 41st for the second's (two transports' quotas would have let forty through at once). Timed at the server from
+        // Run: a message that reached it late only arrives later, so a loaded machine cannot make these pass or fail.
         var times = accepted.Order().ToList();
-        Assert.True(times[^1] - times[0] > TimeSpan.FromMilliseconds(1400), $"sixty messages took only {times[^1] - times[0]}");
-        Assert.True(Busiest(times, TimeSpan.FromMilliseconds(700)) <= 20, $"busiest span: {Busiest(times, TimeSpan.FromMilliseconds(700))}");
+        Assert.True(times[20] > TimeSpan.FromMilliseconds(600), $"the 21st message arrived at {times[20]}");
+        Assert.True(times[40] > TimeSpan.FromMilliseconds(1400), $"the 41st message arrived at {times[40]}");
     }
 }
