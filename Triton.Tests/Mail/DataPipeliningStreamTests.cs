@@ -42,10 +42,7 @@ public sealed class DataPipeliningStreamTests : IAsyncLifetime
     [Fact]
     public async Task The_clients_data_is_answered_with_the_held_reply_and_not_sent_again()
     {
-        await SendGroupAsync();
-        await ReceiveAsync(Group.Length + 6);
-        await _connection.Peer.SendAsync("250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n354 Go ahead\r\n"u8.ToArray());
-        Assert.Equal("250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n", await ReadAsync(2));
+        Assert.Equal("250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n", await PipelineAsync("250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n354 Go ahead\r\n"));
 
         await WriteAndFlushAsync("DATA\r\n");
         Assert.Equal("354 Go ahead\r\n", await ReadAsync(1));
@@ -60,10 +57,7 @@ public sealed class DataPipeliningStreamTests : IAsyncLifetime
     [Fact]
     public async Task A_refused_recipient_drops_the_data_reply_and_the_reset_goes_out()
     {
-        await SendGroupAsync();
-        await ReceiveAsync(Group.Length + 6);
-        await _connection.Peer.SendAsync("250 2.1.0 Ok\r\n550 5.1.1 No such user\r\n554 5.5.1 No valid recipients\r\n250 2.0.0 Reset\r\n"u8.ToArray());
-        Assert.Equal("250 2.1.0 Ok\r\n550 5.1.1 No such user\r\n", await ReadAsync(2));
+        Assert.Equal("250 2.1.0 Ok\r\n550 5.1.1 No such user\r\n", await PipelineAsync("250 2.1.0 Ok\r\n550 5.1.1 No such user\r\n554 5.5.1 No valid recipients\r\n250 2.0.0 Reset\r\n"));
 
         await WriteAndFlushAsync("RSET\r\n");
         Assert.Equal("RSET\r\n", await ReceiveAsync(6));
@@ -73,10 +67,7 @@ public sealed class DataPipeliningStreamTests : IAsyncLifetime
     [Fact]
     public async Task A_server_waiting_for_content_nobody_sends_fails_the_connection_before_anything_more_is_written()
     {
-        await SendGroupAsync();
-        await ReceiveAsync(Group.Length + 6);
-        await _connection.Peer.SendAsync("250 2.1.0 Ok\r\n550 5.1.1 No such user\r\n354 Go ahead\r\n"u8.ToArray());
-        await ReadAsync(2);
+        await PipelineAsync("250 2.1.0 Ok\r\n550 5.1.1 No such user\r\n354 Go ahead\r\n");
 
         await Assert.ThrowsAsync<IOException>(() => WriteAndFlushAsync("RSET\r\n"));
         await Task.Delay(50);
@@ -86,10 +77,7 @@ public sealed class DataPipeliningStreamTests : IAsyncLifetime
     [Fact]
     public async Task A_data_reply_nobody_reads_is_bounded_as_every_reply_is()
     {
-        await SendGroupAsync();
-        await ReceiveAsync(Group.Length + 6);
-        await _connection.Peer.SendAsync("250 2.1.0 Ok\r\n550 5.1.1 No such user\r\n"u8.ToArray());
-        await ReadAsync(2);
+        await PipelineAsync("250 2.1.0 Ok\r\n550 5.1.1 No such user\r\n");
         var endless = _connection.Peer.SendAsync(Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("554-No valid recipients\r\n", 3000))));
 
         await Assert.ThrowsAsync<SmtpReplyLimitException>(() => WriteAndFlushAsync("RSET\r\n"));
@@ -109,6 +97,15 @@ public sealed class DataPipeliningStreamTests : IAsyncLifetime
     }
 
     private Task SendGroupAsync() => WriteAndFlushAsync(Group);
+
+    /// <summary>The group goes out with DATA, the peer answers <paramref name="replies"/>, and the client reads the group's two replies.</summary>
+    private async Task<string> PipelineAsync(string replies)
+    {
+        await SendGroupAsync();
+        Assert.Equal(Group + "DATA\r\n", await ReceiveAsync(Group.Length + 6));
+        await _connection.Peer.SendAsync(Encoding.ASCII.GetBytes(replies));
+        return await ReadAsync(2);
+    }
 
     private async Task WriteAndFlushAsync(string text)
     {
