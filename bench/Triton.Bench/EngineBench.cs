@@ -65,17 +65,24 @@ public static class EngineBench
         Measure.ResetPeak();
         var compiled = System.Runtime.JitInfo.GetCompiledMethodCount();
         var cpu = Measure.CpuTime();
+        var gc = GcMark.Take();
+        var started = Stopwatch.GetTimestamp();
         var watch = Stopwatch.StartNew();
         var campaign = await RunToEndAsync(bench, campaignId);
         watch.Stop();
         cpu = Measure.CpuTime() - cpu;
+        // CLOCK_MONOTONIC seconds, so a profile taken with `perf record -k CLOCK_MONOTONIC` can be cut to this phase (--time).
+        Console.WriteLine($"  measured campaign ran from monotonic {Monotonic(started):F3} s to {Monotonic(Stopwatch.GetTimestamp()):F3} s");
         var phase = Measure.Phase($"{label}, messages", campaign.Progress.Sent, watch.Elapsed, cpu);
         Console.WriteLine($"  methods compiled meanwhile: {System.Runtime.JitInfo.GetCompiledMethodCount() - compiled}");
+        Console.WriteLine($"  garbage collection meanwhile: {gc.Since(Math.Max(1, campaign.Progress.Sent))}");
         Console.WriteLine($"  sent={campaign.Progress.Sent} failed={campaign.Progress.Failed} bounced={campaign.Progress.Bounced} plan={campaign.Progress.Plan}");
         if (campaign.Progress.Sent != campaign.Progress.Plan) Console.WriteLine("  NOT EVERY PLANNED MESSAGE WAS SENT");
         await bench.Host.StopAsync();
         return (campaign, phase);
     }
+
+    private static double Monotonic(long timestamp) => (double)timestamp / Stopwatch.Frequency;
 
     private static async Task<Campaign> RunToEndAsync(BenchHost bench, int campaignId)
     {

@@ -123,3 +123,16 @@ public static class Measure
         return watch.Elapsed;
     }
 }
+
+/// <summary>The process's garbage collection at one moment, to report what a phase allocated and collected.</summary>
+public readonly record struct GcMark(long Allocated, int Gen0, int Gen1, int Gen2, TimeSpan Paused)
+{
+    public static GcMark Take() => new(GC.GetTotalAllocatedBytes(), GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration());
+
+    /// <summary>What was allocated per item and collected since this mark.</summary>
+    public string Since(long items)
+    {
+        var now = Take();
+        return $"{(now.Allocated - Allocated) / (double)items / 1024:F1} KB allocated per message; collections gen0 {now.Gen0 - Gen0}, gen1 {now.Gen1 - Gen1}, gen2 {now.Gen2 - Gen2}; paused {(now.Paused - Paused).TotalMilliseconds:F0} ms";
+    }
+}

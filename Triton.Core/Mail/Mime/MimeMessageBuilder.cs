@@ -50,7 +50,29 @@ public sealed class MimeMessageBuilder(IOptions<MailOptions> options, TimeProvid
         mime.Prepare(EncodingConstraint.SevenBit);
         signer?.Sign(mime);
         (mime.Body as FrozenAlternative)?.Freeze(PreparedMessage.WireFormat);
+        ReleaseFromFinalization(mime);
         return new PreparedMessage(mime, messageId, sender, to, !IsAscii(sender.Address) || !IsAscii(to.Address));
+    }
+
+    /// <summary>
+    /// MimeKit gives its messages, entities and contents finalizers that release nothing (they call Dispose(false), and
+    /// only Dispose(true) disposes a content's stream); a built message holds memory alone (its bodies are byte arrays).
+    /// A finalizable object outlives the collection that finds it dead, with everything it references, so every sent
+    /// message was promoted and collected again a generation up: on the plain newsletter the process stood paused in
+    /// the collector for a third of a campaign. Taken off the finalization queue, a message dies young like any garbage.
+    /// </summary>
+    private static void ReleaseFromFinalization(MimeMessage message)
+    {
+        GC.SuppressFinalize(message);
+        if (message.Body is { } body) ReleaseFromFinalization(body);
+    }
+
+    private static void ReleaseFromFinalization(MimeEntity entity)
+    {
+        GC.SuppressFinalize(entity);
+        if (entity is MimePart { Content: { } content }) GC.SuppressFinalize(content);
+        if (entity is Multipart multipart)
+            foreach (var child in multipart) ReleaseFromFinalization(child);
     }
 
     private static MailboxAddress Mailbox(MailAddress address, string field)
