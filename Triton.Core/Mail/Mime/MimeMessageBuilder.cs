@@ -30,12 +30,14 @@ public sealed class MimeMessageBuilder(IOptions<MailOptions> options, TimeProvid
         if (messageId.AsSpan().IndexOfAny("\r\n<> ") >= 0 || messageId.IndexOf('@') <= 0)
             throw new InvalidHeaderException($"'{messageId}' is not a valid Message-ID (give it without angle brackets).", nameof(message.MessageId));
 
-        var mime = new MimeMessage();
-        mime.MessageId = messageId;
-        mime.Date = timeProvider.GetUtcNow();
+        // Not MimeMessage(): it writes a Date in local time, a random Message-ID (the random bytes from the OS) and
+        // placeholders, all replaced at once. In this order the headers come out as the default constructor's would.
+        var mime = new MimeMessage(new HeaderList());
         mime.From.Add(from);
-        mime.To.Add(to);
+        mime.Date = timeProvider.GetUtcNow();
         mime.Subject = message.Subject;
+        mime.MessageId = messageId;
+        mime.To.Add(to);
         // The envelope sender in the file too, so a pickup message and a delivered one show where bounces go.
         if (message.ReturnPath is not null) mime.Headers.Add(HeaderId.ReturnPath, "<" + sender.Address + ">");
         foreach (var (name, value) in message.Headers) mime.Headers.Add(name, value);
