@@ -64,6 +64,7 @@ public static class EngineBench
         if (warmUpCampaignId is { } warmUp) await RunToEndAsync(bench, warmUp);
         Measure.ResetPeak();
         var compiled = System.Runtime.JitInfo.GetCompiledMethodCount();
+        var compiling = System.Runtime.JitInfo.GetCompilationTime();
         var cpu = Measure.CpuTime();
         var gc = GcMark.Take();
         var started = Stopwatch.GetTimestamp();
@@ -74,7 +75,7 @@ public static class EngineBench
         // CLOCK_MONOTONIC seconds, so a profile taken with `perf record -k CLOCK_MONOTONIC` can be cut to this phase (--time).
         Console.WriteLine($"  measured campaign ran from monotonic {Monotonic(started):F3} s to {Monotonic(Stopwatch.GetTimestamp()):F3} s");
         var phase = Measure.Phase($"{label}, messages", campaign.Progress.Sent, watch.Elapsed, cpu);
-        Console.WriteLine($"  methods compiled meanwhile: {System.Runtime.JitInfo.GetCompiledMethodCount() - compiled}");
+        Console.WriteLine($"  methods compiled meanwhile: {System.Runtime.JitInfo.GetCompiledMethodCount() - compiled} in {(System.Runtime.JitInfo.GetCompilationTime() - compiling).TotalMilliseconds:F0} ms");
         Console.WriteLine($"  garbage collection meanwhile: {gc.Since(Math.Max(1, campaign.Progress.Sent))}");
         Console.WriteLine($"  sent={campaign.Progress.Sent} failed={campaign.Progress.Failed} bounced={campaign.Progress.Bounced} plan={campaign.Progress.Plan}");
         if (campaign.Progress.Sent != campaign.Progress.Plan) Console.WriteLine("  NOT EVERY PLANNED MESSAGE WAS SENT");
