@@ -83,7 +83,7 @@ public static class EngineBench
         return (campaign, phase);
     }
 
-    private static double Monotonic(long timestamp) => (double)timestamp / Stopwatch.Frequency;
+    internal static double Monotonic(long timestamp) => (double)timestamp / Stopwatch.Frequency;
 
     /// <summary>
     /// Runs the campaign and waits for Finished through the engine's progress feed (which publishes a change of state

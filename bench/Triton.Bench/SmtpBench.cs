@@ -160,6 +160,7 @@ public static class SmtpBench
         var next = -1;
         long failed = 0;
         var gc = GcMark.Take();
+        var started = Stopwatch.GetTimestamp();
         var cpu = Measure.CpuTime();
         var watch = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, 2 * pool).Select(_ => Task.Run(async () =>
@@ -176,6 +177,7 @@ public static class SmtpBench
         if (failed > 0) Console.WriteLine($"  {failed} not accepted");
         var phase = Measure.Phase(label, count - failed, watch.Elapsed, cpu);
         Console.WriteLine($"  garbage collection meanwhile: {gc.Since(Math.Max(1, count - failed))}");
+        Console.WriteLine($"  ran from monotonic {EngineBench.Monotonic(started):F3} s to {EngineBench.Monotonic(Stopwatch.GetTimestamp()):F3} s");
         return phase;
     }
 
