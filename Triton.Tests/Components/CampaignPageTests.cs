@@ -155,6 +155,24 @@ public sealed class CampaignPageTests : BunitContext, IClassFixture<AdminApp>, I
     }
 
     [Fact]
+    public async Task A_run_answered_pending_shows_at_once_and_is_read_again_when_nothing_moves_it()
+    {
+        var id = await CampaignSeed.CreateCampaignAsync(app.Services, "Pending page", 3);
+        SignIn(AdminRoles.Editor);
+        var page = Render<CampaignPage>(p => p.Add(c => c.Id, id));
+        page.WaitForAssertion(() => Assert.Equal(1, feed.Subscribers));
+        var runs = page.FindComponent<CampaignRuns>();
+        page.WaitForAssertion(() => Assert.True(runs.RenderCount > 0));
+        var before = runs.RenderCount;
+
+        await page.InvokeAsync(() => Button(page, "Run").Click());
+        page.WaitForAssertion(() => Assert.Equal("Pending", page.Find("[data-campaign-state]").GetAttribute("data-campaign-state")));
+        // The test's feed never says Running: the page reads the campaign again on its own, after a second.
+        page.WaitForAssertion(() => Assert.True(runs.RenderCount > before), TimeSpan.FromSeconds(10));
+        await app.Services.GetRequiredService<ICampaignCommands>().StopAsync(id, default);
+    }
+
+    [Fact]
     public async Task A_pause_another_browser_already_made_is_refused_with_the_reason()
     {
         var id = await CampaignSeed.CreateCampaignAsync(app.Services, "Two browsers", 3);
