@@ -66,24 +66,19 @@ public static class EngineBench
         var compiled = System.Runtime.JitInfo.GetCompiledMethodCount();
         var compiling = System.Runtime.JitInfo.GetCompilationTime();
         var cpu = Measure.CpuTime();
-        var gc = GcMark.Take();
-        var started = Stopwatch.GetTimestamp();
+        var mark = PhaseMark.Take();
         var watch = Stopwatch.StartNew();
         var campaign = await RunToEndAsync(bench, campaignId);
         watch.Stop();
         cpu = Measure.CpuTime() - cpu;
-        // CLOCK_MONOTONIC seconds, so a profile taken with `perf record -k CLOCK_MONOTONIC` can be cut to this phase (--time).
-        Console.WriteLine($"  measured campaign ran from monotonic {Monotonic(started):F3} s to {Monotonic(Stopwatch.GetTimestamp()):F3} s");
         var phase = Measure.Phase($"{label}, messages", campaign.Progress.Sent, watch.Elapsed, cpu);
         Console.WriteLine($"  methods compiled meanwhile: {System.Runtime.JitInfo.GetCompiledMethodCount() - compiled} in {(System.Runtime.JitInfo.GetCompilationTime() - compiling).TotalMilliseconds:F0} ms");
-        Console.WriteLine($"  garbage collection meanwhile: {gc.Since(Math.Max(1, campaign.Progress.Sent))}");
+        mark.Report(campaign.Progress.Sent);
         Console.WriteLine($"  sent={campaign.Progress.Sent} failed={campaign.Progress.Failed} bounced={campaign.Progress.Bounced} plan={campaign.Progress.Plan}");
         if (campaign.Progress.Sent != campaign.Progress.Plan) Console.WriteLine("  NOT EVERY PLANNED MESSAGE WAS SENT");
         await bench.Host.StopAsync();
         return (campaign, phase);
     }
-
-    internal static double Monotonic(long timestamp) => (double)timestamp / Stopwatch.Frequency;
 
     /// <summary>
     /// Runs the campaign and waits for Finished through the engine's progress feed (which publishes a change of state

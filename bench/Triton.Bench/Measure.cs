@@ -124,15 +124,24 @@ public static class Measure
     }
 }
 
-/// <summary>The process's garbage collection at one moment, to report what a phase allocated and collected.</summary>
-public readonly record struct GcMark(long Allocated, int Gen0, int Gen1, int Gen2, TimeSpan Paused)
+/// <summary>
+/// The start of a measured phase: the process's garbage collection and the monotonic clock, to report what the phase
+/// allocated and collected, and its span on CLOCK_MONOTONIC (a profile taken with `perf record -k CLOCK_MONOTONIC` is
+/// cut to it with `--time`).
+/// </summary>
+public readonly record struct PhaseMark(long Allocated, int Gen0, int Gen1, int Gen2, TimeSpan Paused, long Started)
 {
-    public static GcMark Take() => new(GC.GetTotalAllocatedBytes(), GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration());
+    public static PhaseMark Take() => new(GC.GetTotalAllocatedBytes(), GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2),
+        GC.GetTotalPauseDuration(), Stopwatch.GetTimestamp());
 
-    /// <summary>What was allocated per item and collected since this mark.</summary>
-    public string Since(long items)
+    /// <summary>Prints what was allocated per message and collected since this mark, and the phase's monotonic span.</summary>
+    public void Report(long messages)
     {
         var now = Take();
-        return $"{(now.Allocated - Allocated) / (double)items / 1024:F1} KB allocated per message; collections gen0 {now.Gen0 - Gen0}, gen1 {now.Gen1 - Gen1}, gen2 {now.Gen2 - Gen2}; paused {(now.Paused - Paused).TotalMilliseconds:F0} ms";
+        Console.WriteLine($"  garbage collection meanwhile: {(now.Allocated - Allocated) / (double)Math.Max(1, messages) / 1024:F1} KB allocated per message; "
+            + $"collections gen0 {now.Gen0 - Gen0}, gen1 {now.Gen1 - Gen1}, gen2 {now.Gen2 - Gen2}; paused {(now.Paused - Paused).TotalMilliseconds:F0} ms");
+        Console.WriteLine($"  ran from monotonic {Monotonic(Started):F3} s to {Monotonic(now.Started):F3} s");
     }
+
+    private static double Monotonic(long timestamp) => (double)timestamp / Stopwatch.Frequency;
 }

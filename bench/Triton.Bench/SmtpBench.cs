@@ -159,8 +159,7 @@ public static class SmtpBench
         Measure.ResetPeak();
         var next = -1;
         long failed = 0;
-        var gc = GcMark.Take();
-        var started = Stopwatch.GetTimestamp();
+        var mark = PhaseMark.Take();
         var cpu = Measure.CpuTime();
         var watch = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, 2 * pool).Select(_ => Task.Run(async () =>
@@ -176,8 +175,7 @@ public static class SmtpBench
         cpu = Measure.CpuTime() - cpu;
         if (failed > 0) Console.WriteLine($"  {failed} not accepted");
         var phase = Measure.Phase(label, count - failed, watch.Elapsed, cpu);
-        Console.WriteLine($"  garbage collection meanwhile: {gc.Since(Math.Max(1, count - failed))}");
-        Console.WriteLine($"  ran from monotonic {EngineBench.Monotonic(started):F3} s to {EngineBench.Monotonic(Stopwatch.GetTimestamp()):F3} s");
+        mark.Report(count - failed);
         return phase;
     }
 
@@ -188,16 +186,17 @@ public static class SmtpBench
         var watch = Stopwatch.StartNew();
         for (var i = 0; i < count; i++) HtmlToText.Convert(sample.Html!);
         Measure.Report("  alone: HtmlToText.Convert (the text part) on one thread, messages", count, watch.Elapsed);
-        var allocated = GC.GetAllocatedBytesForCurrentThread();
-        watch.Restart();
-        for (var i = 0; i < count; i++) writer.Build(To(sample, i));
-        Measure.Report("  alone: MimeMessageBuilder.Build (text derived, both parts encoded) on one thread, messages", count, watch.Elapsed);
-        Console.WriteLine($"    {(GC.GetAllocatedBytesForCurrentThread() - allocated) / (double)count / 1024:F1} KB allocated per message");
-        allocated = GC.GetAllocatedBytesForCurrentThread();
-        watch.Restart();
-        for (var i = 0; i < count; i++) writer.Build(To(sample, i)).ToBytes();
-        Measure.Report("  alone: MimeMessageBuilder.Build + ToBytes (text derived, both parts encoded, written) on one thread, messages", count, watch.Elapsed);
-        Console.WriteLine($"    {(GC.GetAllocatedBytesForCurrentThread() - allocated) / (double)count / 1024:F1} KB allocated per message");
+        Alone("MimeMessageBuilder.Build (text derived, both parts encoded)", i => writer.Build(To(sample, i)));
+        Alone("MimeMessageBuilder.Build + ToBytes (text derived, both parts encoded, written)", i => writer.Build(To(sample, i)).ToBytes());
+
+        void Alone(string what, Action<int> build)
+        {
+            var allocated = GC.GetAllocatedBytesForCurrentThread();
+            watch.Restart();
+            for (var i = 0; i < count; i++) build(i);
+            Measure.Report($"  alone: {what} on one thread, messages", count, watch.Elapsed);
+            Console.WriteLine($"    {(GC.GetAllocatedBytesForCurrentThread() - allocated) / (double)count / 1024:F1} KB allocated per message");
+        }
     }
 
     private static OutgoingMessage To(OutgoingMessage sample, int i) => new()
