@@ -80,10 +80,7 @@ public sealed class CampaignPageTests : BunitContext, IClassFixture<AdminApp>, I
     [Fact]
     public async Task The_panel_follows_the_feed_and_the_buttons_follow_the_state()
     {
-        var id = await CampaignSeed.CreateCampaignAsync(app.Services, "Feed page", 3);
-        SignIn(AdminRoles.Editor);
-        var page = Render<CampaignPage>(p => p.Add(c => c.Id, id));
-        page.WaitForAssertion(() => Assert.Equal(1, feed.Subscribers));
+        var (id, page) = await OpenAsEditorAsync("Feed page");
         Assert.False(Button(page, "Run").HasAttribute("disabled"));
         Assert.True(Button(page, "Pause").HasAttribute("disabled"));
 
@@ -113,10 +110,7 @@ public sealed class CampaignPageTests : BunitContext, IClassFixture<AdminApp>, I
     [Fact]
     public async Task A_counters_push_re_renders_the_counters_alone_and_a_state_change_the_page()
     {
-        var id = await CampaignSeed.CreateCampaignAsync(app.Services, "Push cost page", 3);
-        SignIn(AdminRoles.Editor);
-        var page = Render<CampaignPage>(p => p.Add(c => c.Id, id));
-        page.WaitForAssertion(() => Assert.Equal(1, feed.Subscribers));
+        var (id, page) = await OpenAsEditorAsync("Push cost page");
         var at = DateTimeOffset.UtcNow;
         feed.Publish(new CampaignProgressEvent(id, CampaignState.Idle, null, 1000, 600, 100, 0, 0, 0, 16, 40, TimeSpan.FromSeconds(30), at));
         page.WaitForAssertion(() => Assert.Equal("100", Counter(page, "sent")), TimeSpan.FromSeconds(10));
@@ -157,10 +151,7 @@ public sealed class CampaignPageTests : BunitContext, IClassFixture<AdminApp>, I
     [Fact]
     public async Task A_run_answered_pending_shows_at_once_and_is_read_again_when_nothing_moves_it()
     {
-        var id = await CampaignSeed.CreateCampaignAsync(app.Services, "Pending page", 3);
-        SignIn(AdminRoles.Editor);
-        var page = Render<CampaignPage>(p => p.Add(c => c.Id, id));
-        page.WaitForAssertion(() => Assert.Equal(1, feed.Subscribers));
+        var (id, page) = await OpenAsEditorAsync("Pending page");
         var runs = page.FindComponent<CampaignRuns>();
         page.WaitForAssertion(() => Assert.True(runs.RenderCount > 0));
         var before = runs.RenderCount;
@@ -230,6 +221,16 @@ public sealed class CampaignPageTests : BunitContext, IClassFixture<AdminApp>, I
 
     /// <summary>MudBlazor's services dispose only asynchronously.</summary>
     Task IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();
+
+    /// <summary>A new campaign of three recipients, its page open for an editor and following the test's feed.</summary>
+    private async Task<(int Id, IRenderedComponent<CampaignPage> Page)> OpenAsEditorAsync(string name)
+    {
+        var id = await CampaignSeed.CreateCampaignAsync(app.Services, name, 3);
+        SignIn(AdminRoles.Editor);
+        var page = Render<CampaignPage>(p => p.Add(c => c.Id, id));
+        page.WaitForAssertion(() => Assert.Equal(1, feed.Subscribers));
+        return (id, page);
+    }
 
     private void SignIn(string role)
     {
