@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Triton.Core.Campaigns;
 using Triton.Core.Data;
 using Triton.Core.Domain;
 using Triton.Core.Groups;
@@ -28,6 +29,30 @@ public sealed class TransportService(
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var rows = await db.Transports.AsNoTracking().OrderBy(t => t.Name).ToListAsync(cancellationToken);
+        return await WithGroupsAsync(db, rows, cancellationToken);
+    }
+
+    /// <summary>One page of transports by name, optionally of one group, for the admin's server-paged list.</summary>
+    public async Task<PageOf<SavedTransport>> PageAsync(int? groupId, int page, int pageSize, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var query = db.Transports.AsNoTracking();
+        if (groupId is int id) query = query.Where(t => t.GroupId == id);
+        var size = Math.Clamp(pageSize, 1, CampaignCatalog.MaxPageSize);
+        var total = await query.LongCountAsync(cancellationToken);
+        var rows = await query.OrderBy(t => t.Name).Skip(Math.Max(0, page) * size).Take(size).ToListAsync(cancellationToken);
+        return new PageOf<SavedTransport>(await WithGroupsAsync(db, rows, cancellationToken), total);
+    }
+
+    /// <summary>The transport groups by id and name, for the list's filter.</summary>
+    public async Task<IReadOnlyList<GroupChoice>> GroupsAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await GroupNames.ChoicesAsync(db, GroupScope.Transport, cancellationToken);
+    }
+
+    private static async Task<IReadOnlyList<SavedTransport>> WithGroupsAsync(TritonDbContext db, List<Transport> rows, CancellationToken cancellationToken)
+    {
         var groups = await db.Groups.AsNoTracking().Where(g => g.Scope == GroupScope.Transport).ToDictionaryAsync(g => g.Id, g => g.Name, cancellationToken);
         return rows.Select(t => new SavedTransport(t, t.GroupId is int id && groups.TryGetValue(id, out var name) ? name : null)).ToList();
     }

@@ -24,14 +24,23 @@ public sealed class TriggerService(IDbContextFactory<TritonDbContext> contexts, 
         return await ViewsAsync(db, await db.Triggers.AsNoTracking().OrderBy(t => t.Name).ToListAsync(cancellationToken), cancellationToken);
     }
 
-    /// <summary>One page of triggers by name, for the admin's server-paged list.</summary>
-    public async Task<PageOf<TriggerView>> PageAsync(int page, int pageSize, CancellationToken cancellationToken)
+    /// <summary>One page of triggers by name, optionally of one group, for the admin's server-paged list.</summary>
+    public async Task<PageOf<TriggerView>> PageAsync(int? groupId, int page, int pageSize, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var query = db.Triggers.AsNoTracking();
+        if (groupId is int id) query = query.Where(t => t.GroupId == id);
         var size = Math.Clamp(pageSize, 1, CampaignCatalog.MaxPageSize);
-        var total = await db.Triggers.LongCountAsync(cancellationToken);
-        var rows = await db.Triggers.AsNoTracking().OrderBy(t => t.Name).Skip(Math.Max(0, page) * size).Take(size).ToListAsync(cancellationToken);
+        var total = await query.LongCountAsync(cancellationToken);
+        var rows = await query.OrderBy(t => t.Name).Skip(Math.Max(0, page) * size).Take(size).ToListAsync(cancellationToken);
         return new PageOf<TriggerView>(await ViewsAsync(db, rows, cancellationToken), total);
+    }
+
+    /// <summary>The trigger groups by id and name, for the list's filter.</summary>
+    public async Task<IReadOnlyList<GroupChoice>> GroupsAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await GroupNames.ChoicesAsync(db, GroupScope.Trigger, cancellationToken);
     }
 
     /// <summary>The events, templates, transports, tracking categories and trigger groups an editor picks from, by name.</summary>

@@ -19,7 +19,8 @@ namespace Triton.Tests.Components;
 /// </summary>
 public abstract class AdminComponentTest : BunitContext, IAsyncLifetime
 {
-    protected AdminComponentTest(AdminApp app)
+    /// <param name="services">Services a test adds to the app's (before anything renders, as bunit requires).</param>
+    protected AdminComponentTest(AdminApp app, Action<IServiceCollection>? services = null)
     {
         App = app;
         JSInterop.Mode = JSRuntimeMode.Loose;
@@ -28,6 +29,7 @@ public abstract class AdminComponentTest : BunitContext, IAsyncLifetime
         Services.AddSingleton(TimeProvider.System);
         foreach (var type in new[] { typeof(CampaignService), typeof(CampaignCatalog), typeof(ICampaignCommands), typeof(TransportService), typeof(GroupService), typeof(UserPreferences), typeof(Triton.Core.Access.ApiKeyService), typeof(Triton.Core.Health.ServerHealthService), typeof(Triton.Core.Suppressions.SuppressionService), typeof(Triton.Web.Components.Campaigns.ProgressPace) })
             Services.AddSingleton(type, app.Services.GetRequiredService(type));
+        services?.Invoke(Services);
         Auth = AddAuthorization();
         SetRendererInfo(new RendererInfo("Server", isInteractive: true));
         // Selects and pickers open their lists in the popover provider, as the layout renders it.
