@@ -91,7 +91,7 @@ public sealed class TransportService(
         return ServiceResult<SavedTransport>.Saved(new(transport, await GroupNameAsync(db, groupId, cancellationToken)));
     }
 
-    /// <summary>Deletes a transport no campaign uses; the value is the deleted id.</summary>
+    /// <summary>Deletes a transport no campaign or trigger uses; the value is the deleted id.</summary>
     public async Task<ServiceResult<int>> DeleteAsync(int id, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
@@ -99,6 +99,8 @@ public sealed class TransportService(
         if (transport is null) return ServiceResult<int>.NotFound();
         var users = await db.Campaigns.Where(c => c.TransportId == id).OrderBy(c => c.Name).Select(c => c.Name).Take(5).ToListAsync(cancellationToken);
         if (users.Count > 0) return ServiceResult<int>.Conflict($"Campaigns use this transport: {string.Join(", ", users)}.");
+        var triggers = await db.Triggers.Where(t => t.TransportId == id).OrderBy(t => t.Name).Select(t => t.Name).Take(5).ToListAsync(cancellationToken);
+        if (triggers.Count > 0) return ServiceResult<int>.Conflict($"Triggers use this transport: {string.Join(", ", triggers)}.");
         db.Transports.Remove(transport);
         await db.SaveChangesAsync(cancellationToken);
         return ServiceResult<int>.Saved(id);

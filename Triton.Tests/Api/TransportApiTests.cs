@@ -171,4 +171,21 @@ public sealed class TransportApiTests(ApiFactory factory) : IClassFixture<ApiFac
         Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync($"/api/transports/{free}")).StatusCode);
         Assert.False(await factory.WithDbAsync(db => db.Transports.AnyAsync(t => t.Id == free)));
     }
+
+    [Fact]
+    public async Task Deleting_a_transport_used_by_a_trigger_answers_409_naming_it()
+    {
+        var (template, _, transport) = await factory.SeedCampaignPartsAsync("tdeltrig");
+        await factory.WithDbAsync(async db =>
+        {
+            var contract = new EventContract { Name = "TransportInUse" + Guid.NewGuid().ToString("N")[..6] };
+            db.EventContracts.Add(contract);
+            await db.SaveChangesAsync();
+            db.Triggers.Add(new Trigger { Name = "uses-transport-trigger", ContractId = contract.Id, TemplateId = template, TransportId = transport, FromAddress = "a@example.org", Subjects = ["s"] });
+            return await db.SaveChangesAsync();
+        });
+        var problem = await (await client.DeleteAsync($"/api/transports/{transport}")).AssertProblemAsync(HttpStatusCode.Conflict);
+        Assert.Contains("uses-transport-trigger", problem.ToString());
+        Assert.True(await factory.WithDbAsync(db => db.Transports.AnyAsync(t => t.Id == transport)));
+    }
 }

@@ -31,6 +31,7 @@ public sealed class CampaignPageTests : BunitContext, IClassFixture<AdminApp>, I
         Services.AddSingleton<ICampaignProgressFeed>(feed);
         // The app's own services over its real database; only the feed is the test's.
         Services.AddSingleton(app.Services.GetRequiredService<ICampaignCommands>());
+        Services.AddSingleton(app.Services.GetRequiredService<CampaignService>());
         Services.AddSingleton(app.Services.GetRequiredService<CampaignCatalog>());
         Services.AddSingleton(app.Services.GetRequiredService<Triton.Core.Transfer.TransferService>());
         Services.AddSingleton(app.Services.GetRequiredService<Triton.Core.Archive.MessageArchive>());
