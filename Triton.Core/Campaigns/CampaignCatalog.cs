@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Triton.Core.Data;
 using Triton.Core.Domain;
@@ -28,6 +29,9 @@ public sealed record DashboardView(SendingDay Today, IReadOnlyList<Campaign> Run
 public sealed class CampaignCatalog
 {
     public const int MaxPageSize = 500;
+
+    /// <summary>The most delivery records one page holds, for the API and the deliveries grid alike.</summary>
+    public const int MaxDeliveriesPageSize = 1000;
 
     private readonly IDbContextFactory<TritonDbContext> contexts;
     private readonly SharedReads<int, Campaign?> finds;
@@ -130,9 +134,44 @@ public sealed class CampaignCatalog
         var query = db.Deliveries.AsNoTracking().Where(d => d.CampaignId == campaignId && d.Generation == generation);
         if (status is { } wanted) query = query.Where(d => d.Status == wanted);
         var total = await query.LongCountAsync(cancellationToken);
-        var size = Math.Clamp(pageSize, 1, MaxPageSize);
+        var size = Math.Clamp(pageSize, 1, MaxDeliveriesPageSize);
         var rows = await query.OrderBy(d => d.Id).Skip(Math.Max(0, page) * size).Take(size).ToListAsync(cancellationToken);
         return new PageOf<Delivery>(rows, total);
+    }
+
+    /// <summary>Every delivery record of the current generation, optionally of one status, streamed in the order they were enqueued.</summary>
+    public async IAsyncEnumerable<Delivery> AllDeliveriesAsync(int campaignId, DeliveryStatus? status,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var generation = await db.Campaigns.Where(c => c.Id == campaignId).Select(c => (int?)c.Generation).FirstOrDefaultAsync(cancellationToken);
+        if (generation is null) yield break;
+        var query = db.Deliveries.AsNoTracking().Where(d => d.CampaignId == campaignId && d.Generation == generation);
+        if (status is { } wanted) query = query.Where(d => d.Status == wanted);
+        await foreach (var delivery in query.OrderBy(d => d.Id).AsAsyncEnumerable().WithCancellation(cancellationToken))
+            yield return delivery;
+    }
+
+    public async Task<bool> ExistsAsync(int id, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.Campaigns.AnyAsync(c => c.Id == id, cancellationToken);
+    }
+
+    /// <summary>Every campaign by name, optionally of the group named <paramref name="groupName"/> (the API's unpaged list).</summary>
+    public async Task<IReadOnlyList<Campaign>> AllAsync(string? groupName, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var query = db.Campaigns.AsNoTracking().Include(c => c.Group).AsQueryable();
+        if (!string.IsNullOrWhiteSpace(groupName)) query = query.Where(c => c.Group != null && c.Group.Name == groupName);
+        return await query.OrderBy(c => c.Name).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>Why <paramref name="campaign"/>'s current generation failed or bounced, for a campaign just read.</summary>
+    public async Task<FailureBreakdown> FailuresAsync(Campaign campaign, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await FailureBreakdown.ReadAsync(db, campaign.Id, campaign.Generation, cancellationToken);
     }
 
     public async Task<FailureBreakdown> FailuresAsync(int campaignId, CancellationToken cancellationToken)

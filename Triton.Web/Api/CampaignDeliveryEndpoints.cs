@@ -1,8 +1,7 @@
 using System.Globalization;
 using CsvHelper;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
-using Triton.Core.Data;
+using Triton.Core.Campaigns;
 using Triton.Core.Domain;
 using Triton.Core.Lists;
 
@@ -18,46 +17,41 @@ public sealed record ResultPage<T>(IReadOnlyList<T> Items, int Page, int PageSiz
 /// <summary>A campaign's execution history and its recipients' delivery records (JSON pages or CSV).</summary>
 public static class CampaignDeliveryEndpoints
 {
-    /// <summary>Deliveries per JSON page when ?pageSize= is not given, and the most a page may hold.</summary>
-    public const int DefaultPageSize = 100, MaxPageSize = 1000;
+    /// <summary>Deliveries per JSON page when ?pageSize= is not given (at most <see cref="CampaignCatalog.MaxDeliveriesPageSize"/>).</summary>
+    public const int DefaultPageSize = 100;
     private const int MaxRuns = 1000;
 
     public static void MapCampaignDeliveryEndpoints(this RouteGroupBuilder campaigns)
     {
         campaigns.MapGet("/{id:int}/runs", async Task<Results<Ok<List<CampaignRunResponse>>, ProblemHttpResult>> (
-            int id, TritonDbContext db, CancellationToken ct) =>
+            int id, CampaignCatalog catalog, CancellationToken ct) =>
         {
-            if (!await db.Campaigns.AnyAsync(c => c.Id == id, ct)) return ApiResults.NotFound("campaign");
-            // SQLite cannot order by DateTimeOffset: rows are written in start order, so the newest
-            // ids are the newest runs; the final order by start time is done here.
-            var runs = await db.CampaignRuns.AsNoTracking().Where(r => r.CampaignId == id)
-                .OrderByDescending(r => r.Id).Take(MaxRuns).ToListAsync(ct);
+            if (!await catalog.ExistsAsync(id, ct)) return ApiResults.NotFound("campaign");
+            // The newest ids are the newest runs (SQLite cannot order by DateTimeOffset); the final order by start time is done here.
+            var runs = await catalog.RunsAsync(id, MaxRuns, ct);
             return TypedResults.Ok(runs.OrderByDescending(r => r.StartedAt).ThenByDescending(r => r.Id).Select(r => new CampaignRunResponse(
                 r.Id, r.Generation, r.StartedAt, r.EndedAt, r.Outcome.ToString(), r.Error, r.Sent, r.Failed)).ToList());
         });
 
         campaigns.MapGet("/{id:int}/deliveries", async Task<Results<Ok<ResultPage<DeliveryResponse>>, PushStreamHttpResult, ProblemHttpResult>> (
-            int id, string? status, int? page, int? pageSize, HttpRequest request, TritonDbContext db, CancellationToken ct) =>
+            int id, string? status, int? page, int? pageSize, HttpRequest request, CampaignCatalog catalog, CancellationToken ct) =>
         {
-            var generation = await db.Campaigns.Where(c => c.Id == id).Select(c => (int?)c.Generation).FirstOrDefaultAsync(ct);
-            if (generation is null) return ApiResults.NotFound("campaign");
-            var query = db.Deliveries.AsNoTracking().Where(d => d.CampaignId == id && d.Generation == generation);
+            if (!await catalog.ExistsAsync(id, ct)) return ApiResults.NotFound("campaign");
+            DeliveryStatus? wanted = null;
             if (!string.IsNullOrEmpty(status))
             {
-                if (!EnumNames.TryParse<DeliveryStatus>(status, out var wanted))
+                if (!EnumNames.TryParse<DeliveryStatus>(status, out var parsed))
                     return Invalid("status", $"'status' must be one of: {EnumNames.List<DeliveryStatus>()}.");
-                query = query.Where(d => d.Status == wanted);
+                wanted = parsed;
             }
-            query = query.OrderBy(d => d.Id);
 
             if (WantsCsv(request))
-                return TypedResults.Stream(stream => WriteCsvAsync(stream, query, ct), "text/csv; charset=utf-8", $"campaign-{id}-deliveries.csv");
+                return TypedResults.Stream(stream => WriteCsvAsync(stream, catalog.AllDeliveriesAsync(id, wanted, ct), ct), "text/csv; charset=utf-8", $"campaign-{id}-deliveries.csv");
 
-            var (pageWanted, invalid) = PageRequest.Parse(page, pageSize, DefaultPageSize, MaxPageSize);
+            var (pageWanted, invalid) = PageRequest.Parse(page, pageSize, DefaultPageSize, CampaignCatalog.MaxDeliveriesPageSize);
             if (invalid is not null) return invalid;
-            var total = await query.LongCountAsync(ct);
-            var rows = await query.Skip(pageWanted.Skip).Take(pageWanted.PageSize).ToListAsync(ct);
-            return TypedResults.Ok(new ResultPage<DeliveryResponse>(rows.Select(ToResponse).ToList(), pageWanted.Page, pageWanted.PageSize, total));
+            var rows = await catalog.DeliveriesAsync(id, wanted, pageWanted.Page - 1, pageWanted.PageSize, ct);
+            return TypedResults.Ok(new ResultPage<DeliveryResponse>(rows.Items.Select(ToResponse).ToList(), pageWanted.Page, pageWanted.PageSize, rows.Total));
         });
     }
 
@@ -68,11 +62,11 @@ public static class CampaignDeliveryEndpoints
         request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals("text/csv", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>Streams rows from the database straight into the response; nothing is buffered whole.</summary>
-    private static async Task WriteCsvAsync(Stream stream, IQueryable<Delivery> query, CancellationToken ct)
+    private static async Task WriteCsvAsync(Stream stream, IAsyncEnumerable<Delivery> deliveries, CancellationToken ct)
     {
         await using var csv = CsvWriter.Create(stream, CsvFiles.Writer, true);
         await csv.WriteRecordAsync(["email", "status", "attempts", "lastReply", "replyCode", "updatedAt"], ct);
-        await foreach (var delivery in query.AsAsyncEnumerable().WithCancellation(ct))
+        await foreach (var delivery in deliveries.WithCancellation(ct))
         {
             var row = ToResponse(delivery);
             await csv.WriteRecordAsync([

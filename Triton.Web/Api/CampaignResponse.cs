@@ -1,7 +1,5 @@
 using System.Text.Json;
-using Microsoft.EntityFrameworkCore;
 using Triton.Core.Campaigns;
-using Triton.Core.Data;
 using Triton.Core.Domain;
 
 namespace Triton.Web.Api;
@@ -17,32 +15,21 @@ public sealed record CampaignResponse(
     int? MaxStartDelayMinutes, string State, string? StateReason, int Generation, ProgressResponse Progress,
     FailureBreakdown Failures, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 
-/// <summary>Builds a campaign's GET body: its settings, exact counters, live rate and failure breakdown.</summary>
-public sealed class CampaignReader(TritonDbContext db, ICampaignProgressFeed feed)
+/// <summary>Builds a campaign's GET body from what <see cref="CampaignCatalog"/> reads: its settings, exact counters, live rate and failure breakdown.</summary>
+public sealed class CampaignReader(CampaignCatalog catalog, ICampaignProgressFeed feed)
 {
-    public async Task<CampaignResponse?> ReadAsync(int id, CancellationToken ct)
-    {
-        var campaign = await db.Campaigns.AsNoTracking().Include(c => c.Group).FirstOrDefaultAsync(c => c.Id == id, ct);
-        return campaign is null ? null : await ToResponseAsync(campaign, withFailures: true, ct);
-    }
+    public async Task<CampaignResponse?> ReadAsync(int id, CancellationToken ct) =>
+        await catalog.FindAsync(id, ct) is { } campaign ? ToResponse(campaign, await catalog.FailuresAsync(campaign, ct)) : null;
 
-    public async Task<IReadOnlyList<CampaignResponse>> ListAsync(string? group, CancellationToken ct)
-    {
-        var query = db.Campaigns.AsNoTracking().Include(c => c.Group).AsQueryable();
-        if (!string.IsNullOrWhiteSpace(group)) query = query.Where(c => c.Group != null && c.Group.Name == group);
-        var campaigns = await query.OrderBy(c => c.Name).ToListAsync(ct);
-        var list = new List<CampaignResponse>(campaigns.Count);
-        foreach (var campaign in campaigns) list.Add(await ToResponseAsync(campaign, withFailures: false, ct));
-        return list;
-    }
+    public async Task<IReadOnlyList<CampaignResponse>> ListAsync(string? group, CancellationToken ct) =>
+        (await catalog.AllAsync(group, ct)).Select(c => ToResponse(c, FailureBreakdown.Empty)).ToList();
 
-    private async Task<CampaignResponse> ToResponseAsync(Campaign c, bool withFailures, CancellationToken ct)
+    private CampaignResponse ToResponse(Campaign c, FailureBreakdown failures)
     {
         var live = feed.Latest(c.Id);
         var progress = new ProgressResponse(
             c.Progress.Plan, c.Progress.Enqueued, c.Progress.Sent, c.Progress.Skipped, c.Progress.Failed, c.Progress.Bounced,
             live?.InFlight ?? 0, live?.RatePerSecond ?? 0, live?.Eta?.TotalSeconds);
-        var failures = withFailures ? await FailureBreakdown.ReadAsync(db, c.Id, c.Generation, ct) : FailureBreakdown.Empty;
         using var variables = JsonDocument.Parse(string.IsNullOrWhiteSpace(c.CustomVariables) ? "{}" : c.CustomVariables);
         return new CampaignResponse(
             c.Id, c.Name, c.TemplateId, c.ListId, c.TransportId, c.Subjects, EnumNames.Name(c.SubjectMode),
