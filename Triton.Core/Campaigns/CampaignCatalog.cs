@@ -14,7 +14,7 @@ public sealed record GroupChoice(int Id, string Name);
 
 /// <summary>The choices of the campaign editor, each by id and name.</summary>
 public sealed record CampaignChoices(IReadOnlyList<GroupChoice> Templates, IReadOnlyList<GroupChoice> Lists,
-    IReadOnlyList<GroupChoice> Transports, IReadOnlyList<GroupChoice> Groups);
+    IReadOnlyList<GroupChoice> Transports, IReadOnlyList<GroupChoice> Groups, IReadOnlyList<GroupChoice> TrackingCategories);
 
 /// <summary>What the dashboard shows.</summary>
 public sealed record DashboardView(SendingDay Today, IReadOnlyList<Campaign> Running, IReadOnlyList<Campaign> PausedByTriton);
@@ -64,7 +64,7 @@ public sealed class CampaignCatalog
         return await GroupNames.ChoicesAsync(db, GroupScope.Campaign, cancellationToken);
     }
 
-    /// <summary>What a campaign can be made of: templates, lists and transports by name, and the campaign groups.</summary>
+    /// <summary>What a campaign can be made of: templates, lists, transports and tracking categories by name, and the campaign groups.</summary>
     public async Task<CampaignChoices> ChoicesAsync(CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
@@ -72,7 +72,8 @@ public sealed class CampaignCatalog
             await db.Templates.AsNoTracking().OrderBy(t => t.Name).Select(t => new GroupChoice(t.Id, t.Name)).ToListAsync(cancellationToken),
             await db.Lists.AsNoTracking().OrderBy(l => l.Name).Select(l => new GroupChoice(l.Id, l.Name)).ToListAsync(cancellationToken),
             await db.Transports.AsNoTracking().OrderBy(t => t.Name).Select(t => new GroupChoice(t.Id, t.Name)).ToListAsync(cancellationToken),
-            await GroupsAsync(cancellationToken));
+            await GroupsAsync(cancellationToken),
+            await db.TrackingCategories.AsNoTracking().OrderBy(c => c.Name).Select(c => new GroupChoice(c.Id, c.Name)).ToListAsync(cancellationToken));
     }
 
     /// <summary>The dashboard's view: today's totals, the running and pending campaigns, and those that paused themselves.</summary>

@@ -1,7 +1,9 @@
+using System.Security.Claims;
 using AngleSharp.Dom;
 using Bunit;
 using Bunit.TestDoubles;
 using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using MudBlazor.Services;
@@ -33,7 +35,7 @@ public abstract class AdminComponentTest : BunitContext, IAsyncLifetime
         Auth = AddAuthorization();
         SetRendererInfo(new RendererInfo("Server", isInteractive: true));
         // Selects and pickers open their lists in the popover provider, as the layout renders it.
-        Render<MudPopoverProvider>();
+        Popovers = Render<MudPopoverProvider>();
         Dialogs = Render<MudDialogProvider>();
     }
 
@@ -44,11 +46,48 @@ public abstract class AdminComponentTest : BunitContext, IAsyncLifetime
     /// <summary>Where confirm dialogs open.</summary>
     protected IRenderedComponent<MudDialogProvider> Dialogs { get; }
 
+    /// <summary>Where selects open their lists of items.</summary>
+    protected IRenderedComponent<MudPopoverProvider> Popovers { get; }
+
+    /// <summary>Signs in as no stored user: pages read the default settings (UTC, the default page size).</summary>
     protected void SignIn(string role)
     {
         Auth.SetAuthorized("someone@example.com");
         Auth.SetRoles(role);
     }
+
+    /// <summary>
+    /// Signs in as a stored user whose settings name <paramref name="timeZone"/>, saved as the settings page
+    /// saves them, so a page reads the zone through UserPreferences as it does for a real sign-in.
+    /// </summary>
+    protected async Task SignInWithZoneAsync(string role, string timeZone)
+    {
+        var email = $"zone-{Guid.NewGuid():N}@example.com";
+        string id;
+        using (var scope = App.Services.CreateScope())
+        {
+            var created = await scope.ServiceProvider.GetRequiredService<AdminBootstrap>().CreateUserAsync(email, "Long-Enough-Passw0rd", role);
+            Assert.True(created.Succeeded, string.Join("; ", created.Errors.Select(e => e.Description)));
+            id = (await scope.ServiceProvider.GetRequiredService<UserManager<AdminUser>>().FindByEmailAsync(email))!.Id;
+        }
+        var user = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, id)], "test"));
+        Assert.Empty(await App.Services.GetRequiredService<UserPreferences>().SaveAsync(user, new UserSettings(UserPreferences.DefaultPageSize, null, timeZone)));
+        Auth.SetAuthorized(email);
+        Auth.SetRoles(role);
+        Auth.SetClaims(new Claim(ClaimTypes.NameIdentifier, id));
+    }
+
+    /// <summary>Opens the select labelled <paramref name="label"/> and answers the texts of its items, as listed.</summary>
+    protected IReadOnlyList<string> OpenSelect<T>(IRenderedComponent<T> component, string label) where T : IComponent
+    {
+        StaleHandlers.Retry(component, () => Field(component, label).MouseDown());
+        Popovers.WaitForAssertion(() => Assert.NotEmpty(Popovers.FindAll("div.mud-list-item")), TimeSpan.FromSeconds(10));
+        return Popovers.FindAll("div.mud-list-item").Select(i => i.TextContent.Trim()).ToList();
+    }
+
+    /// <summary>Picks the item named <paramref name="text"/> of the select that is open.</summary>
+    protected void PickItem(string text) =>
+        StaleHandlers.Retry(Popovers, () => Popovers.FindAll("div.mud-list-item").Single(i => i.TextContent.Trim() == text).Click());
 
     /// <summary>The MudBlazor field (.mud-input-control) whose label says <paramref name="label"/>.</summary>
     protected static IElement Field<T>(IRenderedComponent<T> component, string label) where T : IComponent =>

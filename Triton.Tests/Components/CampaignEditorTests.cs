@@ -1,7 +1,9 @@
 using Bunit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Triton.Core;
 using Triton.Core.Domain;
+using Triton.Core.Tracking;
 using Triton.Tests.Admin;
 using Triton.Web.Access;
 using Triton.Web.Components.Campaigns;
@@ -79,6 +81,48 @@ public sealed class CampaignEditorTests(AdminApp app) : AdminComponentTest(app),
         Assert.Equal(8, saved.Concurrency);
     }
 
+    [Fact]
+    public async Task The_tracking_category_is_picked_by_name_and_tracking_switched_off()
+    {
+        var id = await CampaignSeed.CreateCampaignAsync(App.Services, "Tracked in the editor", 1);
+        var suffix = Guid.NewGuid().ToString("N")[..6];
+        var picked = await CreateCategoryAsync("Newsletter " + suffix);
+        await CreateCategoryAsync("Receipts " + suffix);
+        SignIn(AdminRoles.Editor);
+        var editor = Render<CampaignEditor>(p => p.Add(e => e.CampaignId, id));
+        editor.WaitForAssertion(() => Field(editor, "Tracking category"), TimeSpan.FromSeconds(10));
+        // A new campaign tracks (the API's default): the switch shows it on.
+        Assert.True(editor.Find("input[data-field=Tracking]").HasAttribute("checked"));
+
+        var items = OpenSelect(editor, "Tracking category");
+        Assert.Equal("None", items[0]);
+        Assert.Contains("Newsletter " + suffix, items);
+        Assert.Contains("Receipts " + suffix, items);
+        PickItem("Newsletter " + suffix);
+        StaleHandlers.Retry(editor, () => editor.Find("input[data-field=Tracking]").Change(false));
+        Click(editor, "Save");
+
+        editor.WaitForAssertion(() => Assert.Contains(Services.GetRequiredService<MudBlazor.ISnackbar>().ShownSnackbars, s => s.Message == "Saved."), TimeSpan.FromSeconds(10));
+        await using (var db = App.Db())
+        {
+            var saved = await db.Campaigns.AsNoTracking().SingleAsync(c => c.Id == id);
+            Assert.Equal(picked, saved.TrackingCategoryId);
+            Assert.False(saved.TrackingEnabled);
+        }
+
+        // Opened again, the editor shows what was saved; None takes the category off.
+        var again = Render<CampaignEditor>(p => p.Add(e => e.CampaignId, id));
+        again.WaitForAssertion(() => Assert.False(again.Find("input[data-field=Tracking]").HasAttribute("checked")), TimeSpan.FromSeconds(10));
+        OpenSelect(again, "Tracking category");
+        PickItem("None");
+        var snackbar = Services.GetRequiredService<MudBlazor.ISnackbar>();
+        snackbar.Clear();
+        Click(again, "Save");
+        again.WaitForAssertion(() => Assert.Contains(snackbar.ShownSnackbars, s => s.Message == "Saved."), TimeSpan.FromSeconds(10));
+        await using (var db = App.Db())
+            Assert.Null((await db.Campaigns.AsNoTracking().SingleAsync(c => c.Id == id)).TrackingCategoryId);
+    }
+
     [Theory]
     [InlineData(CampaignState.Running)]
     [InlineData(CampaignState.Pending)]
@@ -103,5 +147,13 @@ public sealed class CampaignEditorTests(AdminApp app) : AdminComponentTest(app),
 
         var shown = CampaignFormModel.From(new Campaign { Name = "x", FromAddress = "a@example.com", ScheduleAt = input.ScheduleAt }, null, paris);
         Assert.Equal((new DateTime(2026, 7, 1), new TimeSpan(9, 30, 0)), (shown.ScheduleDate, shown.ScheduleTime));
+    }
+
+    private async Task<int> CreateCategoryAsync(string name)
+    {
+        using var scope = App.Services.CreateScope();
+        var saved = await scope.ServiceProvider.GetRequiredService<CategoryService>().SaveAsync(null, new CategoryInput { Name = name }, default);
+        Assert.Equal(ServiceStatus.Saved, saved.Status);
+        return saved.Value!.Category.Id;
     }
 }

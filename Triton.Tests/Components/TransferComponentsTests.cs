@@ -33,9 +33,13 @@ public sealed class TransferComponentsTests : BunitContext, IAsyncLifetime
     /// <summary>MudBlazor's services dispose only asynchronously.</summary>
     Task IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();
 
-    /// <summary>Signs in with the role, once every service is registered (the context refuses registrations after).</summary>
-    private void SignIn(string role)
+    /// <summary>
+    /// Signs in with the role, once every service is registered (the context refuses registrations after);
+    /// the pages read the user's settings from <paramref name="app"/>.
+    /// </summary>
+    private void SignIn(string role, IServiceProvider app)
     {
+        Services.AddSingleton(app.GetRequiredService<UserPreferences>());
         var auth = AddAuthorization();
         auth.SetAuthorized("someone@example.com");
         auth.SetRoles(role);
@@ -56,7 +60,7 @@ public sealed class TransferComponentsTests : BunitContext, IAsyncLifetime
             await using var target = await EngineScenario.StartAsync(DatabaseProvider.Sqlite, new() { ["Triton:TransferKey"] = Key });
             await TransferSeed.AddTransportAsync(target.Database);
             Services.AddSingleton(target.Services.GetRequiredService<TransferService>());
-            SignIn(AdminRoles.Admin);
+            SignIn(AdminRoles.Admin, target.Services);
 
             var before = await TransferSeed.CountsAsync(target.Database);
             var page = Render<ImportPage>();
@@ -80,7 +84,7 @@ public sealed class TransferComponentsTests : BunitContext, IAsyncLifetime
     {
         await using var target = await EngineScenario.StartAsync(DatabaseProvider.Sqlite, new() { ["Triton:TransferKey"] = Key });
         Services.AddSingleton(target.Services.GetRequiredService<TransferService>());
-        SignIn(AdminRoles.Admin);
+        SignIn(AdminRoles.Admin, target.Services);
 
         var page = Render<ImportPage>();
         page.FindComponent<InputFile>().UploadFiles(InputFileContent.CreateFromText("not a triton file", "notes.triton"));
@@ -96,7 +100,7 @@ public sealed class TransferComponentsTests : BunitContext, IAsyncLifetime
     {
         await using var app = await EngineScenario.StartAsync(DatabaseProvider.Sqlite, new() { ["Triton:TransferKey"] = Key });
         Services.AddSingleton(app.Services.GetRequiredService<TransferService>());
-        SignIn(role);
+        SignIn(role, app.Services);
 
         var button = Render<ExportButton>(p => p.Add(b => b.Kind, TransferKind.List).Add(b => b.Id, 7).Add(b => b.Recipients, true));
         var links = button.FindAll("a[data-export-button]");
@@ -109,7 +113,7 @@ public sealed class TransferComponentsTests : BunitContext, IAsyncLifetime
     {
         await using var app = await EngineScenario.StartAsync(DatabaseProvider.Sqlite);
         Services.AddSingleton(app.Services.GetRequiredService<TransferService>());
-        SignIn(AdminRoles.Admin);
+        SignIn(AdminRoles.Admin, app.Services);
 
         var button = Render<ExportButton>(p => p.Add(b => b.Kind, TransferKind.Campaign).Add(b => b.Id, 1));
         Assert.Empty(button.FindAll("a[data-export-button]"));
@@ -126,7 +130,7 @@ public sealed class TransferComponentsTests : BunitContext, IAsyncLifetime
         await app.WaitForAsync(id, c => c.State == CampaignState.Finished);
         var delivery = Assert.Single(await app.DeliveriesAsync(id));
         Services.AddSingleton(app.Services.GetRequiredService<OutboxCatalog>());
-        SignIn(AdminRoles.Admin);
+        SignIn(AdminRoles.Admin, app.Services);
 
         var page = Render<ArchivedMessagePage>(p => p.Add(c => c.DeliveryId, delivery.Id));
         page.WaitForAssertion(() => Assert.Equal("grace@example.test", page.Find("[data-recipient]").TextContent), TimeSpan.FromSeconds(10));

@@ -1,11 +1,16 @@
 using Bunit;
+using Bunit.Rendering;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using MudBlazor.Services;
+using Microsoft.EntityFrameworkCore;
 using Triton.Core;
+using Triton.Core.Domain;
+using Triton.Core.Tracking;
 using Triton.Core.Triggers;
 using Triton.Tests.Admin;
+using Triton.Web.Access;
 using Triton.Web.Components.Triggers;
 
 namespace Triton.Tests.Components;
@@ -13,7 +18,8 @@ namespace Triton.Tests.Components;
 /// <summary>
 /// The transactional mail editors rendered by bunit over the real app's services and database: the
 /// contract variables table checks each test value as JSON and nothing is saved until all parse, and
-/// the trigger editor shows why a second active trigger for an event is refused.
+/// the trigger editor shows why a second active trigger for an event is refused and saves its tracking,
+/// and the trigger page shows the trigger's own stats.
 /// </summary>
 public sealed class TriggerPagesTests : BunitContext, IClassFixture<AdminApp>, IAsyncLifetime
 {
@@ -28,6 +34,13 @@ public sealed class TriggerPagesTests : BunitContext, IClassFixture<AdminApp>, I
         Services.AddMudServices();
         Services.AddSingleton(app.Services.GetRequiredService<EventContractService>());
         Services.AddSingleton(scope.ServiceProvider.GetRequiredService<TriggerService>());
+        Services.AddSingleton(app.Services.GetRequiredService<TriggerTester>());
+        Services.AddSingleton(app.Services.GetRequiredService<TriggerAutotest>());
+        Services.AddSingleton(app.Services.GetRequiredService<TrackingStats>());
+        Services.AddSingleton(app.Services.GetRequiredService<UserPreferences>());
+        var auth = AddAuthorization();
+        auth.SetAuthorized("editor@example.com");
+        auth.SetRoles(AdminRoles.Editor);
         SetRendererInfo(new RendererInfo("Server", isInteractive: true));
     }
 
@@ -92,16 +105,7 @@ public sealed class TriggerPagesTests : BunitContext, IClassFixture<AdminApp>, I
 
         var form = TriggerFormModel.From(second);
         var choices = await triggers.ChoicesAsync(default);
-        var page = Render(builder =>
-        {
-            builder.OpenComponent<MudPopoverProvider>(0);
-            builder.CloseComponent();
-            builder.OpenComponent<TriggerEditor>(1);
-            builder.AddAttribute(2, nameof(TriggerEditor.TriggerId), (int?)second.Trigger.Id);
-            builder.AddAttribute(3, nameof(TriggerEditor.Form), form);
-            builder.AddAttribute(4, nameof(TriggerEditor.Choices), choices);
-            builder.CloseComponent();
-        });
+        var page = RenderEditor(second.Trigger.Id, form, choices);
 
         await page.InvokeAsync(() => page.Find("input[data-field=active]").Change(true));
         Assert.True(form.Active);
@@ -110,6 +114,91 @@ public sealed class TriggerPagesTests : BunitContext, IClassFixture<AdminApp>, I
         page.WaitForAssertion(() => Assert.Contains($"Another active trigger handles '{eventName}'; deactivate it first.", page.Find("[data-save-error]").TextContent));
         Assert.False((await triggers.GetAsync(second.Trigger.Id, default))!.Trigger.Active);
     }
+
+    [Fact]
+    public async Task The_trigger_editor_picks_a_tracking_category_by_name_and_saves_tracking_off()
+    {
+        var trigger = await CreateTriggerAsync("Tracked");
+        var suffix = Guid.NewGuid().ToString("N")[..6];
+        var categories = scope.ServiceProvider.GetRequiredService<CategoryService>();
+        var receipts = (await categories.SaveAsync(null, new CategoryInput { Name = "Receipts " + suffix }, default)).Value!.Category.Id;
+        await categories.SaveAsync(null, new CategoryInput { Name = "Alerts " + suffix }, default);
+        var triggers = scope.ServiceProvider.GetRequiredService<TriggerService>();
+        var form = TriggerFormModel.From(trigger);
+        var page = RenderEditor(trigger.Trigger.Id, form, await triggers.ChoicesAsync(default));
+        Assert.True(page.Find("input[data-field=tracking]").HasAttribute("checked"));
+
+        await page.InvokeAsync(() => page.FindAll(".mud-input-control").Single(c => c.QuerySelector("label")?.TextContent.Trim() == "Tracking category").MouseDown());
+        page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("div.mud-list-item")));
+        var items = page.FindAll("div.mud-list-item").Select(i => i.TextContent.Trim()).ToList();
+        Assert.Equal("None", items[0]);
+        Assert.Contains("Receipts " + suffix, items);
+        Assert.Contains("Alerts " + suffix, items);
+        await page.InvokeAsync(() => page.FindAll("div.mud-list-item").Single(i => i.TextContent.Trim() == "Receipts " + suffix).Click());
+        await page.InvokeAsync(() => page.Find("input[data-field=tracking]").Change(false));
+        Assert.Equal((receipts, false), (form.TrackingCategoryId, form.Tracking));
+        await page.InvokeAsync(() => page.Find("[data-save]").Click());
+
+        for (var i = 0; i < 50 && (await triggers.GetAsync(trigger.Trigger.Id, default))!.Trigger.TrackingCategoryId != receipts; i++) await Task.Delay(100);
+        var saved = (await triggers.GetAsync(trigger.Trigger.Id, default))!.Trigger;
+        Assert.Equal(receipts, saved.TrackingCategoryId);
+        Assert.False(saved.TrackingEnabled);
+    }
+
+    [Fact]
+    public async Task The_trigger_page_shows_the_triggers_own_stats_in_its_Stats_tab()
+    {
+        var trigger = (await CreateTriggerAsync("Stats")).Trigger;
+        var store = app.Services.GetRequiredService<TrackingStore>();
+        var now = DateTimeOffset.UtcNow;
+        TrackingPayload Payload(TrackedSource source, long reference, string? url = null) =>
+            new(source, trigger.Id, reference, 0, now.ToUnixTimeSeconds(), "u" + reference, url);
+        var at = now.ToUnixTimeMilliseconds();
+        await store.WriteAsync(
+        [
+            new(TrackingEventKind.Open, Payload(TrackedSource.Trigger, 1), false, at),
+            new(TrackingEventKind.Click, Payload(TrackedSource.Trigger, 1, "https://example.org/reset"), false, at),
+            // A campaign with the same id: not the trigger's.
+            new(TrackingEventKind.Open, Payload(TrackedSource.Campaign, 2), false, at),
+            new(TrackingEventKind.Open, Payload(TrackedSource.Campaign, 3), false, at),
+        ], CancellationToken.None);
+
+        var page = Render<TriggerPage>(p => p.Add(t => t.Id, trigger.Id));
+        page.WaitForAssertion(() => Assert.Contains(page.FindAll(".mud-tab"), t => t.TextContent.Trim() == "Stats"), TimeSpan.FromSeconds(10));
+        await page.InvokeAsync(() => page.FindAll(".mud-tab").Single(t => t.TextContent.Trim() == "Stats").Click());
+
+        page.WaitForAssertion(() => Assert.Equal("1", page.Find("[data-campaign-stats] [data-stat=uniqueOpens]").TextContent.Trim()), TimeSpan.FromSeconds(10));
+        Assert.Contains("https://example.org/reset", page.Find("[data-top-links]").TextContent);
+        // Made without a category: the tab says why nothing new is tracked.
+        Assert.NotEmpty(page.FindAll("[data-untracked]"));
+    }
+
+    private async Task<TriggerView> CreateTriggerAsync(string name)
+    {
+        var parts = await CampaignSeed.CreateAsync(app.Services, name + " " + Guid.NewGuid().ToString("N")[..6], 0);
+        var eventName = name + "Event" + Guid.NewGuid().ToString("N")[..6];
+        var contracts = app.Services.GetRequiredService<EventContractService>();
+        Assert.Equal(ServiceStatus.Saved, (await contracts.SaveAsync(null, new ContractInput { Name = eventName, Variables = [] }, default)).Status);
+        var saved = await scope.ServiceProvider.GetRequiredService<TriggerService>().SaveAsync(null, new TriggerInput
+        {
+            Name = eventName, Event = eventName, TemplateId = parts.TemplateId, TransportId = parts.TransportId, Subjects = ["Hello"],
+            FromAddress = "shop@example.com",
+        }, default);
+        Assert.Equal(ServiceStatus.Saved, saved.Status);
+        return saved.Value!;
+    }
+
+    /// <summary>The editor with the popover provider its selects open their lists in, as the layout renders it.</summary>
+    private IRenderedComponent<ContainerFragment> RenderEditor(int triggerId, TriggerFormModel form, TriggerChoices choices) => Render(builder =>
+    {
+        builder.OpenComponent<MudPopoverProvider>(0);
+        builder.CloseComponent();
+        builder.OpenComponent<TriggerEditor>(1);
+        builder.AddAttribute(2, nameof(TriggerEditor.TriggerId), (int?)triggerId);
+        builder.AddAttribute(3, nameof(TriggerEditor.Form), form);
+        builder.AddAttribute(4, nameof(TriggerEditor.Choices), choices);
+        builder.CloseComponent();
+    });
 
     private async Task<Triton.Core.Domain.EventContract> WaitForContractAsync(string name)
     {

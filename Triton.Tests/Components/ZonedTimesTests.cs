@@ -1,20 +1,56 @@
 using Bunit;
+using Microsoft.Extensions.DependencyInjection;
 using Triton.Core.Domain;
+using Triton.Core.Suppressions;
 using Triton.Tests.Admin;
 using Triton.Core.Campaigns;
+using Triton.Web.Access;
 using Triton.Web.Components.Campaigns;
+using Triton.Web.Components.Dashboard;
 using Triton.Web.Components.Forms;
+using Triton.Web.Components.Suppressions;
 using Triton.Web.Components.Triggers;
 
 namespace Triton.Tests.Components;
 
 /// <summary>
-/// Times on the trigger pages show in the signed-in user's time zone (Settings), the one way the
+/// Times on the admin's pages show in the signed-in user's time zone (Settings), the one way the
 /// campaign page shows them (ZonedTime), not in UTC.
 /// </summary>
 public sealed class ZonedTimesTests(AdminApp app) : AdminComponentTest(app), IClassFixture<AdminApp>
 {
     private static readonly TimeZoneInfo Paris = TimeZoneInfo.FindSystemTimeZoneById("Europe/Paris");
+    private static readonly TimeZoneInfo Tokyo = TimeZoneInfo.FindSystemTimeZoneById("Asia/Tokyo");
+
+    [Fact]
+    public async Task A_suppression_shows_since_when_in_the_users_zone()
+    {
+        var email = $"zoned-{Guid.NewGuid():N}@example.com";
+        var added = await App.Services.GetRequiredService<SuppressionService>().AddOneAsync(new SuppressionInput { Email = email }, "api", default);
+        var since = added.Value!.CreatedAt;
+        await SignInWithZoneAsync(AdminRoles.Viewer, "Asia/Tokyo");
+
+        var page = Render<SuppressionsPage>();
+
+        page.WaitForAssertion(() => Assert.Contains(email, page.Find("[data-suppressions]").TextContent), TimeSpan.FromSeconds(10));
+        var row = page.FindAll("[data-suppressions] tr").Single(r => r.TextContent.Contains(email));
+        // Tokyo is nine hours ahead of UTC all year: the same moment on another wall clock.
+        Assert.Contains(since.ToOffset(TimeSpan.FromHours(9)).ToString("yyyy-MM-dd HH:mm") + " (Asia/Tokyo)", row.TextContent);
+    }
+
+    [Fact]
+    public async Task The_dashboards_server_health_is_read_at_a_time_in_the_users_zone()
+    {
+        await SignInWithZoneAsync(AdminRoles.Viewer, "Asia/Tokyo");
+        var before = DateTimeOffset.UtcNow;
+
+        var page = Render<DashboardPage>();
+
+        page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("[data-health-read-at]")), TimeSpan.FromSeconds(10));
+        var shown = page.Find("[data-health-read-at]").TextContent.Trim();
+        var after = DateTimeOffset.UtcNow;
+        Assert.Contains(shown, new[] { "Read at " + ZonedTime.Show(before, Tokyo), "Read at " + ZonedTime.Show(after, Tokyo) });
+    }
 
     [Fact]
     public void The_last_autotest_shows_in_the_given_zone()

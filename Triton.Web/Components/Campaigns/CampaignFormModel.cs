@@ -28,6 +28,9 @@ public sealed class CampaignFormModel
     public int? ListId { get; set; }
     public int? TransportId { get; set; }
     public int? TrackingCategoryId { get; set; }
+
+    /// <summary>Track opens and clicks when there is a category; on for a new campaign, as the API does.</summary>
+    public bool Tracking { get; set; } = true;
     public List<string> Subjects { get; set; } = [""];
     public string SubjectMode { get; set; } = "static";
     public string? FromAddress { get; set; }
@@ -47,7 +50,7 @@ public sealed class CampaignFormModel
         return new()
         {
             Name = c.Name, Description = c.Description, Group = groupName, TemplateId = c.TemplateId, ListId = c.ListId,
-            TransportId = c.TransportId, TrackingCategoryId = c.TrackingCategoryId,
+            TransportId = c.TransportId, TrackingCategoryId = c.TrackingCategoryId, Tracking = c.TrackingEnabled,
             Subjects = c.Subjects.Count > 0 ? [.. c.Subjects] : [""],
             SubjectMode = EnumNames.Name(c.SubjectMode), FromAddress = c.FromAddress, FromName = c.FromName,
             ScheduleDate = local?.Date, ScheduleTime = local?.TimeOfDay, MaxStartDelayMinutes = c.MaxStartDelayMinutes,
@@ -82,7 +85,7 @@ public sealed class CampaignFormModel
         return new CampaignInput
         {
             Name = Name, Description = Description, Group = string.IsNullOrWhiteSpace(Group) ? null : Group,
-            TemplateId = TemplateId, ListId = ListId, TransportId = TransportId, TrackingCategoryId = TrackingCategoryId,
+            TemplateId = TemplateId, ListId = ListId, TransportId = TransportId, TrackingCategoryId = TrackingCategoryId, Tracking = Tracking,
             Subjects = Subjects.Select(s => s.Trim()).Where(s => s.Length > 0).ToList(), SubjectMode = SubjectMode,
             FromAddress = FromAddress, FromName = FromName,
             ScheduleAt = ScheduleDate is { } day ? ZonedTime.ToUtc(day.Date + (ScheduleTime ?? TimeSpan.Zero), zone) : null,

@@ -21,6 +21,9 @@ public sealed class TriggerFormModel
     public string? CustomHeaders { get; set; }
     public string? CustomVariables { get; set; } = "{}";
     public int? TrackingCategoryId { get; set; }
+
+    /// <summary>Track opens and clicks when there is a category; on for a new trigger, as the API does.</summary>
+    public bool Tracking { get; set; } = true;
     public string? Group { get; set; }
     public bool Active { get; set; }
     public string? Description { get; set; }
@@ -33,7 +36,7 @@ public sealed class TriggerFormModel
             Name = t.Name, Event = view.Event, TemplateId = t.TemplateId, TransportId = t.TransportId,
             Subjects = string.Join('\n', t.Subjects), SubjectMode = EnumNames.Name(t.SubjectMode), FromAddress = t.FromAddress,
             FromName = t.FromName, CustomHeaders = string.Join('\n', t.CustomHeaders.Select(h => $"{h.Key}: {h.Value}")),
-            CustomVariables = t.CustomVariables, TrackingCategoryId = t.TrackingCategoryId, Group = view.Group, Active = t.Active,
+            CustomVariables = t.CustomVariables, TrackingCategoryId = t.TrackingCategoryId, Tracking = t.TrackingEnabled, Group = view.Group, Active = t.Active,
             Description = t.Description,
         };
     }
@@ -63,7 +66,7 @@ public sealed class TriggerFormModel
         {
             Name = Name, Event = Event, TemplateId = TemplateId, TransportId = TransportId, Subjects = [.. Lines(Subjects)],
             SubjectMode = SubjectMode, FromAddress = FromAddress, FromName = FromName, CustomHeaders = headers,
-            CustomVariables = variables, TrackingCategoryId = TrackingCategoryId, Group = string.IsNullOrWhiteSpace(Group) ? null : Group,
+            CustomVariables = variables, TrackingCategoryId = TrackingCategoryId, Tracking = Tracking, Group = string.IsNullOrWhiteSpace(Group) ? null : Group,
             Active = Active, Description = Description,
         };
     }
