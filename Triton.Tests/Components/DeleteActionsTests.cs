@@ -2,21 +2,36 @@ using Bunit;
 using Microsoft.AspNetCore.Components;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Triton.Core;
 using Triton.Core.Data;
 using Triton.Core.Domain;
+using Triton.Core.Tracking;
+using Triton.Core.Triggers;
 using Triton.Tests.Admin;
 using Triton.Web.Access;
 using Triton.Web.Components.Campaigns;
 using Triton.Web.Components.Transports;
+using Triton.Web.Components.Triggers;
 
 namespace Triton.Tests.Components;
 
 /// <summary>
-/// Deleting from the admin, over the real services: a confirmed delete of a campaign removes it and goes back to
-/// the list; a transport in use stays, and the answer says who uses it.
+/// Deleting from the admin, over the real services: a confirmed delete of a campaign or a trigger removes it and
+/// goes back to the list; a transport in use stays, and the answer says who uses it.
 /// </summary>
-public sealed class DeleteActionsTests(AdminApp app) : AdminComponentTest(app), IClassFixture<AdminApp>
+public sealed class DeleteActionsTests : AdminComponentTest, IClassFixture<AdminApp>, IAsyncLifetime
 {
+    private readonly IServiceScope scope;
+
+    public DeleteActionsTests(AdminApp app) : this(app, app.Services.CreateScope()) { }
+
+    private DeleteActionsTests(AdminApp app, IServiceScope scope) : base(app, services =>
+    {
+        services.AddSingleton(scope.ServiceProvider.GetRequiredService<TriggerService>());
+        foreach (var type in new[] { typeof(EventContractService), typeof(TriggerTester), typeof(TriggerAutotest), typeof(TrackingStats) })
+            services.AddSingleton(type, app.Services.GetRequiredService(type));
+    }) => this.scope = scope;
+
     [Fact]
     public async Task A_confirmed_delete_removes_an_idle_campaign_and_returns_to_the_list()
     {
@@ -66,6 +81,39 @@ public sealed class DeleteActionsTests(AdminApp app) : AdminComponentTest(app), 
         var page = Render<TransportPage>(p => p.Add(t => t.Id, 1));
         page.WaitForAssertion(() => Assert.NotNull(page.Find("h1")), TimeSpan.FromSeconds(10));
         Assert.Empty(page.FindAll("[data-action=delete-transport]"));
+    }
+
+    [Fact]
+    public async Task A_confirmed_delete_removes_a_trigger_without_messages_and_returns_to_the_list()
+    {
+        var suffix = Guid.NewGuid().ToString("N")[..6];
+        var parts = await CampaignSeed.CreateAsync(App.Services, "Deleted trigger " + suffix, 0);
+        Assert.Equal(ServiceStatus.Saved, (await App.Services.GetRequiredService<EventContractService>()
+            .SaveAsync(null, new ContractInput { Name = "Gone" + suffix, Variables = [] }, default)).Status);
+        var triggers = scope.ServiceProvider.GetRequiredService<TriggerService>();
+        var saved = await triggers.SaveAsync(null, new TriggerInput
+        {
+            Name = "Gone " + suffix, Event = "Gone" + suffix, TemplateId = parts.TemplateId, TransportId = parts.TransportId, Subjects = ["Hi"],
+            FromAddress = "shop@example.com",
+        }, default);
+        var id = saved.Value!.Trigger.Id;
+        SignIn(AdminRoles.Editor);
+        var page = Render<TriggerPage>(p => p.Add(t => t.Id, id));
+        page.WaitForAssertion(() => Assert.NotNull(page.Find("[data-action=delete-trigger]")), TimeSpan.FromSeconds(10));
+
+        StaleHandlers.Retry(page, () => page.Find("[data-action=delete-trigger]").Click());
+        StaleHandlers.Retry(Dialogs, () => Dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Delete").Click());
+
+        var navigation = Services.GetRequiredService<NavigationManager>();
+        page.WaitForAssertion(() => Assert.EndsWith("/triggers", navigation.Uri), TimeSpan.FromSeconds(10));
+        Assert.Null(await triggers.GetAsync(id, default));
+    }
+
+    /// <summary>MudBlazor's services dispose only asynchronously; the scope after the components that used it.</summary>
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await DisposeAsync();
+        scope.Dispose();
     }
 
     private async Task<T> WithDbAsync<T>(Func<TritonDbContext, Task<T>> read)
