@@ -26,18 +26,21 @@ public abstract class AdminComponentTest : BunitContext, IAsyncLifetime
         Services.AddMudServices();
         Services.AddSingleton<ICampaignProgressFeed>(Feed);
         Services.AddSingleton(TimeProvider.System);
-        foreach (var type in new[] { typeof(CampaignService), typeof(CampaignCatalog), typeof(ICampaignCommands), typeof(TransportService), typeof(GroupService), typeof(UserPreferences), typeof(Triton.Core.Access.ApiKeyService), typeof(Triton.Core.Health.ServerHealthService), typeof(Triton.Core.Suppressions.SuppressionService), typeof(Triton.Web.Components.Campaigns.ProgressPace) })
+        foreach (var type in new[] { typeof(CampaignService), typeof(CampaignCatalog), typeof(ICampaignCommands), typeof(TransportService), typeof(GroupService), typeof(UserPreferences), typeof(Triton.Core.Access.ApiKeyService), typeof(Triton.Core.Health.ServerHealthService), typeof(Triton.Core.Suppressions.SuppressionService), typeof(Triton.Web.Components.Campaigns.ProgressPace), typeof(CampaignTester), typeof(Triton.Core.Lists.RecipientService) })
             Services.AddSingleton(type, app.Services.GetRequiredService(type));
         Auth = AddAuthorization();
         SetRendererInfo(new RendererInfo("Server", isInteractive: true));
         // Selects and pickers open their lists in the popover provider, as the layout renders it.
-        Render<MudPopoverProvider>();
+        Popovers = Render<MudPopoverProvider>();
         Dialogs = Render<MudDialogProvider>();
     }
 
     protected AdminApp App { get; }
     internal ManualProgressFeed Feed { get; } = new();
     protected BunitAuthorizationContext Auth { get; }
+
+    /// <summary>Where the lists of selects and autocompletes open.</summary>
+    protected IRenderedComponent<MudPopoverProvider> Popovers { get; }
 
     /// <summary>Where confirm dialogs open.</summary>
     protected IRenderedComponent<MudDialogProvider> Dialogs { get; }
