@@ -66,6 +66,18 @@ internal static class CampaignSeed
         return new Greeting(campaign.Id, parts.ListId, ann.Id, bo.Id, parts.PickupDirectory);
     }
 
+    /// <summary>Gives the campaign's template another body, as a save would (a new version, so the compiled one is not reused).</summary>
+    public static async Task SetTemplateBodyAsync(IServiceProvider services, int campaignId, string body)
+    {
+        using var scope = services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<TritonDbContext>();
+        var templateId = await db.Campaigns.Where(c => c.Id == campaignId).Select(c => c.TemplateId).SingleAsync();
+        var template = await db.Templates.SingleAsync(t => t.Id == templateId);
+        template.Body = body;
+        template.Version++;
+        await db.SaveChangesAsync();
+    }
+
     /// <summary>A campaign over fresh parts (template, list of <paramref name="recipients"/>, pickup transport), Idle.</summary>
     public static async Task<int> CreateCampaignAsync(IServiceProvider services, string name, int recipients, double ratePerSecond = 0)
     {

@@ -92,14 +92,7 @@ public sealed class CampaignTesterTests : IClassFixture<AdminApp>
     public async Task A_template_that_does_not_compile_or_render_answers_its_error_and_sends_nothing()
     {
         var seed = await CampaignSeed.CreateGreetingAsync(app.Services, "Tester broken");
-        await using (var db = app.Db())
-        {
-            var campaign = await db.Campaigns.SingleAsync(c => c.Id == seed.CampaignId);
-            var template = await db.Templates.SingleAsync(t => t.Id == campaign.TemplateId);
-            template.Body = "<p>Hi</p>\n{{#if first_name}}never closed";
-            template.Version++;
-            await db.SaveChangesAsync();
-        }
+        await CampaignSeed.SetTemplateBodyAsync(app.Services, seed.CampaignId, "<p>Hi</p>\n{{#if first_name}}never closed");
 
         var broken = await tester.SendAsync(seed.CampaignId, new CampaignTestInput { Email = "qa@example.test" }, default);
         Assert.Equal(ServiceStatus.Saved, broken.Status);
@@ -109,14 +102,7 @@ public sealed class CampaignTesterTests : IClassFixture<AdminApp>
         Assert.NotNull(broken.Value.Rendering.Line);
         Assert.Equal(broken.Value.Rendering.Line, broken.Value.Rendering.Preview.Line);
 
-        await using (var db = app.Db())
-        {
-            var campaign = await db.Campaigns.SingleAsync(c => c.Id == seed.CampaignId);
-            var template = await db.Templates.SingleAsync(t => t.Id == campaign.TemplateId);
-            template.Body = "{{formatDate when \"yyyy\"}}";
-            template.Version++;
-            await db.SaveChangesAsync();
-        }
+        await CampaignSeed.SetTemplateBodyAsync(app.Services, seed.CampaignId, "{{formatDate when \"yyyy\"}}");
         var failed = await tester.PreviewAsync(seed.CampaignId, new CampaignTestInput { Variables = Json(new { when = "soon" }) }, default);
         Assert.True(failed.Value!.Compiles);
         Assert.Null(failed.Value.Message);

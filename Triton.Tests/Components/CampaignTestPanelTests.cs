@@ -1,5 +1,4 @@
 using Bunit;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using Triton.Core.Campaigns;
@@ -95,14 +94,7 @@ public sealed class CampaignTestPanelTests(AdminApp app) : AdminComponentTest(ap
         Assert.Contains(Services.GetRequiredService<ISnackbar>().ShownSnackbars, s => s.Message?.StartsWith("Test sent to qa@example.test") == true);
         Assert.Single(Directory.EnumerateFiles(seed.PickupDirectory, "*.eml"));
 
-        await using (var db = App.Db())
-        {
-            var templateId = await db.Campaigns.Where(c => c.Id == seed.CampaignId).Select(c => c.TemplateId).SingleAsync();
-            var template = await db.Templates.SingleAsync(t => t.Id == templateId);
-            template.Body = "<p>Hi</p>\n{{#if first_name}}never closed";
-            template.Version++;
-            await db.SaveChangesAsync();
-        }
+        await CampaignSeed.SetTemplateBodyAsync(App.Services, seed.CampaignId, "<p>Hi</p>\n{{#if first_name}}never closed");
         Click(panel, "Send test");
         panel.WaitForAssertion(() => Assert.Equal("template-error", panel.Find("[data-test-result]").GetAttribute("data-test-result")));
         Assert.NotEmpty(panel.Find("[data-campaign-preview] [data-preview-error]").TextContent.Trim());
