@@ -36,6 +36,7 @@ public static class SendingServiceCollectionExtensions
         services.AddSingleton<ICampaignCommands>(sp => sp.GetRequiredService<CampaignCommands>());
         services.AddSingleton<CampaignService>();
         services.AddSingleton<CampaignCatalog>();
+        services.AddSingleton<CampaignTester>();
 
         services.AddTritonScheduling(configuration);
         services.AddSingleton<CampaignScheduler>();

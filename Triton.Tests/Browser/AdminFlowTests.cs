@@ -1,5 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Microsoft.Playwright;
+using Triton.Core;
 using Triton.Tests.Admin;
 using Triton.Tests.Security;
 using Triton.Web.Access;
@@ -8,8 +10,9 @@ namespace Triton.Tests.Browser;
 
 /// <summary>
 /// The admin from an empty database, in a real browser against the real app: first-admin setup, sign
-/// out and in, a transport created and tested, a campaign created in the editor, Run, the dashboard's
-/// counters moving through the circuit, Pause, Run again, and Stop with its dialog.
+/// out and in, a default test recipient set, a transport created and tested, a campaign created in the
+/// editor, previewed and test-sent from its page, Run, the dashboard's counters moving through the
+/// circuit, Pause, Run again, and Stop with its dialog.
 /// </summary>
 public sealed class AdminFlowTests : IClassFixture<AdminFlowTests.EmptyApp>, IClassFixture<ChromiumBrowser>
 {
@@ -23,6 +26,7 @@ public sealed class AdminFlowTests : IClassFixture<AdminFlowTests.EmptyApp>, ICl
     private const string Email = "first-admin@example.com";
     private const string Password = "First-Admin-Passw0rd";
     private const int Recipients = 1500;
+    private const string TestRecipient = "qa@example.test";
     private readonly SecurityApp app;
     private readonly ChromiumBrowser chromium;
 
@@ -55,6 +59,12 @@ public sealed class AdminFlowTests : IClassFixture<AdminFlowTests.EmptyApp>, ICl
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Dashboard");
 
+        // A default test recipient, which prefills every test form.
+        await OpenAsync(page, "/settings");
+        await FillAsync(page, "Default test recipient", TestRecipient);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.Locator(".mud-snackbar")).ToContainTextAsync("Saved.");
+
         // A pickup transport, rate-limited so the run can be watched; Test connection reports on it.
         await OpenAsync(page, "/transports/new");
         await FillAsync(page, "Name", "Flow relay");
@@ -83,6 +93,20 @@ public sealed class AdminFlowTests : IClassFixture<AdminFlowTests.EmptyApp>, ICl
         await Assertions.Expect(page.Locator("[data-interactive=\"true\"]")).ToBeVisibleAsync(new() { Timeout = 15_000 });
         var state = page.Locator("[data-campaign-state]");
         await Assertions.Expect(state).ToHaveAttributeAsync("data-campaign-state", "Idle");
+
+        // Preview as the list's first recipient; a test message to the prefilled address lands in the pickup
+        // folder and is no delivery of the campaign.
+        var testForm = page.Locator("[data-campaign-test]");
+        await Assertions.Expect(MudControls.Input(page, "Send test to")).ToHaveValueAsync(TestRecipient);
+        await testForm.GetByRole(AriaRole.Button, new() { Name = "Preview", Exact = true }).ClickAsync();
+        await Assertions.Expect(testForm.Locator("[data-preview-subject]")).ToHaveTextAsync("Hello from the flow");
+        await Assertions.Expect(testForm.Locator("[data-campaign-preview] iframe")).ToHaveAttributeAsync("srcdoc", "<p>Hello r0@example0.test</p>");
+        await testForm.GetByRole(AriaRole.Button, new() { Name = "Send test", Exact = true }).ClickAsync();
+        await Assertions.Expect(testForm.Locator("[data-test-result]")).ToHaveAttributeAsync("data-test-result", "accepted", new() { Timeout = 15_000 });
+        var pickup = app.Services.GetRequiredService<IOptions<TritonOptions>>().Value.ResolveDataPath("flow-pickup");
+        var test = Assert.Single(Directory.EnumerateFiles(pickup, "*.eml"));
+        Assert.Contains(File.ReadLines(test), line => line.StartsWith("To:", StringComparison.Ordinal) && line.Contains(TestRecipient));
+        await Assertions.Expect(page.Locator("[data-progress=\"sent\"]")).ToHaveTextAsync("0");
 
         // Run, then watch on the dashboard: the counters rise through the circuit, without a reload.
         await CampaignButton(page, "Run").ClickAsync();

@@ -39,6 +39,8 @@ public sealed class CampaignPageTests : BunitContext, IClassFixture<AdminApp>, I
         Services.AddSingleton(app.Services.GetRequiredService<Triton.Core.Tracking.TrackingStats>());
         Services.AddSingleton(app.Services.GetRequiredService<TimeProvider>());
         Services.AddSingleton(app.Services.GetRequiredService<ProgressPace>());
+        Services.AddSingleton(app.Services.GetRequiredService<CampaignTester>());
+        Services.AddSingleton(app.Services.GetRequiredService<Triton.Core.Lists.RecipientService>());
         auth = AddAuthorization();
         SetRendererInfo(new RendererInfo("Server", isInteractive: true));
     }
@@ -76,12 +78,15 @@ public sealed class CampaignPageTests : BunitContext, IClassFixture<AdminApp>, I
         page.WaitForAssertion(() => Assert.Equal("Idle", page.Find("[data-campaign-state]").GetAttribute("data-campaign-state")));
         Assert.DoesNotContain(page.FindAll("button"), b => b.TextContent.Trim() is "Run" or "Pause" or "Stop" or "Retry failed");
         Assert.Equal("0", page.Find("[data-progress=\"sent\"]").TextContent);
+        page.WaitForAssertion(() => Assert.Contains("Template / list / transport", page.Markup));
+        Assert.Empty(page.FindAll("[data-campaign-test]"));
     }
 
     [Fact]
     public async Task The_panel_follows_the_feed_and_the_buttons_follow_the_state()
     {
         var (id, page) = await OpenAsEditorAsync("Feed page");
+        page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-campaign-test]")));
         Assert.False(Button(page, "Run").HasAttribute("disabled"));
         Assert.True(Button(page, "Pause").HasAttribute("disabled"));
 

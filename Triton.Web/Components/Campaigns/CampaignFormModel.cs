@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Triton.Core.Campaigns;
 using Triton.Core.Domain;
 using Triton.Web.Components.Forms;
@@ -55,7 +54,7 @@ public sealed class CampaignFormModel
             SubjectMode = EnumNames.Name(c.SubjectMode), FromAddress = c.FromAddress, FromName = c.FromName,
             ScheduleDate = local?.Date, ScheduleTime = local?.TimeOfDay, MaxStartDelayMinutes = c.MaxStartDelayMinutes,
             CustomHeaders = c.CustomHeaders.Select(h => new NameValueRow { Name = h.Key, Value = h.Value }).ToList(),
-            CustomVariables = VariablesOf(c.CustomVariables), Concurrency = c.Concurrency,
+            CustomVariables = VariableRows.Of(c.CustomVariables), Concurrency = c.Concurrency,
         };
     }
 
@@ -66,22 +65,6 @@ public sealed class CampaignFormModel
         foreach (var row in CustomHeaders.Where(r => r.Name.Trim().Length > 0 || r.Value.Length > 0))
             if (!headers.TryAdd(row.Name.Trim(), row.Value.Trim()))
                 errors["customHeaders"] = [$"The header '{row.Name.Trim()}' is there twice."];
-        var variables = new Dictionary<string, JsonElement>();
-        foreach (var row in CustomVariables.Where(r => r.Name.Trim().Length > 0 || r.Value.Length > 0))
-        {
-            JsonElement value;
-            try
-            {
-                value = row.IsJson ? JsonDocument.Parse(row.Value).RootElement.Clone() : JsonSerializer.SerializeToElement(row.Value);
-            }
-            catch (JsonException)
-            {
-                errors["customVariables"] = [$"The value of '{row.Name.Trim()}' is not JSON."];
-                continue;
-            }
-            if (!variables.TryAdd(row.Name.Trim(), value))
-                errors["customVariables"] = [$"The variable '{row.Name.Trim()}' is there twice."];
-        }
         return new CampaignInput
         {
             Name = Name, Description = Description, Group = string.IsNullOrWhiteSpace(Group) ? null : Group,
@@ -90,7 +73,7 @@ public sealed class CampaignFormModel
             FromAddress = FromAddress, FromName = FromName,
             ScheduleAt = ScheduleDate is { } day ? ZonedTime.ToUtc(day.Date + (ScheduleTime ?? TimeSpan.Zero), zone) : null,
             MaxStartDelayMinutes = MaxStartDelayMinutes, CustomHeaders = headers,
-            CustomVariables = JsonSerializer.SerializeToElement(variables), Concurrency = Concurrency,
+            CustomVariables = VariableRows.ToJson(CustomVariables, "customVariables", errors), Concurrency = Concurrency,
         };
     }
 
@@ -101,15 +84,5 @@ public sealed class CampaignFormModel
         if (head.Equals("scheduleAt", StringComparison.OrdinalIgnoreCase)) return nameof(ScheduleDate);
         return typeof(CampaignFormModel).GetProperties()
             .FirstOrDefault(p => string.Equals(p.Name, head, StringComparison.OrdinalIgnoreCase))?.Name ?? "";
-    }
-
-    private static List<NameValueRow> VariablesOf(string? json)
-    {
-        if (string.IsNullOrWhiteSpace(json)) return [];
-        using var document = JsonDocument.Parse(json);
-        if (document.RootElement.ValueKind != JsonValueKind.Object) return [];
-        return document.RootElement.EnumerateObject().Select(p => p.Value.ValueKind == JsonValueKind.String
-            ? new NameValueRow { Name = p.Name, Value = p.Value.GetString()! }
-            : new NameValueRow { Name = p.Name, Value = p.Value.GetRawText(), IsJson = true }).ToList();
     }
 }
