@@ -43,14 +43,11 @@ public abstract class AdminComponentTest : BunitContext, IAsyncLifetime
     internal ManualProgressFeed Feed { get; } = new();
     protected BunitAuthorizationContext Auth { get; }
 
-    /// <summary>Where the lists of selects and autocompletes open.</summary>
+    /// <summary>Where the lists of selects and autocompletes open their items.</summary>
     protected IRenderedComponent<MudPopoverProvider> Popovers { get; }
 
     /// <summary>Where confirm dialogs open.</summary>
     protected IRenderedComponent<MudDialogProvider> Dialogs { get; }
-
-    /// <summary>Where selects open their lists of items.</summary>
-    protected IRenderedComponent<MudPopoverProvider> Popovers { get; }
 
     /// <summary>Signs in as no stored user: pages read the default settings (UTC, the default page size).</summary>
     protected void SignIn(string role)
