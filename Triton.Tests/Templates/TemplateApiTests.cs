@@ -144,6 +144,15 @@ public sealed class TemplateApiTests : IAsyncLifetime
         Assert.Equal("News for Bo & co", other.GetProperty("subject").GetString());
         Assert.Contains("Hi Bo from Zed (News): Q", other.GetProperty("html").GetString());
 
+        await _api.Client.PostAsJsonAsync($"/api/lists/{listId}/recipients", new[] { new { email = "cy@example.com", first_name = "Cy" } });
+        var cy = (await (await _api.Client.GetAsync($"/api/lists/{listId}/recipients?search=cy@")).Content.ReadFromJsonAsync<JsonElement>())
+            .GetProperty("items")[0].GetProperty("id").GetInt64();
+        var byId = await (await _api.Client.PostAsJsonAsync($"/api/campaigns/{campaignId}/preview", new { recipientId = cy })).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("News for Cy & co", byId.GetProperty("subject").GetString());
+        var both = await _api.Client.PostAsJsonAsync($"/api/campaigns/{campaignId}/preview", new { recipientId = cy, asRecipient = new { email = "bo@example.com" } });
+        Assert.Equal(HttpStatusCode.BadRequest, both.StatusCode);
+        Assert.True((await both.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("recipientId", out _));
+
         var test = await _api.Client.PostAsJsonAsync($"/api/campaigns/{campaignId}/test", new { email = "qa@example.com", asRecipient = new { email = "bo@example.com", first_name = "Bo" } });
         Assert.Equal(HttpStatusCode.OK, test.StatusCode);
         var (transport, message) = Assert.Single(_transports.Sent);

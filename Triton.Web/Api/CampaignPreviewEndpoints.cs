@@ -8,9 +8,10 @@ namespace Triton.Web.Api;
 
 /// <param name="Variables">Laid over the campaign's custom variables.</param>
 /// <param name="AsRecipient">email, user_id and list columns to render as; the list's first recipient when absent.</param>
-public sealed record PreviewInput(JsonElement? Variables, JsonElement? AsRecipient, int? SubjectIndex);
+/// <param name="RecipientId">Or a recipient of the campaign's list, by id, to render as.</param>
+public sealed record PreviewInput(JsonElement? Variables, JsonElement? AsRecipient, long? RecipientId, int? SubjectIndex);
 
-public sealed record TestSendInput(string? Email, JsonElement? Variables, JsonElement? AsRecipient);
+public sealed record TestSendInput(string? Email, JsonElement? Variables, JsonElement? AsRecipient, long? RecipientId, int? SubjectIndex);
 
 public sealed record PreviewView(string Subject, string Html, string Text);
 
@@ -29,7 +30,7 @@ public static class CampaignPreviewEndpoints
     {
         var result = await tester.PreviewAsync(id, new CampaignTestInput
         {
-            Variables = input.Variables, AsRecipient = input.AsRecipient, SubjectIndex = input.SubjectIndex ?? 0,
+            Variables = input.Variables, AsRecipient = input.AsRecipient, RecipientId = input.RecipientId, SubjectIndex = input.SubjectIndex ?? 0,
         }, cancellationToken);
         if (result.Status != ServiceStatus.Saved) return result.ToHttp("campaign", r => r);
         var rendering = result.Value!;
@@ -42,7 +43,8 @@ public static class CampaignPreviewEndpoints
     {
         var result = await tester.SendAsync(id, new CampaignTestInput
         {
-            Email = input.Email, Variables = input.Variables, AsRecipient = input.AsRecipient,
+            Email = input.Email, Variables = input.Variables, AsRecipient = input.AsRecipient, RecipientId = input.RecipientId,
+            SubjectIndex = input.SubjectIndex ?? 0,
         }, cancellationToken);
         if (result.Status != ServiceStatus.Saved) return result.ToHttp("campaign", r => r);
         var (rendering, sent) = result.Value!;
