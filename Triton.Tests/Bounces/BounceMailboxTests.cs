@@ -193,4 +193,60 @@ public sealed class BounceMailboxTests
         Assert.Equal(0, (await mailbox.PollAsync(default)).Processed);
         Assert.Equal(1, (await scenario.CampaignAsync(id)).Progress.Bounced);
     }
+
+    [Fact]
+    public async Task Settings_saved_by_an_admin_replace_the_configuration_at_once_without_a_restart()
+    {
+        await using var dovecot = await DovecotServer.StartAsync();
+        await using var scenario = await EngineScenario.StartAsync(DatabaseProvider.Sqlite, new Dictionary<string, string?>
+        {
+            ["Triton:PublicUrl"] = "https://news.triton.test",
+            ["Mail:BounceAddress"] = "bounces@triton.test",
+            // The configuration's login is refused: only the saved settings can read the mailbox.
+            ["Bounces:Host"] = "127.0.0.1",
+            ["Bounces:Port"] = dovecot.Port.ToString(),
+            ["Bounces:Username"] = DovecotServer.User,
+            ["Bounces:Password"] = "wrong-password-9f3a",
+            ["Bounces:Protocol"] = "imap",
+            ["Bounces:Security"] = "none",
+            ["Bounces:PollSeconds"] = "3600",
+        });
+        var id = await scenario.CreateCampaignAsync(["gone@example.org", "stays@example.org"]);
+        await scenario.Commands.RunAsync(id, default);
+        await scenario.WaitForAsync(id, c => c.State == CampaignState.Finished);
+        var gone = Directory.EnumerateFiles(scenario.PickupDirectory, "*.eml").Select(f => MimeMessage.Load(f))
+            .Single(m => m.To.Mailboxes.Single().Address == "gone@example.org");
+        await dovecot.DeliverAsync("1.eml", BounceSamples.PostfixDsn(gone.Headers[HeaderId.ReturnPath]!.Trim('<', '>'), "gone@example.org", gone.MessageId!));
+
+        var mailbox = scenario.Services.GetRequiredService<BounceMailbox>();
+        Assert.Equal(0, (await mailbox.PollAsync(default)).Processed);
+        await using (var db = scenario.Database.CreateContext())
+            Assert.NotNull((await db.BounceMailboxStates.AsNoTracking().SingleAsync()).LastError);
+
+        // POP3 where the configuration says IMAP: the saved settings replace the section whole.
+        var saved = await scenario.Services.GetRequiredService<BounceMailboxSettingsService>().SaveAsync(new BounceMailboxInput
+        {
+            Enabled = true, Host = "127.0.0.1", Port = dovecot.Pop3Port, Username = DovecotServer.User, Password = DovecotServer.Password,
+            Protocol = "pop3", Security = "none", PollSeconds = 3600,
+        }, default);
+        Assert.Equal(Triton.Core.ServiceStatus.Saved, saved.Status);
+
+        // The save wakes the running poller: it reads the mailbox with the saved settings now, not in an hour.
+        var bounced = await scenario.WaitForAsync(id, c => c.Progress.Bounced == 1, seconds: 30);
+        Assert.Equal(1, bounced.Progress.Sent);
+        // Once the woken poll is done (polls take turns), nothing is left to read and the poll's error is gone.
+        Assert.Equal(0, (await mailbox.PollAsync(default)).Processed);
+        await using (var db = scenario.Database.CreateContext())
+        {
+            Assert.Null((await db.BounceMailboxStates.AsNoTracking().SingleAsync()).LastError);
+            Assert.Equal(["gone@example.org"], await db.Suppressions.AsNoTracking().Select(s => s.Email).ToListAsync());
+        }
+        using (var pop3 = new Pop3Client())
+        {
+            await pop3.ConnectAsync("127.0.0.1", dovecot.Pop3Port, MailKit.Security.SecureSocketOptions.None);
+            await pop3.AuthenticateAsync(DovecotServer.User, DovecotServer.Password);
+            Assert.Equal(0, await pop3.GetMessageCountAsync());
+            await pop3.DisconnectAsync(true);
+        }
+    }
 }
