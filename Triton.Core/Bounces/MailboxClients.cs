@@ -11,22 +11,11 @@ namespace Triton.Core.Bounces;
 /// </summary>
 public static class MailboxClients
 {
-    public static async Task<ImapClient> ImapAsync(BounceOptions options, CancellationToken cancellationToken)
-    {
-        var client = new ImapClient();
-        try
-        {
-            if (options.AcceptSelfSignedCertificate) client.ServerCertificateValidationCallback = (_, _, _, _) => true;
-            await client.ConnectAsync(options.Host!, Port(options, 993, 143), Security(options), cancellationToken);
-            await client.AuthenticateAsync(options.Username ?? "", options.Password ?? "", cancellationToken);
-            return client;
-        }
-        catch
-        {
-            client.Dispose();
-            throw;
-        }
-    }
+    public static Task<ImapClient> ImapAsync(BounceOptions options, CancellationToken cancellationToken) =>
+        SignInAsync(new ImapClient(), options, 993, 143, cancellationToken);
+
+    public static Task<Pop3Client> Pop3Async(BounceOptions options, CancellationToken cancellationToken) =>
+        SignInAsync(new Pop3Client(), options, 995, 110, cancellationToken);
 
     /// <summary>The configured folder, opened; the inbox by its special name, any other by its full name.</summary>
     public static async Task<IMailFolder> OpenFolderAsync(ImapClient client, BounceOptions options, FolderAccess access, CancellationToken cancellationToken)
@@ -36,13 +25,18 @@ public static class MailboxClients
         return folder;
     }
 
-    public static async Task<Pop3Client> Pop3Async(BounceOptions options, CancellationToken cancellationToken)
+    public static bool IsInbox(string? folder) =>
+        string.IsNullOrWhiteSpace(folder) || string.Equals(folder.Trim(), BounceOptions.Inbox, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Connects and authenticates <paramref name="client"/>, which the caller then owns; disposed if either fails.</summary>
+    private static async Task<TClient> SignInAsync<TClient>(TClient client, BounceOptions options, int implicitTlsPort, int plainPort,
+        CancellationToken cancellationToken) where TClient : MailService
     {
-        var client = new Pop3Client();
         try
         {
             if (options.AcceptSelfSignedCertificate) client.ServerCertificateValidationCallback = (_, _, _, _) => true;
-            await client.ConnectAsync(options.Host!, Port(options, 995, 110), Security(options), cancellationToken);
+            var port = options.Port > 0 ? options.Port : options.Security == MailboxSecurity.Tls ? implicitTlsPort : plainPort;
+            await client.ConnectAsync(options.Host!, port, Security(options), cancellationToken);
             await client.AuthenticateAsync(options.Username ?? "", options.Password ?? "", cancellationToken);
             return client;
         }
@@ -52,12 +46,6 @@ public static class MailboxClients
             throw;
         }
     }
-
-    public static bool IsInbox(string? folder) =>
-        string.IsNullOrWhiteSpace(folder) || string.Equals(folder.Trim(), BounceOptions.Inbox, StringComparison.OrdinalIgnoreCase);
-
-    private static int Port(BounceOptions options, int implicitTls, int plain) =>
-        options.Port > 0 ? options.Port : options.Security == MailboxSecurity.Tls ? implicitTls : plain;
 
     private static SecureSocketOptions Security(BounceOptions options) => options.Security switch
     {

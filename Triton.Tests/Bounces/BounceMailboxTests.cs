@@ -21,22 +21,29 @@ namespace Triton.Tests.Bounces;
 /// </summary>
 public sealed class BounceMailboxTests
 {
-    [Fact]
-    public async Task Polled_bounces_mark_deliveries_suppress_addresses_and_flag_the_messages()
-    {
-        await using var dovecot = await DovecotServer.StartAsync();
-        await using var scenario = await EngineScenario.StartAsync(DatabaseProvider.Sqlite, new Dictionary<string, string?>
+    /// <summary>
+    /// The engine with a Bounces section for the Dovecot mailbox on <paramref name="port"/>, sending through the pickup
+    /// folder with VERP return paths; the background poll comes at start and then hourly, so the tests poll themselves.
+    /// </summary>
+    private static Task<EngineScenario> StartAsync(int port, string password, string protocol = "imap") =>
+        EngineScenario.StartAsync(DatabaseProvider.Sqlite, new Dictionary<string, string?>
         {
             ["Triton:PublicUrl"] = "https://news.triton.test",
             ["Mail:BounceAddress"] = "bounces@triton.test",
             ["Bounces:Host"] = "127.0.0.1",
-            ["Bounces:Port"] = dovecot.Port.ToString(),
+            ["Bounces:Port"] = port.ToString(),
             ["Bounces:Username"] = DovecotServer.User,
-            ["Bounces:Password"] = DovecotServer.Password,
-            ["Bounces:Protocol"] = "imap",
+            ["Bounces:Password"] = password,
+            ["Bounces:Protocol"] = protocol,
             ["Bounces:Security"] = "none",
             ["Bounces:PollSeconds"] = "3600",
         });
+
+    [Fact]
+    public async Task Polled_bounces_mark_deliveries_suppress_addresses_and_flag_the_messages()
+    {
+        await using var dovecot = await DovecotServer.StartAsync();
+        await using var scenario = await StartAsync(dovecot.Port, DovecotServer.Password);
         var id = await scenario.CreateCampaignAsync(["gone@example.org", "nobody@example.org", "slow@example.org", "leaving@example.org", "stays@example.org"]);
         await scenario.Commands.RunAsync(id, default);
         var sent = await scenario.WaitForAsync(id, c => c.State == CampaignState.Finished);
@@ -122,15 +129,7 @@ public sealed class BounceMailboxTests
     public async Task A_failed_login_is_stored_as_the_last_error_without_the_password()
     {
         await using var dovecot = await DovecotServer.StartAsync();
-        await using var scenario = await EngineScenario.StartAsync(DatabaseProvider.Sqlite, new Dictionary<string, string?>
-        {
-            ["Bounces:Host"] = "127.0.0.1",
-            ["Bounces:Port"] = dovecot.Port.ToString(),
-            ["Bounces:Username"] = DovecotServer.User,
-            ["Bounces:Password"] = "wrong-password-9f3a",
-            ["Bounces:Security"] = "none",
-            ["Bounces:PollSeconds"] = "3600",
-        });
+        await using var scenario = await StartAsync(dovecot.Port, "wrong-password-9f3a");
 
         await scenario.Services.GetRequiredService<BounceMailbox>().PollAsync(default);
 
@@ -145,18 +144,7 @@ public sealed class BounceMailboxTests
     public async Task Over_pop3_a_poll_applies_the_bounces_and_deletes_them_from_the_mailbox()
     {
         await using var dovecot = await DovecotServer.StartAsync();
-        await using var scenario = await EngineScenario.StartAsync(DatabaseProvider.Sqlite, new Dictionary<string, string?>
-        {
-            ["Triton:PublicUrl"] = "https://news.triton.test",
-            ["Mail:BounceAddress"] = "bounces@triton.test",
-            ["Bounces:Host"] = "127.0.0.1",
-            ["Bounces:Port"] = dovecot.Pop3Port.ToString(),
-            ["Bounces:Username"] = DovecotServer.User,
-            ["Bounces:Password"] = DovecotServer.Password,
-            ["Bounces:Protocol"] = "pop3",
-            ["Bounces:Security"] = "none",
-            ["Bounces:PollSeconds"] = "3600",
-        });
+        await using var scenario = await StartAsync(dovecot.Pop3Port, DovecotServer.Password, "pop3");
         var id = await scenario.CreateCampaignAsync(["gone@example.org", "slow@example.org", "stays@example.org"]);
         await scenario.Commands.RunAsync(id, default);
         await scenario.WaitForAsync(id, c => c.State == CampaignState.Finished);
@@ -198,19 +186,8 @@ public sealed class BounceMailboxTests
     public async Task Settings_saved_by_an_admin_replace_the_configuration_at_once_without_a_restart()
     {
         await using var dovecot = await DovecotServer.StartAsync();
-        await using var scenario = await EngineScenario.StartAsync(DatabaseProvider.Sqlite, new Dictionary<string, string?>
-        {
-            ["Triton:PublicUrl"] = "https://news.triton.test",
-            ["Mail:BounceAddress"] = "bounces@triton.test",
-            // The configuration's login is refused: only the saved settings can read the mailbox.
-            ["Bounces:Host"] = "127.0.0.1",
-            ["Bounces:Port"] = dovecot.Port.ToString(),
-            ["Bounces:Username"] = DovecotServer.User,
-            ["Bounces:Password"] = "wrong-password-9f3a",
-            ["Bounces:Protocol"] = "imap",
-            ["Bounces:Security"] = "none",
-            ["Bounces:PollSeconds"] = "3600",
-        });
+        // The configuration's login is refused: only the saved settings can read the mailbox.
+        await using var scenario = await StartAsync(dovecot.Port, "wrong-password-9f3a");
         var id = await scenario.CreateCampaignAsync(["gone@example.org", "stays@example.org"]);
         await scenario.Commands.RunAsync(id, default);
         await scenario.WaitForAsync(id, c => c.State == CampaignState.Finished);
