@@ -4,6 +4,7 @@ using Triton.Core.Bounces;
 using Triton.Tests.Admin;
 using Triton.Web.Access;
 using Triton.Web.Components.Bounces;
+using Triton.Web.Components.Users;
 
 namespace Triton.Tests.Components;
 
@@ -23,6 +24,18 @@ public sealed class BounceMailboxPageTests(AdminApp app) : AdminComponentTest(ap
         Assert.Empty(page.FindAll("input"));
         Assert.Empty(page.FindAll("[data-bounce-status]"));
         Assert.DoesNotContain(page.FindAll("button"), b => b.TextContent.Trim() is "Save" or "Test connection");
+    }
+
+    [Theory]
+    [InlineData(AdminRoles.Admin, true)]
+    [InlineData(AdminRoles.Editor, false)]
+    [InlineData(AdminRoles.Viewer, false)]
+    public void Only_an_admins_settings_page_links_to_the_bounce_mailbox(string role, bool linked)
+    {
+        SignIn(role);
+        var page = Render<SettingsPage>();
+        page.WaitForAssertion(() => Field(page, "Page size"), TimeSpan.FromSeconds(10));
+        Assert.Equal(linked, page.FindAll("a[href='/settings/bounce-mailbox']").Count == 1);
     }
 
     [Fact]
