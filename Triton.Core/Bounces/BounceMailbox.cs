@@ -1,12 +1,8 @@
 using MailKit;
-using MailKit.Net.Imap;
-using MailKit.Net.Pop3;
 using MailKit.Search;
-using MailKit.Security;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using MimeKit;
 using Triton.Core.Data;
 using Triton.Core.Domain;
@@ -14,78 +10,102 @@ using Triton.Core.Domain;
 namespace Triton.Core.Bounces;
 
 /// <summary>
-/// Polls the bounce mailbox every Bounces:PollSeconds and applies what it finds. Over IMAP a handled
-/// message gets \Seen, \Flagged and the keyword $TritonProcessed, and only messages without that
-/// keyword are read, so nothing is applied twice and the mailbox keeps its history; over POP3 (no
-/// flags) a handled message is deleted. The last poll, its error and the counts are stored for the
-/// health panel. Several instances may poll the same mailbox: applying a bounce twice changes nothing
-/// more (a delivery moves Sent to Bounced once, a suppression is added once).
+/// Polls the bounce mailbox every PollSeconds and applies what it finds. The settings are read again for every
+/// poll (BounceMailboxSettingsService: an admin's saved ones, else the Bounces section), so a change applies at the
+/// next poll without a restart, and a save on this instance starts one at once. Over IMAP a handled message gets
+/// \Seen, \Flagged and the keyword $TritonProcessed, and only messages without that keyword are read, so nothing
+/// is applied twice and the mailbox keeps its history; over POP3 (no flags) a handled message is deleted. The last
+/// poll, its error and the counts are stored for the health panel. Several instances may poll the same mailbox:
+/// applying a bounce twice changes nothing more (a delivery moves Sent to Bounced once, a suppression is added once).
 /// </summary>
 public sealed class BounceMailbox(
     BounceHandler handler,
     IDbContextFactory<TritonDbContext> contexts,
-    IOptions<BounceOptions> options,
+    BounceMailboxSettingsService settings,
+    BounceMailboxWakeUp wakeUp,
     TimeProvider time,
     ILogger<BounceMailbox> logger) : BackgroundService
 {
     public const int StateId = 1;
     public const string ProcessedKeyword = "$TritonProcessed";
-    private readonly BounceOptions _options = options.Value;
+
+    /// <summary>How long to wait before reading the settings again when they could not be read.</summary>
+    private const int UnreadableSettingsSeconds = 60;
+
     private readonly SemaphoreSlim _polling = new(1, 1);
+
+    // What was last logged as polled, so a change of settings is logged once, not every poll.
+    private string? _announced;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!_options.Enabled) return;
-        logger.LogInformation("Polling the bounce mailbox {Mailbox} every {Seconds} s", _options.ToString(), _options.PollSeconds);
         while (!stoppingToken.IsCancellationRequested)
         {
-            try { await PollAsync(stoppingToken); }
+            int seconds;
+            try { seconds = (await PollOnceAsync(stoppingToken)).PollSeconds; }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { break; }
-            try { await Task.Delay(TimeSpan.FromSeconds(Math.Max(5, _options.PollSeconds)), time, stoppingToken); }
+            try { await wakeUp.WaitAsync(TimeSpan.FromSeconds(Math.Max(5, seconds)), time, stoppingToken); }
             catch (OperationCanceledException) { break; }
         }
     }
 
-    /// <summary>One poll: reads and applies every new message, then stores the outcome (or the error). Public for tests and tools.</summary>
-    public async Task<BounceTally> PollAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// One poll with the settings in force: reads and applies every new message, then stores the outcome (or the
+    /// error). No mailbox configured: nothing is read or stored. Public for tests and tools.
+    /// </summary>
+    public async Task<BounceTally> PollAsync(CancellationToken cancellationToken) => (await PollOnceAsync(cancellationToken)).Tally;
+
+    private async Task<(BounceTally Tally, int PollSeconds)> PollOnceAsync(CancellationToken cancellationToken)
     {
         await _polling.WaitAsync(cancellationToken);
         var tally = new BounceTally();
+        BounceOptions? options = null;
         string? error = null;
         try
         {
-            if (_options.Protocol == MailboxProtocol.Pop3) await PollPop3Async(tally, cancellationToken);
-            else await PollImapAsync(tally, cancellationToken);
+            options = await settings.EffectiveAsync(cancellationToken);
+            Announce(options);
+            if (options.Enabled)
+            {
+                if (options.Protocol == MailboxProtocol.Pop3) await PollPop3Async(options, tally, cancellationToken);
+                else await PollImapAsync(options, tally, cancellationToken);
+            }
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            // The message says what failed (connect, login, a command); the password is in neither it nor the options' text.
+            // The message says what failed (connect, login, a command, the saved password); the password is in neither it nor the options' text.
             error = exception.Message;
-            logger.LogWarning("Polling the bounce mailbox {Mailbox} failed: {Error}", _options.ToString(), exception.Message);
+            logger.LogWarning("Polling the bounce mailbox {Mailbox} failed: {Error}", options?.ToString() ?? "(settings unreadable)", exception.Message);
         }
         finally
         {
             _polling.Release();
         }
+        if (options is { Enabled: false }) return (tally, options.PollSeconds);
         await SaveAsync(tally, error, cancellationToken);
-        return tally;
+        return (tally, options?.PollSeconds ?? UnreadableSettingsSeconds);
     }
 
-    private async Task PollImapAsync(BounceTally tally, CancellationToken cancellationToken)
+    private void Announce(BounceOptions options)
     {
-        using var client = new ImapClient();
-        if (_options.AcceptSelfSignedCertificate) client.ServerCertificateValidationCallback = (_, _, _, _) => true;
-        await client.ConnectAsync(_options.Host!, Port(993, 143), Security(), cancellationToken);
-        await client.AuthenticateAsync(_options.Username ?? "", _options.Password ?? "", cancellationToken);
-        var inbox = client.Inbox;
-        await inbox.OpenAsync(FolderAccess.ReadWrite, cancellationToken);
-        var uids = await inbox.SearchAsync(SearchQuery.NotKeyword(ProcessedKeyword).And(SearchQuery.NotDeleted), cancellationToken);
+        var polled = options.Enabled ? $"{options} {options.Folder} every {options.PollSeconds} s" : null;
+        if (polled == _announced) return;
+        _announced = polled;
+        if (polled is null) logger.LogInformation("No bounce mailbox is configured: none is polled");
+        else logger.LogInformation("Polling the bounce mailbox {Mailbox} every {Seconds} s", $"{options} {options.Folder}", options.PollSeconds);
+    }
+
+    private async Task PollImapAsync(BounceOptions options, BounceTally tally, CancellationToken cancellationToken)
+    {
+        using var client = await MailboxClients.ImapAsync(options, cancellationToken);
+        var folder = await MailboxClients.OpenFolderAsync(client, options, FolderAccess.ReadWrite, cancellationToken);
+        var uids = await folder.SearchAsync(SearchQuery.NotKeyword(ProcessedKeyword).And(SearchQuery.NotDeleted), cancellationToken);
         foreach (var uid in uids)
         {
-            var message = await inbox.GetMessageAsync(uid, cancellationToken);
+            var message = await folder.GetMessageAsync(uid, cancellationToken);
             tally.Add(await ApplyAsync(message, cancellationToken));
             // Marked as soon as it is applied: a poll cut short later repeats nothing before it.
-            await inbox.StoreAsync(uid, new StoreFlagsRequest(StoreAction.Add, MessageFlags.Seen | MessageFlags.Flagged, [ProcessedKeyword])
+            await folder.StoreAsync(uid, new StoreFlagsRequest(StoreAction.Add, MessageFlags.Seen | MessageFlags.Flagged, [ProcessedKeyword])
             {
                 Silent = true,
             }, cancellationToken);
@@ -93,12 +113,9 @@ public sealed class BounceMailbox(
         await client.DisconnectAsync(true, cancellationToken);
     }
 
-    private async Task PollPop3Async(BounceTally tally, CancellationToken cancellationToken)
+    private async Task PollPop3Async(BounceOptions options, BounceTally tally, CancellationToken cancellationToken)
     {
-        using var client = new Pop3Client();
-        if (_options.AcceptSelfSignedCertificate) client.ServerCertificateValidationCallback = (_, _, _, _) => true;
-        await client.ConnectAsync(_options.Host!, Port(995, 110), Security(), cancellationToken);
-        await client.AuthenticateAsync(_options.Username ?? "", _options.Password ?? "", cancellationToken);
+        using var client = await MailboxClients.Pop3Async(options, cancellationToken);
         var count = await client.GetMessageCountAsync(cancellationToken);
         for (var i = 0; i < count; i++)
         {
@@ -116,17 +133,6 @@ public sealed class BounceMailbox(
         logger.LogDebug("Bounce mailbox message {MessageId}: {Outcome}", message.MessageId, outcome);
         return outcome;
     }
-
-    private int Port(int implicitTls, int plain) =>
-        _options.Port > 0 ? _options.Port : _options.Security == MailboxSecurity.Tls ? implicitTls : plain;
-
-    private SecureSocketOptions Security() => _options.Security switch
-    {
-        MailboxSecurity.None => SecureSocketOptions.None,
-        MailboxSecurity.StartTls => SecureSocketOptions.StartTls,
-        MailboxSecurity.Tls => SecureSocketOptions.SslOnConnect,
-        _ => SecureSocketOptions.Auto,
-    };
 
     private async Task SaveAsync(BounceTally tally, string? error, CancellationToken cancellationToken)
     {

@@ -9,6 +9,9 @@ public sealed class BounceOptions
 {
     public const string Section = "Bounces";
 
+    /// <summary>The IMAP inbox's name, which every server knows (RFC 3501), whatever its case.</summary>
+    public const string Inbox = "INBOX";
+
     /// <summary>Unset: no mailbox is polled (5xx replies at SMTP still mark and suppress at once).</summary>
     public string? Host { get; set; }
 
@@ -21,6 +24,9 @@ public sealed class BounceOptions
     public MailboxProtocol Protocol { get; set; } = MailboxProtocol.Imap;
     public MailboxSecurity Security { get; set; } = MailboxSecurity.Auto;
     public int PollSeconds { get; set; } = 60;
+
+    /// <summary>The IMAP folder bounces land in; POP3 reads the inbox.</summary>
+    public string Folder { get; set; } = Inbox;
 
     /// <summary>Only for a test server with a self-signed certificate.</summary>
     public bool AcceptSelfSignedCertificate { get; set; }

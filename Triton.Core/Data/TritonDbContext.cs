@@ -29,6 +29,7 @@ public sealed class TritonDbContext(DbContextOptions<TritonDbContext> options) :
     public DbSet<TrackingFirst> TrackingFirsts => Set<TrackingFirst>();
     public DbSet<Suppression> Suppressions => Set<Suppression>();
     public DbSet<BounceMailboxState> BounceMailboxStates => Set<BounceMailboxState>();
+    public DbSet<BounceMailboxSettings> BounceMailboxSettings => Set<BounceMailboxSettings>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

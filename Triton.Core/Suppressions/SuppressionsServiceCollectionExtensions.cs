@@ -6,7 +6,7 @@ namespace Triton.Core.Suppressions;
 
 public static class SuppressionsServiceCollectionExtensions
 {
-    /// <summary>The suppression list, unsubscribe links, VERP return paths and the bounce mailbox.</summary>
+    /// <summary>The suppression list, unsubscribe links, VERP return paths and the bounce mailbox (its poller and its settings).</summary>
     public static IServiceCollection AddTritonSuppressions(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<ReturnPathOptions>().Bind(configuration.GetSection(ReturnPathOptions.Section));
@@ -16,6 +16,10 @@ public static class SuppressionsServiceCollectionExtensions
         services.AddOptions<BounceOptions>().Bind(configuration.GetSection(BounceOptions.Section))
             .Validate(o => o.PollSeconds > 0, "Bounces:PollSeconds must be positive.").ValidateOnStart();
         services.AddSingleton<BounceHandler>();
+        services.AddSingleton<BounceMailboxPasswords>();
+        services.AddSingleton<BounceMailboxConnectionTester>();
+        services.AddSingleton<BounceMailboxWakeUp>();
+        services.AddSingleton<BounceMailboxSettingsService>();
         services.AddSingleton<BounceMailbox>();
         services.AddHostedService(sp => sp.GetRequiredService<BounceMailbox>());
         return services;

@@ -21,22 +21,29 @@ namespace Triton.Tests.Bounces;
 /// </summary>
 public sealed class BounceMailboxTests
 {
-    [Fact]
-    public async Task Polled_bounces_mark_deliveries_suppress_addresses_and_flag_the_messages()
-    {
-        await using var dovecot = await DovecotServer.StartAsync();
-        await using var scenario = await EngineScenario.StartAsync(DatabaseProvider.Sqlite, new Dictionary<string, string?>
+    /// <summary>
+    /// The engine with a Bounces section for the Dovecot mailbox on <paramref name="port"/>, sending through the pickup
+    /// folder with VERP return paths; the background poll comes at start and then hourly, so the tests poll themselves.
+    /// </summary>
+    private static Task<EngineScenario> StartAsync(int port, string password, string protocol = "imap") =>
+        EngineScenario.StartAsync(DatabaseProvider.Sqlite, new Dictionary<string, string?>
         {
             ["Triton:PublicUrl"] = "https://news.triton.test",
             ["Mail:BounceAddress"] = "bounces@triton.test",
             ["Bounces:Host"] = "127.0.0.1",
-            ["Bounces:Port"] = dovecot.Port.ToString(),
+            ["Bounces:Port"] = port.ToString(),
             ["Bounces:Username"] = DovecotServer.User,
-            ["Bounces:Password"] = DovecotServer.Password,
-            ["Bounces:Protocol"] = "imap",
+            ["Bounces:Password"] = password,
+            ["Bounces:Protocol"] = protocol,
             ["Bounces:Security"] = "none",
             ["Bounces:PollSeconds"] = "3600",
         });
+
+    [Fact]
+    public async Task Polled_bounces_mark_deliveries_suppress_addresses_and_flag_the_messages()
+    {
+        await using var dovecot = await DovecotServer.StartAsync();
+        await using var scenario = await StartAsync(dovecot.Port, DovecotServer.Password);
         var id = await scenario.CreateCampaignAsync(["gone@example.org", "nobody@example.org", "slow@example.org", "leaving@example.org", "stays@example.org"]);
         await scenario.Commands.RunAsync(id, default);
         var sent = await scenario.WaitForAsync(id, c => c.State == CampaignState.Finished);
@@ -122,15 +129,7 @@ public sealed class BounceMailboxTests
     public async Task A_failed_login_is_stored_as_the_last_error_without_the_password()
     {
         await using var dovecot = await DovecotServer.StartAsync();
-        await using var scenario = await EngineScenario.StartAsync(DatabaseProvider.Sqlite, new Dictionary<string, string?>
-        {
-            ["Bounces:Host"] = "127.0.0.1",
-            ["Bounces:Port"] = dovecot.Port.ToString(),
-            ["Bounces:Username"] = DovecotServer.User,
-            ["Bounces:Password"] = "wrong-password-9f3a",
-            ["Bounces:Security"] = "none",
-            ["Bounces:PollSeconds"] = "3600",
-        });
+        await using var scenario = await StartAsync(dovecot.Port, "wrong-password-9f3a");
 
         await scenario.Services.GetRequiredService<BounceMailbox>().PollAsync(default);
 
@@ -145,18 +144,7 @@ public sealed class BounceMailboxTests
     public async Task Over_pop3_a_poll_applies_the_bounces_and_deletes_them_from_the_mailbox()
     {
         await using var dovecot = await DovecotServer.StartAsync();
-        await using var scenario = await EngineScenario.StartAsync(DatabaseProvider.Sqlite, new Dictionary<string, string?>
-        {
-            ["Triton:PublicUrl"] = "https://news.triton.test",
-            ["Mail:BounceAddress"] = "bounces@triton.test",
-            ["Bounces:Host"] = "127.0.0.1",
-            ["Bounces:Port"] = dovecot.Pop3Port.ToString(),
-            ["Bounces:Username"] = DovecotServer.User,
-            ["Bounces:Password"] = DovecotServer.Password,
-            ["Bounces:Protocol"] = "pop3",
-            ["Bounces:Security"] = "none",
-            ["Bounces:PollSeconds"] = "3600",
-        });
+        await using var scenario = await StartAsync(dovecot.Pop3Port, DovecotServer.Password, "pop3");
         var id = await scenario.CreateCampaignAsync(["gone@example.org", "slow@example.org", "stays@example.org"]);
         await scenario.Commands.RunAsync(id, default);
         await scenario.WaitForAsync(id, c => c.State == CampaignState.Finished);
@@ -192,5 +180,50 @@ public sealed class BounceMailboxTests
         }
         Assert.Equal(0, (await mailbox.PollAsync(default)).Processed);
         Assert.Equal(1, (await scenario.CampaignAsync(id)).Progress.Bounced);
+    }
+
+    [Fact]
+    public async Task Settings_saved_by_an_admin_replace_the_configuration_at_once_without_a_restart()
+    {
+        await using var dovecot = await DovecotServer.StartAsync();
+        // The configuration's login is refused: only the saved settings can read the mailbox.
+        await using var scenario = await StartAsync(dovecot.Port, "wrong-password-9f3a");
+        var id = await scenario.CreateCampaignAsync(["gone@example.org", "stays@example.org"]);
+        await scenario.Commands.RunAsync(id, default);
+        await scenario.WaitForAsync(id, c => c.State == CampaignState.Finished);
+        var gone = Directory.EnumerateFiles(scenario.PickupDirectory, "*.eml").Select(f => MimeMessage.Load(f))
+            .Single(m => m.To.Mailboxes.Single().Address == "gone@example.org");
+        await dovecot.DeliverAsync("1.eml", BounceSamples.PostfixDsn(gone.Headers[HeaderId.ReturnPath]!.Trim('<', '>'), "gone@example.org", gone.MessageId!));
+
+        var mailbox = scenario.Services.GetRequiredService<BounceMailbox>();
+        Assert.Equal(0, (await mailbox.PollAsync(default)).Processed);
+        await using (var db = scenario.Database.CreateContext())
+            Assert.NotNull((await db.BounceMailboxStates.AsNoTracking().SingleAsync()).LastError);
+
+        // POP3 where the configuration says IMAP: the saved settings replace the section whole.
+        var saved = await scenario.Services.GetRequiredService<BounceMailboxSettingsService>().SaveAsync(new BounceMailboxInput
+        {
+            Enabled = true, Host = "127.0.0.1", Port = dovecot.Pop3Port, Username = DovecotServer.User, Password = DovecotServer.Password,
+            Protocol = "pop3", Security = "none", PollSeconds = 3600,
+        }, default);
+        Assert.Equal(Triton.Core.ServiceStatus.Saved, saved.Status);
+
+        // The save wakes the running poller: it reads the mailbox with the saved settings now, not in an hour.
+        var bounced = await scenario.WaitForAsync(id, c => c.Progress.Bounced == 1, seconds: 30);
+        Assert.Equal(1, bounced.Progress.Sent);
+        // Once the woken poll is done (polls take turns), nothing is left to read and the poll's error is gone.
+        Assert.Equal(0, (await mailbox.PollAsync(default)).Processed);
+        await using (var db = scenario.Database.CreateContext())
+        {
+            Assert.Null((await db.BounceMailboxStates.AsNoTracking().SingleAsync()).LastError);
+            Assert.Equal(["gone@example.org"], await db.Suppressions.AsNoTracking().Select(s => s.Email).ToListAsync());
+        }
+        using (var pop3 = new Pop3Client())
+        {
+            await pop3.ConnectAsync("127.0.0.1", dovecot.Pop3Port, MailKit.Security.SecureSocketOptions.None);
+            await pop3.AuthenticateAsync(DovecotServer.User, DovecotServer.Password);
+            Assert.Equal(0, await pop3.GetMessageCountAsync());
+            await pop3.DisconnectAsync(true);
+        }
     }
 }

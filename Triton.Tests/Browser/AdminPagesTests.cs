@@ -33,12 +33,13 @@ public sealed class AdminPagesTests : IClassFixture<AdminApp>, IClassFixture<Chr
                      ("/", "Dashboard"), ("/campaigns", "Campaigns"), ("/users", "Users"),
                      ("/api-keys", "API keys"), ("/settings", "Settings"), ("/templates", "Templates"),
                      ("/lists", "Lists"), ("/transports", "Transports"), ("/groups", "Groups"),
+                     ("/settings/bounce-mailbox", "Bounce mailbox"),
                  })
         {
             var response = await page.GotoAsync(new Uri(app.BaseAddress, path).ToString());
             Assert.Equal(200, response!.Status);
             Assert.Equal(heading, await page.Locator("h1").First.InnerTextAsync());
-            await Screenshot(page, path == "/" ? "dashboard" : path.Trim('/'));
+            await Screenshot(page, path == "/" ? "dashboard" : path.Trim('/').Replace('/', '-'));
         }
     }
 
@@ -70,6 +71,7 @@ public sealed class AdminPagesTests : IClassFixture<AdminApp>, IClassFixture<Chr
         await SignInAsync(page, "browser-viewer@example.com", "Viewer-Passw0rd!");
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Dashboard");
         Assert.Equal(0, await page.GetByRole(AriaRole.Link, new() { Name = "Users" }).CountAsync());
+        Assert.Equal(0, await page.GetByRole(AriaRole.Link, new() { Name = "Bounce mailbox" }).CountAsync());
         Assert.Equal(0, await page.GetByRole(AriaRole.Button, new() { Name = "Run" }).CountAsync());
         var users = await page.GotoAsync(new Uri(app.BaseAddress, "/users").ToString());
         Assert.Equal(403, users!.Status);

@@ -29,7 +29,7 @@ public abstract class AdminComponentTest : BunitContext, IAsyncLifetime
         Services.AddMudServices();
         Services.AddSingleton<ICampaignProgressFeed>(Feed);
         Services.AddSingleton(TimeProvider.System);
-        foreach (var type in new[] { typeof(CampaignService), typeof(CampaignCatalog), typeof(ICampaignCommands), typeof(TransportService), typeof(GroupService), typeof(UserPreferences), typeof(Triton.Core.Access.ApiKeyService), typeof(Triton.Core.Health.ServerHealthService), typeof(Triton.Core.Suppressions.SuppressionService), typeof(Triton.Web.Components.Campaigns.ProgressPace), typeof(CampaignTester), typeof(Triton.Core.Lists.RecipientService) })
+        foreach (var type in new[] { typeof(CampaignService), typeof(CampaignCatalog), typeof(ICampaignCommands), typeof(TransportService), typeof(GroupService), typeof(UserPreferences), typeof(Triton.Core.Access.ApiKeyService), typeof(Triton.Core.Health.ServerHealthService), typeof(Triton.Core.Suppressions.SuppressionService), typeof(Triton.Core.Bounces.BounceMailboxSettingsService), typeof(Triton.Web.Components.Campaigns.ProgressPace), typeof(CampaignTester), typeof(Triton.Core.Lists.RecipientService) })
             Services.AddSingleton(type, app.Services.GetRequiredService(type));
         services?.Invoke(Services);
         Auth = AddAuthorization();

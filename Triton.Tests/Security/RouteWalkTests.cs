@@ -85,6 +85,9 @@ public sealed class RouteWalkTests : IClassFixture<RouteWalkTests.WalkApp>
         "GET  /_framework/opaque-redirect                  L A A A A A A",
         "GET  /settings                                    L A A A L L L",
         "POST /settings                                    L A A A L L L",
+        // The bounce mailbox holds a login and decides where Triton connects: admins only, as transports.
+        "GET  /settings/bounce-mailbox                     L F F A L L L",
+        "POST /settings/bounce-mailbox                     L F F A L L L",
         "GET  /setup                                       A A A A A A A",
         "POST /setup                                       A A A A A A A",
         "GET  /templates                                   L A A A L L L",
@@ -193,6 +196,10 @@ public sealed class RouteWalkTests : IClassFixture<RouteWalkTests.WalkApp>
         "GET  /api/templates/{id:int}                      U U U U A A A",
         "PUT  /api/templates/{id:int}                      U U U U F F A",
         "DELETE /api/templates/{id:int}                    U U U U F F A",
+        // The bounce mailbox's settings name its server and login: admin keys only, reads too.
+        "GET  /api/settings/bounce-mailbox                 U U U U F F A",
+        "PUT  /api/settings/bounce-mailbox                 U U U U F F A",
+        "POST /api/settings/bounce-mailbox/test-connection U U U U F F A",
         "GET  /api/transports                              U U U U A A A",
         "POST /api/transports                              U U U U F F A",
         "GET  /api/transports/{id:int}                     U U U U A A A",

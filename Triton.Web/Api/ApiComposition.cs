@@ -65,6 +65,7 @@ public static class ApiComposition
         api.MapCategoryEndpoints();
         api.MapStatsEndpoints();
         api.MapSuppressionEndpoints();
+        api.MapSettingsEndpoints();
         return api;
     }
 }
