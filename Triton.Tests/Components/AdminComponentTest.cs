@@ -21,17 +21,20 @@ namespace Triton.Tests.Components;
 /// </summary>
 public abstract class AdminComponentTest : BunitContext, IAsyncLifetime
 {
-    /// <param name="services">Services a test adds to the app's (before anything renders, as bunit requires).</param>
-    protected AdminComponentTest(AdminApp app, Action<IServiceCollection>? services = null)
+    /// <summary>The app's scoped services (the trigger service) live in this scope, as in a circuit.</summary>
+    private readonly IServiceScope scope;
+
+    protected AdminComponentTest(AdminApp app)
     {
         App = app;
+        scope = app.Services.CreateScope();
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices();
         Services.AddSingleton<ICampaignProgressFeed>(Feed);
         Services.AddSingleton(TimeProvider.System);
-        foreach (var type in new[] { typeof(CampaignService), typeof(CampaignCatalog), typeof(ICampaignCommands), typeof(TransportService), typeof(GroupService), typeof(UserPreferences), typeof(Triton.Core.Access.ApiKeyService), typeof(Triton.Core.Health.ServerHealthService), typeof(Triton.Core.Suppressions.SuppressionService), typeof(Triton.Core.Bounces.BounceMailboxSettingsService), typeof(Triton.Web.Components.Campaigns.ProgressPace), typeof(CampaignTester), typeof(Triton.Core.Lists.RecipientService) })
+        foreach (var type in new[] { typeof(CampaignService), typeof(CampaignCatalog), typeof(ICampaignCommands), typeof(TransportService), typeof(GroupService), typeof(UserPreferences), typeof(Triton.Core.Access.ApiKeyService), typeof(Triton.Core.Health.ServerHealthService), typeof(Triton.Core.Suppressions.SuppressionService), typeof(Triton.Core.Bounces.BounceMailboxSettingsService), typeof(Triton.Web.Components.Campaigns.ProgressPace), typeof(CampaignTester), typeof(Triton.Core.Lists.RecipientService), typeof(Triton.Core.Triggers.EventContractService), typeof(Triton.Core.Triggers.TriggerTester), typeof(Triton.Core.Triggers.TriggerAutotest), typeof(Triton.Core.Tracking.TrackingStats) })
             Services.AddSingleton(type, app.Services.GetRequiredService(type));
-        services?.Invoke(Services);
+        Services.AddSingleton(scope.ServiceProvider.GetRequiredService<Triton.Core.Triggers.TriggerService>());
         Auth = AddAuthorization();
         SetRendererInfo(new RendererInfo("Server", isInteractive: true));
         // Selects and pickers open their lists in the popover provider, as the layout renders it.
@@ -114,6 +117,10 @@ public abstract class AdminComponentTest : BunitContext, IAsyncLifetime
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    /// <summary>MudBlazor's services dispose only asynchronously.</summary>
-    Task IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();
+    /// <summary>MudBlazor's services dispose only asynchronously; the scope after the components that used it.</summary>
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await DisposeAsync();
+        scope.Dispose();
+    }
 }

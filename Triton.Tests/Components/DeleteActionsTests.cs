@@ -19,19 +19,8 @@ namespace Triton.Tests.Components;
 /// Deleting from the admin, over the real services: a confirmed delete of a campaign or a trigger removes it and
 /// goes back to the list; a transport in use stays, and the answer says who uses it.
 /// </summary>
-public sealed class DeleteActionsTests : AdminComponentTest, IClassFixture<AdminApp>, IAsyncLifetime
+public sealed class DeleteActionsTests(AdminApp app) : AdminComponentTest(app), IClassFixture<AdminApp>
 {
-    private readonly IServiceScope scope;
-
-    public DeleteActionsTests(AdminApp app) : this(app, app.Services.CreateScope()) { }
-
-    private DeleteActionsTests(AdminApp app, IServiceScope scope) : base(app, services =>
-    {
-        services.AddSingleton(scope.ServiceProvider.GetRequiredService<TriggerService>());
-        foreach (var type in new[] { typeof(EventContractService), typeof(TriggerTester), typeof(TriggerAutotest), typeof(TrackingStats) })
-            services.AddSingleton(type, app.Services.GetRequiredService(type));
-    }) => this.scope = scope;
-
     [Fact]
     public async Task A_confirmed_delete_removes_an_idle_campaign_and_returns_to_the_list()
     {
@@ -90,7 +79,7 @@ public sealed class DeleteActionsTests : AdminComponentTest, IClassFixture<Admin
         var parts = await CampaignSeed.CreateAsync(App.Services, "Deleted trigger " + suffix, 0);
         Assert.Equal(ServiceStatus.Saved, (await App.Services.GetRequiredService<EventContractService>()
             .SaveAsync(null, new ContractInput { Name = "Gone" + suffix, Variables = [] }, default)).Status);
-        var triggers = scope.ServiceProvider.GetRequiredService<TriggerService>();
+        var triggers = Services.GetRequiredService<TriggerService>();
         var saved = await triggers.SaveAsync(null, new TriggerInput
         {
             Name = "Gone " + suffix, Event = "Gone" + suffix, TemplateId = parts.TemplateId, TransportId = parts.TransportId, Subjects = ["Hi"],
@@ -107,13 +96,6 @@ public sealed class DeleteActionsTests : AdminComponentTest, IClassFixture<Admin
         var navigation = Services.GetRequiredService<NavigationManager>();
         page.WaitForAssertion(() => Assert.EndsWith("/triggers", navigation.Uri), TimeSpan.FromSeconds(10));
         Assert.Null(await triggers.GetAsync(id, default));
-    }
-
-    /// <summary>MudBlazor's services dispose only asynchronously; the scope after the components that used it.</summary>
-    async Task IAsyncLifetime.DisposeAsync()
-    {
-        await DisposeAsync();
-        scope.Dispose();
     }
 
     private async Task<T> WithDbAsync<T>(Func<TritonDbContext, Task<T>> read)

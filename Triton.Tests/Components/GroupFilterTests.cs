@@ -16,15 +16,8 @@ namespace Triton.Tests.Components;
 /// The list pages that gained a group filter, over the real app's database: choosing a group reloads the
 /// server-paged grid with that group's rows only; clearing it shows them all again.
 /// </summary>
-public sealed class GroupFilterTests : AdminComponentTest, IClassFixture<AdminApp>, IAsyncLifetime
+public sealed class GroupFilterTests(AdminApp app) : AdminComponentTest(app), IClassFixture<AdminApp>
 {
-    private readonly IServiceScope scope;
-
-    public GroupFilterTests(AdminApp app) : this(app, app.Services.CreateScope()) { }
-
-    private GroupFilterTests(AdminApp app, IServiceScope scope)
-        : base(app, services => services.AddSingleton(scope.ServiceProvider.GetRequiredService<TriggerService>())) => this.scope = scope;
-
     [Fact]
     public async Task The_transports_list_shows_the_chosen_groups_transports_only()
     {
@@ -56,7 +49,7 @@ public sealed class GroupFilterTests : AdminComponentTest, IClassFixture<AdminAp
         var (red, blue) = (await GroupAsync("Red " + suffix, "trigger"), await GroupAsync("Blue " + suffix, "trigger"));
         var parts = await CampaignSeed.CreateAsync(App.Services, "Grouped triggers " + suffix, 0);
         var contracts = App.Services.GetRequiredService<EventContractService>();
-        var triggers = scope.ServiceProvider.GetRequiredService<TriggerService>();
+        var triggers = Services.GetRequiredService<TriggerService>();
         foreach (var (name, group) in new[] { ("Welcome red " + suffix, red.Name), ("Welcome blue " + suffix, blue.Name) })
         {
             Assert.Equal(ServiceStatus.Saved, (await contracts.SaveAsync(null, new ContractInput { Name = name.Replace(" ", ""), Variables = [] }, default)).Status);
@@ -88,12 +81,5 @@ public sealed class GroupFilterTests : AdminComponentTest, IClassFixture<AdminAp
     {
         var filter = page.FindComponent<GroupFilter>();
         return page.InvokeAsync(() => filter.Instance.ValueChanged.InvokeAsync(groupId));
-    }
-
-    /// <summary>MudBlazor's services dispose only asynchronously; the scope after the components that used it.</summary>
-    async Task IAsyncLifetime.DisposeAsync()
-    {
-        await DisposeAsync();
-        scope.Dispose();
     }
 }
