@@ -16,6 +16,8 @@ public sealed record UserSettings(int PageSize, string? DefaultTestRecipient, st
 /// </summary>
 public sealed class UserPreferences(IServiceScopeFactory scopes)
 {
+    private readonly UserSettingsValidator validator = new();
+
     /// <summary>Rows per page when the user has no setting (or is not found).</summary>
     public const int DefaultPageSize = 25;
     public const int MinPageSize = 10;
@@ -38,16 +40,11 @@ public sealed class UserPreferences(IServiceScopeFactory scopes)
     /// <summary>Saves the user's settings; the value is the field errors (empty when saved).</summary>
     public async Task<IReadOnlyDictionary<string, string>> SaveAsync(ClaimsPrincipal principal, UserSettings settings)
     {
-        var errors = new Dictionary<string, string>();
-        if (settings.PageSize is < MinPageSize or > MaxPageSize)
-            errors["pageSize"] = $"The page size is between {MinPageSize} and {MaxPageSize}.";
-        var recipient = string.IsNullOrWhiteSpace(settings.DefaultTestRecipient) ? null : settings.DefaultTestRecipient.Trim();
-        if (recipient is not null && (recipient.Length > 320 || !System.Net.Mail.MailAddress.TryCreate(recipient, out _)))
-            errors["defaultTestRecipient"] = "Enter an email address, or leave it blank.";
-        var zone = string.IsNullOrWhiteSpace(settings.TimeZone) ? null : settings.TimeZone.Trim();
-        if (zone is not null && !TimeZoneInfo.TryFindSystemTimeZoneById(zone, out _))
-            errors["timeZone"] = $"'{zone}' is not a time zone this server knows.";
+        var validation = await validator.ValidateAsync(settings);
+        var errors = validation.Errors.GroupBy(e => e.PropertyName).ToDictionary(g => g.Key, g => g.First().ErrorMessage);
         if (errors.Count > 0) return errors;
+        var recipient = string.IsNullOrWhiteSpace(settings.DefaultTestRecipient) ? null : settings.DefaultTestRecipient.Trim();
+        var zone = string.IsNullOrWhiteSpace(settings.TimeZone) ? null : settings.TimeZone.Trim();
 
         await using var scope = scopes.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<AdminUser>>();
