@@ -11,6 +11,15 @@ public sealed class TritonOptions
     /// <summary>Base URL for tracking and unsubscribe links; empty means the request's own.</summary>
     public string? PublicUrl { get; set; }
 
+    /// <summary>
+    /// <see cref="PublicUrl"/> without its trailing slash when it is an absolute http(s) address, else null: links
+    /// in messages must point somewhere a recipient can reach, and a background job has no request to take it from.
+    /// </summary>
+    public string? PublicBaseUrl =>
+        PublicUrl?.Trim().TrimEnd('/') is { Length: > 0 } url && Uri.TryCreate(url, UriKind.Absolute, out var parsed) && parsed.Scheme is "http" or "https"
+            ? url
+            : null;
+
     /// <summary>Bearer secret of the cron endpoint; unset turns the endpoint off (404).</summary>
     public string? CronSecret { get; set; }
 

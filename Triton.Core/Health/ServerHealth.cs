@@ -2,6 +2,7 @@ namespace Triton.Core.Health;
 
 /// <summary>
 /// What the dashboard shows about this server: each figure is read when asked, none is cached.
+/// <see cref="PublicBaseUrl"/> is where links in messages point (null: no tracking, no one-click unsubscribe URL).
 /// Figures this instance cannot read (load average off Linux) are null, never a made-up value.
 /// </summary>
 public sealed record ServerHealth(
@@ -17,7 +18,8 @@ public sealed record ServerHealth(
     int? ActiveTriggers,
     IReadOnlyList<FailingTrigger> FailingTriggers,
     bool SchedulerRunning,
-    Bounces.BounceMailboxStatus? BounceMailbox)
+    Bounces.BounceMailboxStatus? BounceMailbox,
+    string? PublicBaseUrl)
 {
     public bool DirectoriesWritable => Directories.All(d => d.Writable);
 }

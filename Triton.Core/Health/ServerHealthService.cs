@@ -23,6 +23,7 @@ public sealed class ServerHealthService(
     ISchedulerFactory schedulers,
     TimeProvider time,
     IOptions<BounceOptions> bounces,
+    IOptions<TritonOptions> triton,
     ILogger<ServerHealthService> logger)
 {
     /// <summary>How many failing triggers are named; the count beyond that is in the panel's summary.</summary>
@@ -71,7 +72,8 @@ public sealed class ServerHealthService(
             active,
             failing,
             await SchedulerRunningAsync(cancellationToken),
-            bounceMailbox);
+            bounceMailbox,
+            triton.Value.PublicBaseUrl);
     }
 
     /// <summary>Queued deliveries of running campaigns and queued transactional messages; a paused campaign's rest is not waiting on the server.</summary>

@@ -29,7 +29,7 @@ public sealed class Unsubscribes(
     public async Task<UnsubscribeLinks> ForRunAsync(CancellationToken cancellationToken)
     {
         var key = await signer.KeyForAsync(Purpose, cancellationToken);
-        var baseUrl = triton.Value.PublicUrl?.Trim().TrimEnd('/') ?? "";
+        var baseUrl = triton.Value.PublicBaseUrl ?? "";
         var mailbox = returnPath.Value.TrySplit(out var local, out var domain) ? (local, domain) : ((string, string)?)null;
         return new UnsubscribeLinks(key, baseUrl, mailbox);
     }

@@ -25,10 +25,8 @@ public sealed class TrackingLinks(TokenSigner signer, IOptions<TritonOptions> op
     public async Task<MessageTracker?> ForAsync(TrackedSource source, int sourceId, int? categoryId, bool enabled, CancellationToken cancellationToken)
     {
         if (!enabled || categoryId is not { } category) return null;
-        var baseUrl = options.Value.PublicUrl?.Trim().TrimEnd('/');
-        if (string.IsNullOrEmpty(baseUrl) || !Uri.TryCreate(baseUrl, UriKind.Absolute, out var parsed) || parsed.Scheme is not ("http" or "https"))
+        if (options.Value.PublicBaseUrl is not { } baseUrl)
         {
-            // Links must point somewhere the recipient can reach; the host of a background job is no guide.
             if (Interlocked.Exchange(ref _warnedNoPublicUrl, 1) == 0)
                 logger.LogWarning("Triton:PublicUrl is not set to an http(s) address: opens and clicks are not tracked until it is");
             return null;

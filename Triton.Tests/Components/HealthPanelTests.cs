@@ -29,11 +29,14 @@ public sealed class HealthPanelTests : BunitContext, IAsyncLifetime
     {
         var panel = Render<HealthPanel>();
         panel.WaitForAssertion(() => Assert.NotEmpty(panel.FindAll("[data-health=directory]")), TimeSpan.FromSeconds(10));
-        foreach (var part in new[] { "database", "queue", "scheduler", "triggers", "bounce-mailbox", "load", "memory" })
+        foreach (var part in new[] { "database", "queue", "scheduler", "triggers", "bounce-mailbox", "links", "load", "memory" })
             Assert.Single(panel.FindAll($"[data-health={part}]"));
         Assert.All(panel.FindAll("[data-health=directory]"), row => Assert.Equal("ok", row.GetAttribute("data-health-state")));
         Assert.Contains("not configured", panel.Find("[data-health=bounce-mailbox]").TextContent);
         Assert.Contains("running", panel.Find("[data-health=scheduler]").TextContent);
+        // No Triton:PublicUrl in this app: what that costs is said where the admin looks.
+        Assert.Equal("failing", panel.Find("[data-health=links]").GetAttribute("data-health-state"));
+        Assert.Contains("no one-click List-Unsubscribe URL", panel.Find("[data-health=links]").TextContent);
 
         // A file where the pickup folder should be: nothing can be written there, whoever runs the test.
         var pickup = Path.Combine(app.DataDirectory, "pickup");
@@ -47,6 +50,14 @@ public sealed class HealthPanelTests : BunitContext, IAsyncLifetime
             Assert.Contains("not writable", failing.TextContent);
             Assert.Contains("mud-chip-color-error", failing.InnerHtml);
         }, TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task A_public_url_shows_as_where_links_point()
+    {
+        await using var withUrl = new TritonAppFactory(database, new Dictionary<string, string?> { ["Triton:PublicUrl"] = "https://mail.example.com/" });
+        var health = await withUrl.Services.GetRequiredService<ServerHealthService>().ReadAsync(default);
+        Assert.Equal("https://mail.example.com", health.PublicBaseUrl);
     }
 
     async Task IAsyncLifetime.DisposeAsync()
