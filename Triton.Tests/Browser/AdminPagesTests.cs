@@ -25,7 +25,7 @@ public sealed class AdminPagesTests : IClassFixture<AdminApp>, IClassFixture<Chr
         Assert.Contains("/login?returnUrl=%2Fsettings", page.Url);
         await Screenshot(page, "login");
 
-        await SignInAsync(page, AdminApp.AdminEmail, AdminApp.AdminPassword);
+        await AdminSignIn.SignInAsync(page, AdminApp.AdminEmail, AdminApp.AdminPassword);
         Assert.EndsWith("/settings", page.Url);
 
         foreach (var (path, heading) in new[]
@@ -53,10 +53,10 @@ public sealed class AdminPagesTests : IClassFixture<AdminApp>, IClassFixture<Chr
         await page.GotoAsync(new Uri(app.BaseAddress, "/login").ToString());
         for (var i = 0; i < 5; i++)
         {
-            await SignInAsync(page, "browser-locked@example.com", "wrong-password");
+            await AdminSignIn.SignInAsync(page, "browser-locked@example.com", "wrong-password");
             await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToBeVisibleAsync();
         }
-        await SignInAsync(page, "browser-locked@example.com", "Right-Passw0rd!");
+        await AdminSignIn.SignInAsync(page, "browser-locked@example.com", "Right-Passw0rd!");
         await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("locked");
     }
 
@@ -68,7 +68,7 @@ public sealed class AdminPagesTests : IClassFixture<AdminApp>, IClassFixture<Chr
                 .CreateUserAsync("browser-viewer@example.com", "Viewer-Passw0rd!", AdminRoles.Viewer);
         var page = await NewPageAsync();
         await page.GotoAsync(new Uri(app.BaseAddress, "/login").ToString());
-        await SignInAsync(page, "browser-viewer@example.com", "Viewer-Passw0rd!");
+        await AdminSignIn.SignInAsync(page, "browser-viewer@example.com", "Viewer-Passw0rd!");
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Dashboard");
         Assert.Equal(0, await page.GetByRole(AriaRole.Link, new() { Name = "Users" }).CountAsync());
         Assert.Equal(0, await page.GetByRole(AriaRole.Link, new() { Name = "Bounce mailbox" }).CountAsync());
@@ -81,14 +81,6 @@ public sealed class AdminPagesTests : IClassFixture<AdminApp>, IClassFixture<Chr
     {
         var context = await chromium.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
         return await context.NewPageAsync();
-    }
-
-    private static async Task SignInAsync(IPage page, string email, string password)
-    {
-        await page.GetByLabel("Email").FillAsync(email);
-        await page.GetByLabel("Password").FillAsync(password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
     }
 
     private static Task Screenshot(IPage page, string name) =>

@@ -12,8 +12,11 @@ public static class MudControls
         await Assertions.Expect(page.Locator("[data-interactive=\"true\"]").First).ToBeVisibleAsync(new() { Timeout = 15_000 });
     }
 
-    public static ILocator Input(IPage page, string label) =>
-        page.Locator(".mud-input-control").Filter(new() { Has = page.Locator("label", new() { HasTextString = label }) }).Locator("input").First;
+    /// <summary>A labelled field with its helper text, where MudBlazor shows the field's error.</summary>
+    public static ILocator Field(IPage page, string label) =>
+        page.Locator(".mud-input-control").Filter(new() { Has = page.Locator("label", new() { HasTextString = label }) });
+
+    public static ILocator Input(IPage page, string label) => Field(page, label).Locator("input").First;
 
     public static async Task FillAsync(IPage page, string label, string value)
     {
@@ -22,9 +25,25 @@ public static class MudControls
         await input.PressAsync("Tab");
     }
 
-    public static async Task PickAsync(IPage page, string label, string option)
+    public static Task PickAsync(IPage page, string label, string option) =>
+        PickAsync(page.Locator(".mud-select").Filter(new() { Has = page.Locator("label", new() { HasTextString = label }) }).First, option);
+
+    /// <summary>Picks an option of a select found otherwise, such as one without a label in a table row.</summary>
+    public static async Task PickAsync(ILocator select, string option)
     {
-        await page.Locator(".mud-select").Filter(new() { Has = page.Locator("label", new() { HasTextString = label }) }).First.ClickAsync();
+        await select.ClickAsync();
+        await ChooseOpenItemAsync(select.Page, option);
+    }
+
+    /// <summary>Types into an autocomplete and chooses the item it offers.</summary>
+    public static async Task ChooseAsync(IPage page, string label, string typed, string option)
+    {
+        await Input(page, label).FillAsync(typed);
+        await ChooseOpenItemAsync(page, option);
+    }
+
+    private static async Task ChooseOpenItemAsync(IPage page, string option)
+    {
         await page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasTextString = option }).First.ClickAsync();
         await Assertions.Expect(page.Locator(".mud-popover-open .mud-list-item")).ToHaveCountAsync(0);
     }
