@@ -54,9 +54,7 @@ public sealed class AdminFlowTests : IClassFixture<AdminFlowTests.EmptyApp>, ICl
         // Sign out, and in again.
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
         await page.WaitForURLAsync(url => url.Contains("/login"));
-        await page.GetByLabel("Email").FillAsync(Email);
-        await page.GetByLabel("Password").FillAsync(Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await AdminSignIn.SubmitAsync(page, Email, Password);
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Dashboard");
 
         // A default test recipient, which prefills every test form.

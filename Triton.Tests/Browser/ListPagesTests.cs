@@ -28,9 +28,7 @@ public sealed partial class ListPagesTests : IClassFixture<AdminApp>, IClassFixt
         var page = await context.NewPageAsync();
 
         await page.GotoAsync(new Uri(app.BaseAddress, "/lists/new").ToString());
-        await page.GetByLabel("Email").FillAsync(AdminApp.AdminEmail);
-        await page.GetByLabel("Password").FillAsync(AdminApp.AdminPassword);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await AdminSignIn.SubmitAsync(page, AdminApp.AdminEmail, AdminApp.AdminPassword);
         await page.WaitForURLAsync(new Uri(app.BaseAddress, "/lists/new").ToString());
         await Assertions.Expect(page.Locator("[data-interactive=\"true\"]")).ToBeVisibleAsync(new() { Timeout = 15_000 });
 

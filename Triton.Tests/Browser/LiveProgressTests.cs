@@ -38,9 +38,7 @@ public sealed class LiveProgressTests : IClassFixture<AdminApp>, IClassFixture<C
         var page = await context.NewPageAsync();
         var campaignUrl = new Uri(app.BaseAddress, $"/campaigns/{campaignId}").ToString();
         await page.GotoAsync(campaignUrl);
-        await page.GetByLabel("Email").FillAsync(AdminApp.AdminEmail);
-        await page.GetByLabel("Password").FillAsync(AdminApp.AdminPassword);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await AdminSignIn.SubmitAsync(page, AdminApp.AdminEmail, AdminApp.AdminPassword);
         await page.WaitForURLAsync(campaignUrl);
 
         var state = page.Locator("[data-campaign-state]");

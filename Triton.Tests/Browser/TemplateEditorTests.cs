@@ -36,9 +36,7 @@ public sealed class TemplateEditorTests : IClassFixture<AdminApp>, IClassFixture
         page.PageError += (_, message) => errors.Add(message);
 
         await page.GotoAsync(new Uri(app.BaseAddress, "/templates/new").ToString());
-        await page.GetByLabel("Email").FillAsync(AdminApp.AdminEmail);
-        await page.GetByLabel("Password").FillAsync(AdminApp.AdminPassword);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await AdminSignIn.SubmitAsync(page, AdminApp.AdminEmail, AdminApp.AdminPassword);
         await page.WaitForURLAsync("**/templates/new");
         await Assertions.Expect(page.Locator("[data-template-editor][data-interactive=\"true\"]")).ToBeVisibleAsync(new() { Timeout = 15_000 });
         var editor = page.Locator("[data-code-editor][data-ready=\"true\"]");
@@ -100,9 +98,7 @@ public sealed class TemplateEditorTests : IClassFixture<AdminApp>, IClassFixture
         var context = await chromium.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 1000 } });
         var page = await context.NewPageAsync();
         await page.GotoAsync(new Uri(app.BaseAddress, "/transports/new").ToString());
-        await page.GetByLabel("Email").FillAsync(AdminApp.AdminEmail);
-        await page.GetByLabel("Password").FillAsync(AdminApp.AdminPassword);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await AdminSignIn.SubmitAsync(page, AdminApp.AdminEmail, AdminApp.AdminPassword);
         await page.WaitForURLAsync("**/transports/new");
 
         await Assertions.Expect(page.Locator("[data-interactive=\"true\"]").First).ToBeVisibleAsync(new() { Timeout = 15_000 });

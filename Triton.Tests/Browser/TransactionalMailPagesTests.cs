@@ -41,9 +41,7 @@ public sealed partial class TransactionalMailPagesTests : IClassFixture<AdminApp
         var page = await context.NewPageAsync();
 
         await page.GotoAsync(Url("/contracts/new"));
-        await page.GetByLabel("Email").FillAsync(AdminApp.AdminEmail);
-        await page.GetByLabel("Password").FillAsync(AdminApp.AdminPassword);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await AdminSignIn.SubmitAsync(page, AdminApp.AdminEmail, AdminApp.AdminPassword);
         await page.WaitForURLAsync(Url("/contracts/new"), Committed);
         await Assertions.Expect(page.Locator("[data-interactive=\"true\"]")).ToBeVisibleAsync(new() { Timeout = 15_000 });
 
@@ -124,8 +122,7 @@ public sealed partial class TransactionalMailPagesTests : IClassFixture<AdminApp
 
     private static async Task ChooseAsync(IPage page, string field, string option)
     {
-        await page.Locator($"[data-field={field}]").ClickAsync();
-        await page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasTextString = option }).First.ClickAsync();
+        await MudControls.PickAsync(page.Locator($"[data-field={field}]"), option);
         await Assertions.Expect(page.Locator($"[data-field={field}]")).ToContainTextAsync(option);
     }
 
