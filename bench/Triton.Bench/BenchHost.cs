@@ -24,6 +24,15 @@ public sealed class BenchHost : IAsyncDisposable
 
     public IHost Host { get; }
     public string DataDirectory { get; }
+    private bool started;
+
+    /// <summary>Starts the host once: phases run one after another on the same engine.</summary>
+    public async Task StartAsync()
+    {
+        if (started) return;
+        started = true;
+        await Host.StartAsync();
+    }
     public IServiceProvider Services => Host.Services;
     public string DatabasePath => Path.Combine(DataDirectory, "triton.db");
 

@@ -60,7 +60,7 @@ public static class EngineBench
     /// </param>
     public static async Task<(Campaign Campaign, Throughput Phase)> RunCampaignAsync(BenchHost bench, int campaignId, string label, int? warmUpCampaignId = null)
     {
-        await bench.Host.StartAsync();
+        await bench.StartAsync();
         if (warmUpCampaignId is { } warmUp) await RunToEndAsync(bench, warmUp);
         Measure.ResetPeak();
         var compiled = System.Runtime.JitInfo.GetCompiledMethodCount();

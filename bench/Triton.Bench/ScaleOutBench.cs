@@ -93,7 +93,7 @@ public static class ScaleOutBench
         var counting = new CountingTransports();
         await using var bench = await BenchHost.CreateAsync(instant: true, Settings(connectionString),
             services => services.Replace(ServiceDescriptor.Singleton<IMailTransports>(counting)));
-        await bench.Host.StartAsync();
+        await bench.StartAsync();
         Console.WriteLine("ready");
         await Console.In.ReadToEndAsync();
         await bench.Host.StopAsync();
