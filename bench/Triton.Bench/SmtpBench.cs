@@ -33,44 +33,22 @@ public static class SmtpBench
         {
             Console.WriteLine();
             Console.WriteLine($"## {newsletter.Name} ({File.ReadAllText("/proc/loadavg").Trim()})");
-            var transportRow = SinkTransport(sink.Port, pool);
-            await using var bench = await BenchHost.CreateAsync(instant: false);
-            var (listId, templateId, transportId) = await bench.CreateContentAsync(newsletter.Markup, transportRow);
-            await bench.SeedRecipientsAsync(listId, count);
-            var campaignId = await bench.CreateCampaignAsync("SMTP campaign " + newsletter.Name, listId, templateId, transportId, newsletter.Subject,
-                newsletter.Variables, concurrency: 2 * pool);
-            // The same newsletter to a small list first, in the same host: the measured campaign is the steady state of a
-            // running server, as nodemailer's measured messages follow its own warm-up.
-            var warmUpList = await bench.CreateListAsync("Warm-up list");
-            await bench.SeedRecipientsAsync(warmUpList, WarmUpMessages(count));
-            var warmUpCampaign = await bench.CreateCampaignAsync("SMTP warm-up " + newsletter.Name, warmUpList, templateId, transportId, newsletter.Subject,
-                newsletter.Variables, concurrency: 2 * pool);
-            var campaign = (await EngineBench.RunCampaignAsync(bench, campaignId, $"triton whole campaign via SMTP (pool {pool}, engine defaults)", warmUpCampaign)).Phase;
-
-            // The message the other senders repeat: the campaign's own rendering of one recipient.
-            var sample = await SampleAsync(bench, campaignId);
+            var (campaign, transport, sample, mimeBytes) = await PairAsync(sink.Port, pool, newsletter, count, first: true);
             first ??= sample;
-            var builder = bench.Services.GetRequiredService<MimeMessageBuilder>();
-            var mime = builder.Build(sample).ToBytes();
-            Console.WriteLine($"message: {sample.Html!.Length} chars of HTML; {mime.Length} bytes as MIME (text + HTML, quoted-printable)");
-            MimeAlone(builder, sample, Math.Min(count, 20_000));
-            var transport = await TransportAloneAsync(bench, transportRow, sample, count, pool);
             List<double> ratios = [campaign.CpuMsPerMessage / transport.CpuMsPerMessage];
-            // BENCH_ROUNDS=N: N-1 more rounds of a campaign (a new one, to the same list) then the transport alone, so (a) is
-            // read as the median of adjacent pairs rather than one pair that the machine's other load may have split.
+            // BENCH_ROUNDS=N: N-1 more rounds of the same two phases (each on a fresh engine, as the first), so (a) is read
+            // as the median of adjacent pairs rather than one pair that the machine's other load may have split.
             for (var round = 2; round <= Rounds(); round++)
             {
-                var again = await bench.CreateCampaignAsync($"SMTP campaign {newsletter.Name} round {round}", listId, templateId, transportId,
-                    newsletter.Subject, newsletter.Variables, concurrency: 2 * pool);
-                var campaignRound = (await EngineBench.RunCampaignAsync(bench, again, $"round {round}: triton whole campaign via SMTP")).Phase;
-                var transportRound = await TransportAloneAsync(bench, transportRow, sample, count, pool);
+                Console.WriteLine($"### {newsletter.Name}, round {round} ({File.ReadAllText("/proc/loadavg").Trim()})");
+                var (campaignRound, transportRound, _, _) = await PairAsync(sink.Port, pool, newsletter, count, first: false);
                 ratios.Add(campaignRound.CpuMsPerMessage / transportRound.CpuMsPerMessage);
-                Console.WriteLine($"  round {round}: campaign CPU / transport CPU {ratios[^1]:F2}; load average {File.ReadAllText("/proc/loadavg").Trim()}");
+                Console.WriteLine($"  round {round}: campaign CPU / transport CPU {ratios[^1]:F2}");
             }
             if (ratios.Count > 1)
                 Console.WriteLine($"campaign CPU / transport CPU by round: {string.Join(", ", ratios.Select(r => r.ToString("F2")))}; median {Measure.Percentile(ratios, 0.5):F2}");
             var node = await NodemailerAsync(sink.Port, sample, count, pool);
-            rows.Add(new Row(newsletter.Name, sample.Html.Length, mime.Length, campaign, transport, node, ratios));
+            rows.Add(new Row(newsletter.Name, sample.Html!.Length, mimeBytes, campaign, transport, node, ratios));
         }
 
         Console.WriteLine();
@@ -78,6 +56,38 @@ public static class SmtpBench
         Console.WriteLine($"smtp-sink peak rss: {Measure.PeakMegabytes(sink.ProcessId)} MB");
         Summarize(rows);
         Measure.Ratio("triton transport alone / System.Net.Mail (first newsletter)", rows[0].Transport.Rate, systemNetMailRate);
+    }
+
+    /// <summary>
+    /// One round of the two measured phases on a fresh engine: the newsletter's whole campaign (after a warm-up campaign of
+    /// as many messages in the same host: the steady state of a running server, as nodemailer's measured messages follow
+    /// its own warm-up), then the transport alone sending the campaign's own rendering of one recipient.
+    /// </summary>
+    private static async Task<(Throughput Campaign, Throughput Transport, OutgoingMessage Sample, int MimeBytes)> PairAsync(
+        int port, int pool, NewsletterSample newsletter, int count, bool first)
+    {
+        var transportRow = SinkTransport(port, pool);
+        await using var bench = await BenchHost.CreateAsync(instant: false);
+        var (listId, templateId, transportId) = await bench.CreateContentAsync(newsletter.Markup, transportRow);
+        await bench.SeedRecipientsAsync(listId, count);
+        var campaignId = await bench.CreateCampaignAsync("SMTP campaign " + newsletter.Name, listId, templateId, transportId, newsletter.Subject,
+            newsletter.Variables, concurrency: 2 * pool);
+        var warmUpList = await bench.CreateListAsync("Warm-up list");
+        await bench.SeedRecipientsAsync(warmUpList, WarmUpMessages(count));
+        var warmUpCampaign = await bench.CreateCampaignAsync("SMTP warm-up " + newsletter.Name, warmUpList, templateId, transportId, newsletter.Subject,
+            newsletter.Variables, concurrency: 2 * pool);
+        var campaign = (await EngineBench.RunCampaignAsync(bench, campaignId, $"triton whole campaign via SMTP (pool {pool}, engine defaults)", warmUpCampaign)).Phase;
+
+        var sample = await SampleAsync(bench, campaignId);
+        var builder = bench.Services.GetRequiredService<MimeMessageBuilder>();
+        var mime = builder.Build(sample).ToBytes();
+        if (first)
+        {
+            Console.WriteLine($"message: {sample.Html!.Length} chars of HTML; {mime.Length} bytes as MIME (text + HTML, quoted-printable)");
+            MimeAlone(builder, sample, Math.Min(count, 20_000));
+        }
+        var transport = await TransportAloneAsync(bench, transportRow, sample, count, pool);
+        return (campaign, transport, sample, mime.Length);
     }
 
     /// <summary>
