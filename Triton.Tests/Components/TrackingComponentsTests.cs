@@ -85,6 +85,35 @@ public sealed class TrackingComponentsTests : BunitContext, IClassFixture<AdminA
     }
 
     [Fact]
+    public async Task The_stats_page_shows_one_users_history_in_a_category()
+    {
+        var name = "Stats page " + Guid.NewGuid().ToString("N")[..8];
+        var saved = await scope.ServiceProvider.GetRequiredService<CategoryService>().SaveAsync(null, new CategoryInput { Name = name }, default);
+        var category = saved.Value!.Category.Id;
+        var user = "stats-user-" + Guid.NewGuid().ToString("N")[..6];
+        var now = DateTimeOffset.UtcNow;
+        // References are delivery ids, unique in the database: a first open is marked per reference.
+        var reference = Random.Shared.NextInt64(1_000_000, long.MaxValue / 2);
+        TrackingPayload Payload(long delivery, string userId) => new(TrackedSource.Campaign, 535353, delivery, category, now.ToUnixTimeSeconds(), userId, null);
+        await app.Services.GetRequiredService<TrackingStore>().WriteAsync(
+        [
+            new(TrackingEventKind.Open, Payload(reference, user), false, now.ToUnixTimeMilliseconds()),
+            new(TrackingEventKind.Open, Payload(reference, user), false, now.ToUnixTimeMilliseconds()),
+            new(TrackingEventKind.Open, Payload(reference + 1, "someone-else"), false, now.ToUnixTimeMilliseconds()),
+        ], CancellationToken.None);
+
+        // As a link to one user's history opens it: /stats?category=..&userId=..
+        Services.GetRequiredService<NavigationManager>().NavigateTo($"/stats?category={category}&userId={user}");
+        var page = Render<StatsPage>();
+
+        page.WaitForAssertion(() => Assert.Contains($"User {user}", page.Markup), TimeSpan.FromSeconds(10));
+        Assert.Contains(name, page.Markup);
+        Assert.Equal("1", page.Find("[data-stat=uniqueOpens]").TextContent.Trim());
+        Assert.Equal("2", page.Find("[data-stat=opens]").TextContent.Trim());
+        Assert.DoesNotContain("Last opened: never", page.Find("[data-last-times]").TextContent);
+    }
+
+    [Fact]
     public void An_editor_creates_a_category_and_sees_the_name_error_of_a_duplicate()
     {
         var page = Render<CategoriesPage>();
