@@ -17,6 +17,9 @@ namespace Triton.Tests.Browser;
 /// </summary>
 public sealed partial class AdminManagementTests : IClassFixture<AdminApp>, IClassFixture<ChromiumBrowser>
 {
+    /// <summary>The admin navigates inside its circuit: a new address commits, and no load event may follow.</summary>
+    private static readonly PageWaitForURLOptions Committed = new() { WaitUntil = WaitUntilState.Commit };
+
     private readonly AdminApp app;
     private readonly ChromiumBrowser chromium;
 
@@ -145,7 +148,7 @@ public sealed partial class AdminManagementTests : IClassFixture<AdminApp>, ICla
         await MudControls.FillAsync(page, "Name", name);
         await MudControls.PickAsync(page, "Scope (what the group holds)", "template");
         await page.GetByRole(AriaRole.Button, new() { Name = "Create group" }).ClickAsync();
-        await page.WaitForURLAsync(GroupUrl());
+        await page.WaitForURLAsync(GroupUrl(), Committed);
         await Expect(page.Locator("h1")).ToHaveTextAsync(name);
         var id = int.Parse(page.Url[(page.Url.LastIndexOf('/') + 1)..]);
         Assert.Equal(Triton.Core.Domain.GroupScope.Template, (await GroupAsync(id))!.Scope);
@@ -159,7 +162,7 @@ public sealed partial class AdminManagementTests : IClassFixture<AdminApp>, ICla
 
         await page.Locator("[data-group-editor]").GetByRole(AriaRole.Button, new() { Name = "Delete", Exact = true }).ClickAsync();
         await ConfirmAsync(page, "What the group holds stays", "Delete");
-        await page.WaitForURLAsync(Url("/groups"));
+        await page.WaitForURLAsync(Url("/groups"), Committed);
         await Expect(page.Locator("[data-groups]")).Not.ToContainTextAsync(renamed);
         Assert.Null(await GroupAsync(id));
     }
