@@ -5,7 +5,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Triton.Core;
 using Triton.Core.Data;
 using Triton.Core.Domain;
-using Triton.Core.Tracking;
 using Triton.Core.Triggers;
 using Triton.Tests.Admin;
 using Triton.Web.Access;
