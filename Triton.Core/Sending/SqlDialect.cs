@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Text.Json;
 using Triton.Core.Data;
 
 namespace Triton.Core.Sending;
@@ -22,7 +23,11 @@ public sealed class SqlDialect(DatabaseProvider provider)
         RETURNING id, recipient_id, email, attempts
         """;
 
-    /// <summary>A condition "column is one of these ids" with one parameter per id (SQLite) or an array (PostgreSQL).</summary>
+    /// <summary>
+    /// A condition "column is one of these ids", with one parameter: an array on PostgreSQL, a JSON array that SQLite's
+    /// json_each reads on SQLite. Not one parameter per id: SQLite finds a parameter by its name in a list, so binding
+    /// n named parameters costs n² string comparisons (a claimed batch of 500 spent more there than in its queries).
+    /// </summary>
     public string IdListCondition(DbCommand command, string column, IReadOnlyList<long> ids)
     {
         if (Provider == DatabaseProvider.Postgres)
@@ -30,13 +35,8 @@ public sealed class SqlDialect(DatabaseProvider provider)
             AddParameter(command, "@ids", ids.ToArray());
             return $"{column} = ANY(@ids)";
         }
-        var names = new string[ids.Count];
-        for (var i = 0; i < ids.Count; i++)
-        {
-            names[i] = "@i" + i;
-            AddParameter(command, names[i], ids[i]);
-        }
-        return $"{column} IN ({string.Join(',', names)})";
+        AddParameter(command, "@ids", JsonSerializer.Serialize(ids));
+        return $"{column} IN (SELECT value FROM json_each(@ids))";
     }
 
     /// <summary>A condition "column is one of these strings", as <see cref="IdListCondition"/>.</summary>
@@ -47,13 +47,8 @@ public sealed class SqlDialect(DatabaseProvider provider)
             AddParameter(command, "@texts", values.ToArray());
             return $"{column} = ANY(@texts)";
         }
-        var names = new string[values.Count];
-        for (var i = 0; i < values.Count; i++)
-        {
-            names[i] = "@t" + i;
-            AddParameter(command, names[i], values[i]);
-        }
-        return $"{column} IN ({string.Join(',', names)})";
+        AddParameter(command, "@texts", JsonSerializer.Serialize(values));
+        return $"{column} IN (SELECT value FROM json_each(@texts))";
     }
 
     public static DbParameter AddParameter(DbCommand command, string name, object? value)

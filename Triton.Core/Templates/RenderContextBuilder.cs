@@ -43,18 +43,37 @@ public sealed class RenderContextBuilder
     {
         var context = new RenderContext(_shared.Count + 8);
         foreach (var (key, value) in _shared) context[key] = value;
-        if (!string.IsNullOrEmpty(fieldsJson) && fieldsJson != "{}")
-        {
-            var reader = new Utf8JsonReader(System.Text.Encoding.UTF8.GetBytes(fieldsJson));
-            using var document = JsonDocument.ParseValue(ref reader);
-            foreach (var property in document.RootElement.EnumerateObject())
-                context[property.Name.ToLowerInvariant()] = JsonValues.ToPlain(property.Value);
-        }
+        if (!string.IsNullOrEmpty(fieldsJson) && fieldsJson != "{}") AddFields(context, fieldsJson);
         context["email"] = email;
         context["user_id"] = userId;
         context["tracking_category_id"] = TrackingCategoryId;
         context["tracking_category_name"] = TrackingCategoryName;
         return context;
+    }
+
+    /// <summary>
+    /// The recipient's columns, read straight off the JSON (one per message sent, so no document is built): scalars as
+    /// they are, a nested object or array through <see cref="JsonValues.ToPlain"/>.
+    /// </summary>
+    private static void AddFields(RenderContext context, string fieldsJson)
+    {
+        var reader = new Utf8JsonReader(System.Text.Encoding.UTF8.GetBytes(fieldsJson));
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            throw new JsonException("A recipient's fields must be a JSON object.");
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var name = reader.GetString()!.ToLowerInvariant();
+            reader.Read();
+            context[name] = reader.TokenType switch
+            {
+                JsonTokenType.String => reader.GetString(),
+                JsonTokenType.Number => reader.TryGetInt64(out var integer) ? integer : reader.GetDouble(),
+                JsonTokenType.True => true,
+                JsonTokenType.False => false,
+                JsonTokenType.Null => null,
+                _ => JsonValues.ToPlain(JsonElement.ParseValue(ref reader)),
+            };
+        }
     }
 }
 

@@ -149,20 +149,15 @@ public sealed class EventWriter : IAsyncDisposable
 
     private sealed record StoredKey(long Id, string MessageId, MessageStatus Status, DateTimeOffset CreatedAt);
 
-    private static async Task<Dictionary<string, StoredKey>> StoredKeysAsync(DbConnection connection, DbTransaction transaction,
+    private async Task<Dictionary<string, StoredKey>> StoredKeysAsync(DbConnection connection, DbTransaction transaction,
         IReadOnlyList<TransactionalMessage> batch, CancellationToken cancellationToken)
     {
         var stored = new Dictionary<string, StoredKey>(StringComparer.Ordinal);
         var keys = batch.Select(m => m.IdempotencyKey).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
         if (keys.Count == 0) return stored;
         await using var find = Command(connection, transaction, "");
-        var names = new string[keys.Count];
-        for (var i = 0; i < keys.Count; i++)
-        {
-            names[i] = "@k" + i;
-            AddParameter(find, names[i], keys[i]);
-        }
-        find.CommandText = $"SELECT id, message_id, status, created_at, idempotency_key FROM messages WHERE idempotency_key IN ({string.Join(", ", names)})";
+        find.CommandText = "SELECT id, message_id, status, created_at, idempotency_key FROM messages WHERE "
+            + dialect.TextListCondition(find, "idempotency_key", keys);
         await using var reader = await find.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
             stored[reader.GetString(4)] = new StoredKey(reader.GetInt64(0), reader.GetString(1), (MessageStatus)reader.GetInt32(2),
