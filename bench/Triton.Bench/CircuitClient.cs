@@ -145,6 +145,9 @@ public sealed partial class CircuitClient : IAsyncDisposable
         await _connection.DisposeAsync();
         if (_secret is null) return;
         using var form = new MultipartFormDataContent { { new StringContent(_secret), "circuitId" } };
-        using var _ = await _user.PostAsync("/_blazor/disconnect", form);
+        using var response = await _user.PostAsync("/_blazor/disconnect", form);
+        // A beacon the server refused leaves the circuit retained, rendering for minutes: the next campaign would pay for it.
+        if (!response.IsSuccessStatusCode)
+            throw new InvalidOperationException($"POST /_blazor/disconnect: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
     }
 }

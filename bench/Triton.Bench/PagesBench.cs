@@ -230,6 +230,9 @@ public static class PagesBench
         Report("open the campaign page, nothing sending, without a browser until its circuit's first render batch", times.Select(t => t.Live).ToList());
     }
 
+    private static int Setting(string name, int fallback) =>
+        int.TryParse(Environment.GetEnvironmentVariable(name), out var value) && value > 0 ? value : fallback;
+
     private static void Report(string what, List<double> values) =>
         Console.WriteLine(values.Count == 0 ? $"{what}: no samples"
             : $"{what}: n={values.Count} p50={Measure.Percentile(values, 0.50):F1} ms p95={Measure.Percentile(values, 0.95):F1} ms max={values.Max():F1} ms");
@@ -285,16 +288,21 @@ public static class PagesBench
 
     /// <summary>
     /// Goal 3, throughput: campaigns with N and with 0 pages open, N first as the warm-up (not counted),
-    /// then 0, N, 0, N, 0, N, 0 compared by means, as the web scenario does.
+    /// then 0, N, 0, N, 0, N, 0 compared by means, as the web scenario does. BENCH_PAGES_PAIRS=K measures K
+    /// campaigns with pages (3 by default) between K + 1 without; BENCH_PAGES_WARMUPS=W runs W warm-up campaigns
+    /// with pages first (1 by default): the pages' code is jitted again, optimised, after it has run a while,
+    /// and a server that has shown pages for a while runs that code.
     /// </summary>
     private static async Task MeasureThroughputAsync(HttpClient api, Process server, SqlCommandCounter? sql, Uri root, CookieContainer cookies, HttpClient user,
         int list, int template, int transport, int recipients, int pages)
     {
         var runs = new List<(int Pages, double Seconds, double Cpu, double Rss, Timeline Parts)>();
         var run = 0;
-        foreach (var open in new[] { pages, 0, pages, 0, pages, 0, pages, 0 })
+        var warmUps = Setting("BENCH_PAGES_WARMUPS", 1);
+        var order = Enumerable.Repeat(pages, warmUps).Concat(Enumerable.Range(0, 2 * Setting("BENCH_PAGES_PAIRS", 3) + 1).Select(i => i % 2 == 0 ? 0 : pages));
+        foreach (var open in order)
         {
-            var warmUp = run++ == 0;
+            var warmUp = run++ < warmUps;
             var campaign = await WebBench.CreateCampaignAsync(api, $"Pages run {run}", list, template, transport);
             await using var clients = await CircuitClients.OpenAsync(root, cookies, user, $"/campaigns/{campaign}", open, "Finished");
             await Task.Delay(1000); // the pages' first renders are done before the clock starts
@@ -319,6 +327,9 @@ public static class PagesBench
         Console.WriteLine($"campaign duration with 0 pages: {string.Join(", ", without.Select(r => r.Seconds.ToString("F2")))} s (mean {without.Average(r => r.Seconds):F2} s); with {pages}: {string.Join(", ", with.Select(r => r.Seconds.ToString("F2")))} s (mean {with.Average(r => r.Seconds):F2} s)");
         var ratio = with.Average(r => r.Seconds) / without.Average(r => r.Seconds);
         Console.WriteLine($"ratio duration with {pages} pages / without (means): {ratio:F3} ({(ratio - 1) * 100:+0.0;-0.0}%)");
+        // Each campaign with pages against the two without on either side: the machine's drift over the run cancels.
+        var pairs = Enumerable.Range(0, with.Count).Select(i => with[i].Seconds / ((without[i].Seconds + without[i + 1].Seconds) / 2)).ToList();
+        Console.WriteLine($"each campaign with {pages} pages / the two without beside it: {string.Join(", ", pairs.Select(r => r.ToString("F3")))}; median {Measure.Percentile(pairs, 0.5):F3}");
         var cpuRatio = with.Average(r => r.Cpu) / without.Average(r => r.Cpu);
         Console.WriteLine($"ratio server cpu with {pages} pages / without (means): {cpuRatio:F3} ({(cpuRatio - 1) * 100:+0.0;-0.0}%)");
         Console.WriteLine($"server cpu by part, means: with 0 pages {Timeline.Mean(without.Select(r => r.Parts))}; with {pages} pages {Timeline.Mean(with.Select(r => r.Parts))}");
