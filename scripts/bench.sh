@@ -6,6 +6,7 @@
 #   scripts/bench.sh engine render        only these scenarios
 #   scripts/bench.sh opens                open tracking: opens recorded per second, a burst during a campaign
 #   scripts/bench.sh pages                the campaign page while sending: open, Pause/Run (Chromium), 50 open pages
+#   BENCH_PAGES_PAIRS=5 BENCH_PAGES_WARMUPS=2 scripts/bench.sh pages   more campaigns with and without open pages
 #   BENCH_SMTP="100000 8 2000" scripts/bench.sh smtp
 #   BENCH_NEWSLETTERS=sloppy scripts/bench.sh smtp   only some of the smtp scenario's newsletters (newsletter, sloppy, plain)
 #
