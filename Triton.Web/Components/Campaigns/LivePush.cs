@@ -24,6 +24,13 @@ public sealed class LivePush : ComponentBase
         StateHasChanged();
     }
 
+    /// <summary>Runs <paramref name="push"/> in one render batch through <paramref name="batch"/>, or at once while the page has not placed it yet.</summary>
+    public static void Run(LivePush? batch, Action push)
+    {
+        if (batch is null) push();
+        else batch.Run(push);
+    }
+
     protected override bool ShouldRender() => pending is not null;
 
     protected override void BuildRenderTree(RenderTreeBuilder builder)
