@@ -53,8 +53,7 @@ public sealed class CampaignCatalog
         if (groupId is int group) query = query.Where(c => c.GroupId == group);
         if (state is { } wanted) query = query.Where(c => c.State == wanted);
         var total = await query.LongCountAsync(cancellationToken);
-        var size = Math.Clamp(pageSize, 1, MaxPageSize);
-        var rows = await query.OrderByDescending(c => c.Id).Skip(Math.Max(0, page) * size).Take(size).ToListAsync(cancellationToken);
+        var rows = await query.OrderByDescending(c => c.Id).TakePage(page, pageSize, MaxPageSize).ToListAsync(cancellationToken);
         return new PageOf<Campaign>(rows, total);
     }
 
@@ -135,8 +134,7 @@ public sealed class CampaignCatalog
         var query = db.Deliveries.AsNoTracking().Where(d => d.CampaignId == campaignId && d.Generation == generation);
         if (status is { } wanted) query = query.Where(d => d.Status == wanted);
         var total = await query.LongCountAsync(cancellationToken);
-        var size = Math.Clamp(pageSize, 1, MaxDeliveriesPageSize);
-        var rows = await query.OrderBy(d => d.Id).Skip(Math.Max(0, page) * size).Take(size).ToListAsync(cancellationToken);
+        var rows = await query.OrderBy(d => d.Id).TakePage(page, pageSize, MaxDeliveriesPageSize).ToListAsync(cancellationToken);
         return new PageOf<Delivery>(rows, total);
     }
 

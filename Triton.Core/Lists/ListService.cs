@@ -35,8 +35,7 @@ public sealed class ListService(IDbContextFactory<TritonDbContext> contexts, IVa
         var query = db.Lists.AsNoTracking();
         if (groupId is int id) query = query.Where(l => l.GroupId == id);
         var total = await query.LongCountAsync(cancellationToken);
-        var size = Math.Clamp(pageSize, 1, MaxPageSize);
-        var rows = await Views(db, query.OrderBy(l => l.Name).Skip(Math.Max(0, page) * size).Take(size)).ToListAsync(cancellationToken);
+        var rows = await Views(db, query.OrderBy(l => l.Name).TakePage(page, pageSize, MaxPageSize)).ToListAsync(cancellationToken);
         return new PageOf<ListView>(rows, total);
     }
 

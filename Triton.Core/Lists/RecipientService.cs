@@ -48,8 +48,7 @@ public sealed class RecipientService(
             query = query.Where(r => r.EmailKey.Contains(key) || (r.UserId != null && r.UserId.Contains(text)));
         }
         var total = await query.LongCountAsync(cancellationToken);
-        var size = Math.Clamp(pageSize, 1, MaxPageSize);
-        var rows = await query.OrderBy(r => r.Id).Skip((int)Math.Min((long)Math.Max(0, page) * size, int.MaxValue)).Take(size).ToListAsync(cancellationToken);
+        var rows = await query.OrderBy(r => r.Id).TakePage(page, pageSize, MaxPageSize).ToListAsync(cancellationToken);
         var columns = ColumnsOf(list);
         return new PageOf<RecipientView>(rows.Select(r => View(r, columns)).ToList(), total);
     }

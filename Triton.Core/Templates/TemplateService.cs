@@ -41,8 +41,7 @@ public sealed class TemplateService(
         var query = db.Templates.AsNoTracking();
         if (groupId is int id) query = query.Where(t => t.GroupId == id);
         var total = await query.LongCountAsync(cancellationToken);
-        var size = Math.Clamp(pageSize, 1, MaxPageSize);
-        var rows = await Views(query.OrderBy(t => t.Name).Skip(Math.Max(0, page) * size).Take(size)).ToListAsync(cancellationToken);
+        var rows = await Views(query.OrderBy(t => t.Name).TakePage(page, pageSize, MaxPageSize)).ToListAsync(cancellationToken);
         return new PageOf<TemplateView>(rows, total);
     }
 

@@ -20,9 +20,8 @@ public sealed class EventContractService(IDbContextFactory<TritonDbContext> cont
     public async Task<PageOf<EventContract>> PageAsync(int page, int pageSize, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var size = Math.Clamp(pageSize, 1, CampaignCatalog.MaxPageSize);
         var total = await db.EventContracts.LongCountAsync(cancellationToken);
-        var rows = await db.EventContracts.AsNoTracking().OrderBy(c => c.Name).Skip(Math.Max(0, page) * size).Take(size).ToListAsync(cancellationToken);
+        var rows = await db.EventContracts.AsNoTracking().OrderBy(c => c.Name).TakePage(page, pageSize, CampaignCatalog.MaxPageSize).ToListAsync(cancellationToken);
         return new PageOf<EventContract>(rows, total);
     }
 

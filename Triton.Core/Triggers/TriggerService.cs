@@ -30,9 +30,8 @@ public sealed class TriggerService(IDbContextFactory<TritonDbContext> contexts, 
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var query = db.Triggers.AsNoTracking();
         if (groupId is int id) query = query.Where(t => t.GroupId == id);
-        var size = Math.Clamp(pageSize, 1, CampaignCatalog.MaxPageSize);
         var total = await query.LongCountAsync(cancellationToken);
-        var rows = await query.OrderBy(t => t.Name).Skip(Math.Max(0, page) * size).Take(size).ToListAsync(cancellationToken);
+        var rows = await query.OrderBy(t => t.Name).TakePage(page, pageSize, CampaignCatalog.MaxPageSize).ToListAsync(cancellationToken);
         return new PageOf<TriggerView>(await ViewsAsync(db, rows, cancellationToken), total);
     }
 
