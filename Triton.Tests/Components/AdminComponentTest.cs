@@ -32,9 +32,11 @@ public abstract class AdminComponentTest : BunitContext, IAsyncLifetime
         Services.AddMudServices();
         Services.AddSingleton<ICampaignProgressFeed>(Feed);
         Services.AddSingleton(TimeProvider.System);
-        foreach (var type in new[] { typeof(CampaignService), typeof(CampaignCatalog), typeof(ICampaignCommands), typeof(TransportService), typeof(GroupService), typeof(UserPreferences), typeof(Triton.Core.Access.ApiKeyService), typeof(Triton.Core.Health.ServerHealthService), typeof(Triton.Core.Suppressions.SuppressionService), typeof(Triton.Core.Bounces.BounceMailboxSettingsService), typeof(Triton.Web.Components.Campaigns.ProgressPace), typeof(CampaignTester), typeof(Triton.Core.Lists.RecipientService), typeof(Triton.Core.Triggers.EventContractService), typeof(Triton.Core.Triggers.TriggerTester), typeof(Triton.Core.Triggers.TriggerAutotest), typeof(Triton.Core.Tracking.TrackingStats) })
+        foreach (var type in new[] { typeof(CampaignService), typeof(CampaignCatalog), typeof(ICampaignCommands), typeof(TransportService), typeof(GroupService), typeof(UserPreferences), typeof(Triton.Core.Access.ApiKeyService), typeof(Triton.Core.Health.ServerHealthService), typeof(Triton.Core.Suppressions.SuppressionService), typeof(Triton.Core.Bounces.BounceMailboxSettingsService), typeof(Microsoft.Extensions.Options.IOptions<Triton.Core.Sending.SendingOptions>), typeof(CampaignTester), typeof(Triton.Core.Lists.RecipientService), typeof(Triton.Core.Triggers.EventContractService), typeof(Triton.Core.Triggers.TriggerTester), typeof(Triton.Core.Triggers.TriggerAutotest), typeof(Triton.Core.Tracking.TrackingStats) })
             Services.AddSingleton(type, app.Services.GetRequiredService(type));
         Services.AddSingleton(scope.ServiceProvider.GetRequiredService<Triton.Core.Triggers.TriggerService>());
+        // The pages' pushes come from the test's feed.
+        Services.AddSingleton<Triton.Web.Components.Campaigns.ProgressPace>();
         Auth = AddAuthorization();
         SetRendererInfo(new RendererInfo("Server", isInteractive: true));
         // Selects and pickers open their lists in the popover provider, as the layout renders it.

@@ -38,7 +38,8 @@ public sealed class CampaignPageTests : BunitContext, IClassFixture<AdminApp>, I
         Services.AddSingleton(app.Services.GetRequiredService<UserPreferences>());
         Services.AddSingleton(app.Services.GetRequiredService<Triton.Core.Tracking.TrackingStats>());
         Services.AddSingleton(app.Services.GetRequiredService<TimeProvider>());
-        Services.AddSingleton(app.Services.GetRequiredService<ProgressPace>());
+        Services.AddSingleton(app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Triton.Core.Sending.SendingOptions>>());
+        Services.AddSingleton<ProgressPace>();
         Services.AddSingleton(app.Services.GetRequiredService<CampaignTester>());
         Services.AddSingleton(app.Services.GetRequiredService<Triton.Core.Lists.RecipientService>());
         auth = AddAuthorization();

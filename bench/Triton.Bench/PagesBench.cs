@@ -395,16 +395,20 @@ public static class PagesBench
                 if (!withPages)
                 {
                     var before = WebBench.ServerCpuSeconds(server.Id);
+                    var idleFrom = Stopwatch.GetTimestamp();
                     await Task.Delay(window);
                     idleCpu = WebBench.ServerCpuSeconds(server.Id) - before;
+                    Console.WriteLine($"  window with 0 pages: monotonic {Monotonic(idleFrom):F3} s to {Monotonic(Stopwatch.GetTimestamp()):F3} s");
                     continue;
                 }
                 await using var clients = await CircuitClients.OpenAsync(root, cookies, user, $"/campaigns/{campaign}", pages, "Finished");
                 await Task.Delay(1000); // the opens are done before the window starts
                 var (batches, bytes) = clients.Totals;
                 var cpu = WebBench.ServerCpuSeconds(server.Id);
+                var openFrom = Stopwatch.GetTimestamp();
                 await Task.Delay(window);
                 openCpu = WebBench.ServerCpuSeconds(server.Id) - cpu;
+                Console.WriteLine($"  window with {pages} pages: monotonic {Monotonic(openFrom):F3} s to {Monotonic(Stopwatch.GetTimestamp()):F3} s");
                 var (batchesAfter, bytesAfter) = clients.Totals;
                 (pushed, pushedBytes) = (batchesAfter - batches, bytesAfter - bytes);
             }
@@ -422,6 +426,9 @@ public static class PagesBench
             + $"median {Measure.Percentile(perBatch, 0.5):F2} ms per render batch per open page");
         await ActAsync(api, campaign, "stop");
     }
+
+    /// <summary>A timestamp on CLOCK_MONOTONIC in seconds, as `perf record -k CLOCK_MONOTONIC` and `perf script --time` read it.</summary>
+    private static double Monotonic(long timestamp) => (double)timestamp / Stopwatch.Frequency;
 
     /// <summary>
     /// Runs the campaign to its end: seconds, server CPU seconds, mean resident set (sampled every 100 ms),

@@ -1,100 +1,111 @@
+using Microsoft.Extensions.Logging;
 using Triton.Core.Campaigns;
-using Triton.Core.Domain;
-using Triton.Core.Sending;
 
 namespace Triton.Web.Components.Campaigns;
 
 /// <summary>
-/// An interactive page's view of the in-process progress feed: keeps the latest snapshot of each
-/// campaign the page shows and hands the changed ones to the page at most once per interval (the
-/// <see cref="ProgressPace"/> all open pages share), so a busy campaign re-renders the page a few times
-/// a second, never per message. A change of state (Running, Paused, Finished) is handed at once: that is
-/// what a person who just clicked waits for.
+/// An interactive page's view of the in-process progress feed, as <see cref="ProgressPace"/> hands it: the latest
+/// snapshot of each campaign the page shows, handed to the page at most once per the pace's interval (a change of
+/// state at once), so a busy campaign re-renders the page a few times a second, never per message. One hand-over
+/// at a time: what arrives meanwhile waits for the next.
 /// </summary>
 public sealed class ProgressWatch : IAsyncDisposable
 {
+    private readonly ProgressPace pace;
+    private readonly Func<int, bool> shows;
+    private readonly Func<IReadOnlyList<CampaignProgressEvent>, Task> onChanged;
+    private readonly ILogger logger;
     private readonly Dictionary<int, CampaignProgressEvent> changed = [];
-    private readonly Dictionary<int, CampaignState> states = [];
-    private readonly WakeUp stateChanged = new();
-    private readonly CancellationTokenSource stop = new();
-    private readonly IDisposable paced;
-    private readonly Task reading;
-    private readonly Task handing;
+    private Task handing = Task.CompletedTask;
+    private bool busy;
+    private bool again;
+    private bool closed;
 
-    private ProgressWatch(ICampaignProgressFeed feed, ProgressPace pace, Func<int, bool> shows, Func<IReadOnlyList<CampaignProgressEvent>, Task> onChanged)
+    internal ProgressWatch(ProgressPace pace, Func<int, bool> shows, Func<IReadOnlyList<CampaignProgressEvent>, Task> onChanged, ILogger logger)
     {
-        paced = pace.Join();
-        reading = ReadAsync(feed, shows, stop.Token);
-        handing = HandAsync(onChanged, pace, stop.Token);
+        this.pace = pace;
+        this.shows = shows;
+        this.onChanged = onChanged;
+        this.logger = logger;
     }
 
-    /// <summary>Starts watching: <paramref name="shows"/> picks the campaigns, <paramref name="onChanged"/> gets their new snapshots.</summary>
-    public static ProgressWatch Start(ICampaignProgressFeed feed, ProgressPace pace, Func<int, bool> shows,
-        Func<IReadOnlyList<CampaignProgressEvent>, Task> onChanged) =>
-        new(feed, pace, shows, onChanged);
+    /// <summary>When (the pace's clock) this watch may take its next paced push; the pace's timer alone reads and moves it.</summary>
+    internal long DueAt { get; set; }
 
-    private async Task ReadAsync(ICampaignProgressFeed feed, Func<int, bool> shows, CancellationToken cancellationToken)
+    /// <summary>Keeps the snapshot if the page shows its campaign; true when it did.</summary>
+    internal bool Take(CampaignProgressEvent snapshot)
     {
-        try
-        {
-            await foreach (var snapshot in feed.SubscribeAsync(cancellationToken))
-                if (shows(snapshot.CampaignId))
-                {
-                    bool newState;
-                    lock (changed)
-                    {
-                        changed[snapshot.CampaignId] = snapshot;
-                        newState = !states.TryGetValue(snapshot.CampaignId, out var state) || state != snapshot.State;
-                        states[snapshot.CampaignId] = snapshot.State;
-                    }
-                    if (newState) stateChanged.Raise();
-                }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested) { }
+        if (!shows(snapshot.CampaignId)) return false;
+        lock (changed) changed[snapshot.CampaignId] = snapshot;
+        return true;
     }
 
-    private async Task HandAsync(Func<IReadOnlyList<CampaignProgressEvent>, Task> onChanged, ProgressPace pace, CancellationToken cancellationToken)
+    /// <summary>Hands what changed to the page now, or right after the hand-over under way.</summary>
+    internal void HandNow()
     {
-        using var timer = new PeriodicTimer(pace.Interval);
-        // Each wait is kept until it ends: the timer allows one at a time, and a new wait on the wake-up
-        // every tick would pile up waiters for as long as the page stays open.
-        Task<bool>? tick = null;
-        Task<bool>? wake = null;
-        try
+        Task<Task> start;
+        lock (changed)
         {
-            while (true)
+            if (closed) return;
+            if (busy)
             {
-                tick ??= timer.WaitForNextTickAsync(cancellationToken).AsTask();
-                wake ??= stateChanged.WaitAsync(Timeout.InfiniteTimeSpan, cancellationToken);
-                var woken = await Task.WhenAny(tick, wake);
-                if (!await woken) return;
-                if (woken == tick)
+                again = true;
+                return;
+            }
+            if (changed.Count == 0) return;
+            busy = true;
+            // Known before it runs, so a page that closes meanwhile waits for it; run outside the lock, on this thread.
+            start = new Task<Task>(HandAsync);
+            handing = start.Unwrap();
+        }
+        start.RunSynchronously();
+    }
+
+    private async Task HandAsync()
+    {
+        while (true)
+        {
+            List<CampaignProgressEvent> batch;
+            lock (changed)
+            {
+                again = false;
+                if (closed || changed.Count == 0)
                 {
-                    tick = null;
-                    // Pages opened or closed meanwhile: the next tick follows the shared pace.
-                    if (pace.Interval is var interval && interval != timer.Period) timer.Period = interval;
+                    busy = false;
+                    return;
                 }
-                else wake = null;
-                List<CampaignProgressEvent> batch;
-                lock (changed)
-                {
-                    if (changed.Count == 0) continue;
-                    batch = [.. changed.Values];
-                    changed.Clear();
-                }
+                batch = [.. changed.Values];
+                changed.Clear();
+            }
+            try
+            {
                 await onChanged(batch);
             }
+            catch (ObjectDisposedException) { } // the circuit went away while a push was handed over
+            catch (Exception exception)
+            {
+                logger.LogWarning(exception, "A page failed to take a progress push");
+            }
+            lock (changed)
+            {
+                if (!again)
+                {
+                    busy = false;
+                    return;
+                }
+            }
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested) { }
     }
 
     public async ValueTask DisposeAsync()
     {
-        await stop.CancelAsync();
-        paced.Dispose();
-        try { await Task.WhenAll(reading, handing); }
-        catch (ObjectDisposedException) { } // the circuit went away while a render was handed over
-        stop.Dispose();
-        stateChanged.Dispose();
+        pace.Leave(this);
+        Task last;
+        lock (changed)
+        {
+            closed = true;
+            last = handing;
+        }
+        await last;
     }
 }
