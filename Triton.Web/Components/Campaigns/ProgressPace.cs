@@ -86,7 +86,17 @@ public sealed class ProgressPace(ICampaignProgressFeed feed, IOptions<SendingOpt
                 var newState = !states.TryGetValue(snapshot.CampaignId, out var state) || state != snapshot.State;
                 states[snapshot.CampaignId] = snapshot.State;
                 foreach (var watch in Watches())
-                    if (watch.Take(snapshot) && newState) watch.HandNow();
+                {
+                    // One page's failure (its filter reading what its circuit changes) must not stop the others' pushes.
+                    try
+                    {
+                        if (watch.Take(snapshot) && newState) watch.HandNow();
+                    }
+                    catch (Exception exception)
+                    {
+                        logger.LogWarning(exception, "A page failed to take progress of campaign {CampaignId}", snapshot.CampaignId);
+                    }
+                }
             }
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested) { }
