@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Triton.Core.Campaigns;
-using Triton.Core.Domain;
 using Triton.Core.Sending;
 
 namespace Triton.Web.Components.Campaigns;
@@ -75,22 +74,19 @@ public sealed class ProgressPace(ICampaignProgressFeed feed, IOptions<SendingOpt
     /// <summary>Subscribes before it returns, so the first page's watch misses nothing published after it opened.</summary>
     private Task RunAsync(CancellationToken stopping) => Task.WhenAll(ReadAsync(stopping), TickAsync(stopping));
 
-    /// <summary>Keeps each watch's latest snapshot per campaign; a change of state is handed at once.</summary>
+    /// <summary>Keeps each watch's latest snapshot per campaign; what must go at once (a change of state) is handed at once.</summary>
     private async Task ReadAsync(CancellationToken stopping)
     {
-        var states = new Dictionary<int, CampaignState>();
         try
         {
             await foreach (var snapshot in feed.SubscribeAsync(stopping))
             {
-                var newState = !states.TryGetValue(snapshot.CampaignId, out var state) || state != snapshot.State;
-                states[snapshot.CampaignId] = snapshot.State;
                 foreach (var watch in Watches())
                 {
                     // One page's failure (its filter reading what its circuit changes) must not stop the others' pushes.
                     try
                     {
-                        if (watch.Take(snapshot) && newState) watch.HandNow();
+                        if (watch.Take(snapshot)) watch.HandNow();
                     }
                     catch (Exception exception)
                     {

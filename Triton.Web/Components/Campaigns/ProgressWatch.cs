@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Triton.Core.Campaigns;
+using Triton.Core.Domain;
 
 namespace Triton.Web.Components.Campaigns;
 
@@ -16,6 +17,7 @@ public sealed class ProgressWatch : IAsyncDisposable
     private readonly Func<IReadOnlyList<CampaignProgressEvent>, Task> onChanged;
     private readonly ILogger logger;
     private readonly Dictionary<int, CampaignProgressEvent> changed = [];
+    private readonly Dictionary<int, CampaignState> states = [];
     private Task handing = Task.CompletedTask;
     private bool busy;
     private bool again;
@@ -32,12 +34,20 @@ public sealed class ProgressWatch : IAsyncDisposable
     /// <summary>When (the pace's clock) this watch may take its next paced push; the pace's timer alone reads and moves it.</summary>
     internal long DueAt { get; set; }
 
-    /// <summary>Keeps the snapshot if the page shows its campaign; true when it did.</summary>
+    /// <summary>
+    /// Keeps the snapshot if the page shows its campaign; true when it must go at once: a change of state, or the
+    /// first snapshot of the campaign since the page opened.
+    /// </summary>
     internal bool Take(CampaignProgressEvent snapshot)
     {
         if (!shows(snapshot.CampaignId)) return false;
-        lock (changed) changed[snapshot.CampaignId] = snapshot;
-        return true;
+        lock (changed)
+        {
+            changed[snapshot.CampaignId] = snapshot;
+            var newState = !states.TryGetValue(snapshot.CampaignId, out var state) || state != snapshot.State;
+            states[snapshot.CampaignId] = snapshot.State;
+            return newState;
+        }
     }
 
     /// <summary>Hands what changed to the page now, or right after the hand-over under way.</summary>
