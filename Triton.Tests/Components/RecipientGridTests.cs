@@ -51,20 +51,21 @@ public sealed class RecipientGridTests : BunitContext, IClassFixture<AdminApp>, 
     [Fact]
     public async Task The_grid_pages_on_the_server_and_offers_edits_only_to_editors()
     {
-        var listId = await ListAsync(30);
+        var total = UserPreferences.DefaultPageSize + 5;
+        var listId = await ListAsync(total);
         auth.SetAuthorized("editor@example.com");
         auth.SetRoles(AdminRoles.Editor);
         Render<MudPopoverProvider>();
         var grid = Render<RecipientGrid>(p => p.Add(g => g.ListId, listId).Add(g => g.Columns, ["city"]).Add(g => g.CanEdit, true));
 
-        // The first page of the user's page size (25 when unset), in the order they were added, with their columns.
+        // The first page of the user's page size (the default when unset), in the order they were added, with their columns.
         grid.WaitForAssertion(() => Assert.Equal(UserPreferences.DefaultPageSize, grid.FindAll("tbody tr.mud-table-row").Count));
         Assert.Contains("City 0", grid.FindAll("tbody tr.mud-table-row")[0].TextContent);
         Assert.NotEmpty(grid.FindAll("button[aria-label=\"Edit\"]"));
         Assert.NotNull(grid.Find("[data-action=\"add-recipient\"]"));
 
         // The total comes from the server's count, not from the rows shown.
-        Assert.Contains("1-25 of 30", grid.Markup);
+        Assert.Contains($"1-{UserPreferences.DefaultPageSize} of {total}", grid.Markup);
     }
 
     [Fact]

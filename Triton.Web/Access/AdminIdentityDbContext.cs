@@ -18,7 +18,7 @@ public sealed class AdminIdentityDbContext(DbContextOptions<AdminIdentityDbConte
         builder.Entity<AdminUser>(user =>
         {
             user.Property(u => u.DefaultTestRecipient).HasMaxLength(320);
-            user.Property(u => u.PageSize).HasDefaultValue(50);
+            user.Property(u => u.PageSize).HasDefaultValue(UserPreferences.DefaultPageSize);
             user.Property(u => u.TimeZone).HasMaxLength(100);
         });
     }

@@ -9,7 +9,7 @@ public sealed class AdminUser : IdentityUser
     public string? DefaultTestRecipient { get; set; }
 
     /// <summary>Rows per page in the admin's tables.</summary>
-    public int PageSize { get; set; } = 50;
+    public int PageSize { get; set; } = UserPreferences.DefaultPageSize;
 
     /// <summary>The user's time zone (IANA or Windows id): times are shown and schedules entered in it. Null: UTC.</summary>
     public string? TimeZone { get; set; }

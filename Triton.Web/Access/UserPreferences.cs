@@ -19,7 +19,7 @@ public sealed class UserPreferences(IServiceScopeFactory scopes)
     private readonly UserSettingsValidator validator = new();
 
     /// <summary>Rows per page when the user has no setting (or is not found).</summary>
-    public const int DefaultPageSize = 25;
+    public const int DefaultPageSize = 50;
     public const int MinPageSize = 10;
     public const int MaxPageSize = 500;
 
