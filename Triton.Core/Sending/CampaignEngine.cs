@@ -28,13 +28,11 @@ public sealed class CampaignEngine(
     CampaignRunLog runs,
     CampaignProgressFeed progress,
     IMailTransports transports,
-    LeaseBook leases,
     CampaignAutoPause autoPause,
     StorageReserve reserve,
     TemplateCompiler compiler,
     TemplateCache templates,
     TrackingLinks tracking,
-    EngineIdentity identity,
     EngineSignal signal,
     Unsubscribes unsubscribes,
     ReturnPaths returnPaths,
@@ -240,16 +238,7 @@ public sealed class CampaignEngine(
     {
         session.Halt();
         board.Remove(session);
-        var released = session.DrainBuffer();
-        leases.Release(released);
-        try
-        {
-            await deliveries.ReleaseAsync(released, identity.Owner, cancellationToken);
-        }
-        catch (Exception exception)
-        {
-            logger.LogWarning(exception, "Releasing leases of campaign {CampaignId} failed; they expire on their own", session.CampaignId);
-        }
+        await pipeline.GiveBackAsync(session, cancellationToken);
         progress.MarkChanged(session.CampaignId);
     }
 

@@ -68,6 +68,13 @@ public sealed class SendPipeline(
                     jobs = Hold(jobs);
                     if (jobs.Count == 0) continue;
                     session.AddClaimed(jobs);
+                    // Halted while the claim ran (a pause, a stop): its end may already have given back its
+                    // buffer, and jobs left in a dead session would stay leased (and renewed) for good.
+                    if (session.IsHalted)
+                    {
+                        await GiveBackAsync(session, stopping);
+                        continue;
+                    }
                     claimedAny = true;
                     board.Signal();
                 }
@@ -84,6 +91,25 @@ public sealed class SendPipeline(
                 try { await board.WaitForRoomAsync(TimeSpan.FromMilliseconds(20), stopping); }
                 catch (OperationCanceledException) { return; }
             }
+        }
+    }
+
+    /// <summary>
+    /// Gives back the leases of the session's claimed jobs that no worker started (a pause, a stop, a shutdown), so
+    /// the campaign's next run claims them at once instead of after the lease.
+    /// </summary>
+    public async Task GiveBackAsync(CampaignSession session, CancellationToken cancellationToken)
+    {
+        var released = session.DrainBuffer();
+        if (released.Count == 0) return;
+        leases.Release(released);
+        try
+        {
+            await deliveries.ReleaseAsync(released, identity.Owner, cancellationToken);
+        }
+        catch (Exception exception)
+        {
+            logger.LogWarning(exception, "Releasing leases of campaign {CampaignId} failed; they expire on their own", session.CampaignId);
         }
     }
 
