@@ -65,16 +65,7 @@ public sealed class SendPipeline(
                 {
                     var jobs = await deliveries.ClaimAsync(session.CampaignId, session.Generation, identity.Owner, room, lease,
                         session.SubjectMode == Domain.SubjectMode.Sequential, stopping);
-                    jobs = Hold(jobs);
-                    if (jobs.Count == 0) continue;
-                    session.AddClaimed(jobs);
-                    // Halted while the claim ran (a pause, a stop): its end may already have given back its
-                    // buffer, and jobs left in a dead session would stay leased (and renewed) for good.
-                    if (session.IsHalted)
-                    {
-                        await GiveBackAsync(session, stopping);
-                        continue;
-                    }
+                    if (!await TakeClaimedAsync(session, jobs, stopping)) continue;
                     claimedAny = true;
                     board.Signal();
                 }
@@ -92,6 +83,21 @@ public sealed class SendPipeline(
                 catch (OperationCanceledException) { return; }
             }
         }
+    }
+
+    /// <summary>
+    /// Hands a claim's jobs to their session; false when none were handed. A session halted while the claim ran (a
+    /// pause, a stop) may have given back its buffer already: jobs left in it would stay leased, and renewed, for good,
+    /// so they are given back here at once. Public so tests can drive it.
+    /// </summary>
+    public async Task<bool> TakeClaimedAsync(CampaignSession session, List<ClaimedDelivery> jobs, CancellationToken cancellationToken)
+    {
+        jobs = Hold(jobs);
+        if (jobs.Count == 0) return false;
+        session.AddClaimed(jobs);
+        if (!session.IsHalted) return true;
+        await GiveBackAsync(session, cancellationToken);
+        return false;
     }
 
     /// <summary>

@@ -91,4 +91,39 @@ public sealed class LeaseTests
         var sent = await scenario.Services.GetRequiredService<DeliveryAttempt>().ExecuteAsync(session, jobs[1], default);
         Assert.Equal(DeliveryStatus.Sent, sent.Status);
     }
+    [Fact]
+    public async Task Jobs_claimed_while_their_campaign_was_being_paused_are_given_back_not_left_leased()
+    {
+        await using var scenario = await EngineScenario.StartAsync(DatabaseProvider.Sqlite,
+            new() { ["Sending:Workers"] = "0", ["Sending:LeaseSeconds"] = "30" }, new ScriptedTransport());
+        var id = await scenario.CreateCampaignAsync(EngineScenario.Addresses(6));
+        await scenario.Commands.RunAsync(id, default);
+        await scenario.Services.GetRequiredService<CampaignEngine>().CoordinateAsync(default); // starts the session and enqueues
+        await scenario.WaitForAsync(id, c => c.Progress.Enqueued == 6);
+        var store = scenario.Services.GetRequiredService<DeliveryStore>();
+        var owner = scenario.Services.GetRequiredService<EngineIdentity>().Owner;
+        var book = scenario.Services.GetRequiredService<LeaseBook>();
+        var pipeline = scenario.Services.GetRequiredService<SendPipeline>();
+        var session = scenario.Services.GetRequiredService<JobBoard>().Find(id)!;
+        var generation = (await scenario.CampaignAsync(id)).Generation;
+
+        // A claim for a running session: its jobs wait in the session's buffer for the workers.
+        var running = await store.ClaimAsync(id, generation, owner, 3, TimeSpan.FromSeconds(30), false, default);
+        Assert.True(await pipeline.TakeClaimedAsync(session, running, default));
+        Assert.True(session.HasBuffered);
+        Assert.Equal(3, book.Count);
+
+        // The campaign is paused while the next claim runs: the session's end gave back what it held, then the claim returns.
+        var claiming = await store.ClaimAsync(id, generation, owner, 3, TimeSpan.FromSeconds(30), false, default);
+        session.Halt();
+        await pipeline.GiveBackAsync(session, default);
+        Assert.False(await pipeline.TakeClaimedAsync(session, claiming, default));
+
+        Assert.False(session.HasBuffered);
+        Assert.Equal(0, book.Count);
+        Assert.Equal(0, session.Outstanding);
+        await using var db = scenario.Database.CreateContext();
+        var leased = await db.Deliveries.AsNoTracking().Where(d => d.CampaignId == id && d.LeaseOwner != null).CountAsync();
+        Assert.Equal(0, leased); // the next run claims them at once, not after the lease
+    }
 }
