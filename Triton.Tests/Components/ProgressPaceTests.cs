@@ -115,6 +115,26 @@ public sealed class ProgressPaceTests
         Assert.Equal(0, pace.Open);
     }
 
+    [Fact]
+    public async Task A_page_whose_filter_fails_does_not_stop_the_other_pages_pushes()
+    {
+        await using var pace = Pace(0, progressMilliseconds: 50);
+        var handed = new ConcurrentQueue<CampaignProgressEvent>();
+        await using var broken = pace.Watch(_ => throw new InvalidOperationException("a filter that fails"), _ => Task.CompletedTask);
+        await using var page = pace.Watch(_ => true, batch =>
+        {
+            foreach (var snapshot in batch) handed.Enqueue(snapshot);
+            return Task.CompletedTask;
+        });
+        await WaitUntil(() => feed.Subscribers == 1);
+
+        feed.Publish(Snapshot(1, CampaignState.Running, 1));
+        feed.Publish(Snapshot(1, CampaignState.Running, 2));
+        feed.Publish(Snapshot(1, CampaignState.Paused, 3));
+
+        await WaitUntil(() => handed.Any(s => s.State == CampaignState.Paused && s.Sent == 3));
+    }
+
     private static async Task WaitUntil(Func<bool> condition)
     {
         for (var i = 0; i < 500 && !condition(); i++) await Task.Delay(10);
