@@ -52,8 +52,7 @@ public sealed class RenderContextBuilder
     }
 
     /// <summary>
-    /// The recipient's columns, read straight off the JSON (one per message sent, so no document is built): scalars as
-    /// they are, a nested object or array through <see cref="JsonValues.ToPlain"/>.
+    /// The recipient's columns, read straight off the JSON (one per message sent, so no document is built).
     /// </summary>
     private static void AddFields(RenderContext context, string fieldsJson)
     {
@@ -64,15 +63,7 @@ public sealed class RenderContextBuilder
         {
             var name = reader.GetString()!.ToLowerInvariant();
             reader.Read();
-            context[name] = reader.TokenType switch
-            {
-                JsonTokenType.String => reader.GetString(),
-                JsonTokenType.Number => reader.TryGetInt64(out var integer) ? integer : reader.GetDouble(),
-                JsonTokenType.True => true,
-                JsonTokenType.False => false,
-                JsonTokenType.Null => null,
-                _ => JsonValues.ToPlain(JsonElement.ParseValue(ref reader)),
-            };
+            context[name] = JsonValues.ReadPlain(ref reader);
         }
     }
 }
@@ -90,6 +81,20 @@ public static class JsonValues
         JsonValueKind.True => true,
         JsonValueKind.False => false,
         _ => null,
+    };
+
+    /// <summary>
+    /// The value the reader stands on, as <see cref="ToPlain"/> gives it, read off the reader: a scalar without building an
+    /// element, a nested object or array through <see cref="ToPlain"/>. Leaves the reader on the value's last token.
+    /// </summary>
+    public static object? ReadPlain(ref Utf8JsonReader reader) => reader.TokenType switch
+    {
+        JsonTokenType.String => reader.GetString(),
+        JsonTokenType.Number => reader.TryGetInt64(out var integer) ? integer : reader.GetDouble(),
+        JsonTokenType.True => true,
+        JsonTokenType.False => false,
+        JsonTokenType.Null => null,
+        _ => ToPlain(JsonElement.ParseValue(ref reader)),
     };
 
     /// <summary>Reads a JSON object (preview and test variables) into plain values.</summary>
