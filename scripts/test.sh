@@ -67,7 +67,11 @@ for path in glob.glob(sys.argv[1] + "/**/*.trx", recursive=True):
             s += int(a.get("notExecuted", 0))
         if c.tag.endswith("UnitTestResult") and c.get("outcome") == "Failed":
             message = next((m.text or "" for m in c.iter() if m.tag.endswith("Message")), "")
+            trace = next((m.text or "" for m in c.iter() if m.tag.endswith("StackTrace")), "")
+            # Triton's own frames say where it failed; the runtime's frames around them rarely do.
+            frames = [l.strip() for l in trace.splitlines() if "Triton." in l][:8]
             print("FAILED " + c.get("testName", "?") + "\n  " + message.strip().replace("\n", "\n  ")[:2000], file=out)
+            for frame in frames: print("    " + frame[:300], file=out)
 out.close()
 print(p, f, s, t)
 PY
