@@ -9,11 +9,16 @@ namespace Triton.Core.Data;
 /// connection read-only for good. After a storage failure the pool is emptied, so once the disk or
 /// the file is writable again the next connections open it for writing.
 /// </summary>
+/// <remarks>
+/// Not after a full disk: those connections are fine, and closing the last of them drops the WAL
+/// index, which the next one must then rebuild in space the disk does not have, so even reads fail.
+/// </remarks>
 public sealed class SqliteStorageRecovery : DbCommandInterceptor
 {
     public static void Forget(DbConnection? connection, Exception exception)
     {
-        if (connection is SqliteConnection sqlite && StorageFailure.Is(exception)) SqliteConnection.ClearPool(sqlite);
+        if (connection is SqliteConnection sqlite && StorageFailure.Is(exception) && !StorageFailure.IsOutOfSpace(exception))
+            SqliteConnection.ClearPool(sqlite);
     }
 
     public override void CommandFailed(DbCommand command, CommandErrorEventData eventData) =>

@@ -14,6 +14,10 @@ public static class StorageFailure
     // errno values as .NET reports them in IOException.HResult on Unix (low 16 bits).
     private const int NoSpace = 28, ReadOnlyFileSystem = 30, QuotaExceeded = 122, AccessDenied = 13, PermissionDenied = 1, InputOutput = 5;
 
+    // SQLITE_FULL, and SQLITE_IOERR_SHMSIZE: the WAL index could not grow its shared-memory file,
+    // which on a full disk is what a connection rebuilding that index meets instead of SQLITE_FULL.
+    private const int SqliteFull = 13, SqliteIndexCannotGrow = 10 | (19 << 8);
+
     /// <summary>A short reason naming the resource and the error, or null when this is not a storage failure.</summary>
     public static string? Describe(Exception exception, string? resource = null)
     {
@@ -32,7 +36,7 @@ public static class StorageFailure
     {
         for (var current = exception; current is not null; current = current.InnerException)
         {
-            if (current is SqliteException { SqliteErrorCode: 13 }) return true;
+            if (current is SqliteException sqlite && IsSqliteOutOfSpace(sqlite)) return true;
             if (current is PostgresException { SqlState: "53100" }) return true;
             if (current is IOException io && (io.HResult & 0xFFFF) is NoSpace or QuotaExceeded) return true;
         }
@@ -54,11 +58,15 @@ public static class StorageFailure
         return false;
     }
 
+    private static bool IsSqliteOutOfSpace(SqliteException sqlite) =>
+        sqlite.SqliteErrorCode == SqliteFull || sqlite.SqliteExtendedErrorCode == SqliteIndexCannotGrow;
+
     private static string? DescribeOne(Exception exception) => exception switch
     {
+        SqliteException { SqliteExtendedErrorCode: SqliteIndexCannotGrow } => "The database or its disk is full (SQLite could not grow its WAL index)",
         SqliteException sqlite => sqlite.SqliteErrorCode switch
         {
-            13 => "The database or its disk is full (SQLite error 13)",
+            SqliteFull => "The database or its disk is full (SQLite error 13)",
             8 => "The database is read-only (SQLite error 8)",
             10 => "The database could not be read or written (SQLite I/O error)",
             14 => "The database file cannot be opened (SQLite error 14)",
