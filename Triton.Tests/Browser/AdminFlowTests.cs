@@ -72,7 +72,7 @@ public sealed class AdminFlowTests : IClassFixture<AdminFlowTests.EmptyApp>, ICl
         await page.GetByRole(AriaRole.Button, new() { Name = "Test connection" }).ClickAsync();
         await Assertions.Expect(page.Locator("[data-connection-success=\"true\"]")).ToContainTextAsync("is writable", new() { Timeout = 15_000 });
         await page.GetByRole(AriaRole.Button, new() { Name = "Create transport" }).ClickAsync();
-        await page.WaitForURLAsync(url => System.Text.RegularExpressions.Regex.IsMatch(url, "/transports/[0-9]+$"));
+        await MudControls.ExpectNavigationAsync(page, url => System.Text.RegularExpressions.Regex.IsMatch(url, "/transports/[0-9]+$"));
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Flow relay");
 
         // The template and the list come from the template and list pages' own tests; here they are seeded.
@@ -85,7 +85,7 @@ public sealed class AdminFlowTests : IClassFixture<AdminFlowTests.EmptyApp>, ICl
         await FillAsync(page, "Subject 1", "Hello from the flow");
         await FillAsync(page, "From address", "news@example.com");
         await page.GetByRole(AriaRole.Button, new() { Name = "Create campaign" }).ClickAsync();
-        await page.WaitForURLAsync(url => System.Text.RegularExpressions.Regex.IsMatch(url, "/campaigns/[0-9]+$"));
+        await MudControls.ExpectNavigationAsync(page, url => System.Text.RegularExpressions.Regex.IsMatch(url, "/campaigns/[0-9]+$"));
         var campaignUrl = page.Url;
         var campaignId = int.Parse(campaignUrl[(campaignUrl.LastIndexOf('/') + 1)..]);
         await Assertions.Expect(page.Locator("[data-interactive=\"true\"]")).ToBeVisibleAsync(new() { Timeout = 15_000 });

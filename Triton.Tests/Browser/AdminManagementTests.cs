@@ -148,7 +148,7 @@ public sealed partial class AdminManagementTests : IClassFixture<AdminApp>, ICla
         await MudControls.FillAsync(page, "Name", name);
         await MudControls.PickAsync(page, "Scope (what the group holds)", "template");
         await page.GetByRole(AriaRole.Button, new() { Name = "Create group" }).ClickAsync();
-        await page.WaitForURLAsync(GroupUrl(), Committed);
+        await MudControls.ExpectNavigationAsync(page, GroupUrl().IsMatch);
         await Expect(page.Locator("h1")).ToHaveTextAsync(name);
         var id = int.Parse(page.Url[(page.Url.LastIndexOf('/') + 1)..]);
         Assert.Equal(Triton.Core.Domain.GroupScope.Template, (await GroupAsync(id))!.Scope);

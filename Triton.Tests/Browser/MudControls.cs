@@ -12,6 +12,29 @@ public static class MudControls
         await Assertions.Expect(page.Locator("[data-interactive=\"true\"]").First).ToBeVisibleAsync(new() { Timeout = 15_000 });
     }
 
+    /// <summary>
+    /// Waits for a save to move the page on to its next URL; when it does not, the failure says what the page shows
+    /// instead (field errors, alerts, snackbars, a lost circuit), which a bare timeout does not.
+    /// </summary>
+    public static async Task ExpectNavigationAsync(IPage page, Func<string, bool> url)
+    {
+        try
+        {
+            await page.WaitForURLAsync(url, new() { WaitUntil = WaitUntilState.Commit });
+        }
+        catch (TimeoutException exception)
+        {
+            var shown = await page.EvaluateAsync<string>(ShownProblems);
+            throw new TimeoutException($"The page stayed at {page.Url}; it shows: {shown}", exception);
+        }
+    }
+
+    private const string ShownProblems = """
+        () => [...document.querySelectorAll('.mud-input-error, .mud-alert, .mud-snackbar, #components-reconnect-modal, [data-interactive]')]
+            .map(e => e.matches('[data-interactive]') ? 'interactive: ' + e.dataset.interactive : (e.id || e.classList[0]) + ': ' + e.innerText.trim())
+            .join(' | ') || 'no error, alert or snackbar'
+        """;
+
     /// <summary>A labelled field with its helper text, where MudBlazor shows the field's error.</summary>
     public static ILocator Field(IPage page, string label) =>
         page.Locator(".mud-input-control").Filter(new() { Has = page.Locator("label", new() { HasTextString = label }) });
