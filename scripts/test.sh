@@ -47,6 +47,7 @@ export TRITON_TEST_POSTGRES="Host=127.0.0.1;Port=$PGPORT;Username=triton;Databas
 # --- tests -----------------------------------------------------------------------------------
 RESULTS="$ROOT/TestResults"
 rm -rf "$RESULTS"; mkdir -p "$RESULTS"
+export TRITON_TEST_ERROR_LOG="$RESULTS/server-errors.log"   # what the test apps log as errors (many are expected: fault tests)
 status=0
 dotnet test Triton.Tests -c Release --nologo -v q \
   --logger "trx" --results-directory "$RESULTS" "$@" >"$RESULTS/test.log" 2>&1 || status=$?
@@ -56,8 +57,14 @@ fi
 
 read -r passed failed skipped total < <(/usr/bin/python3 - "$RESULTS" <<'PY'
 import glob, sys, xml.etree.ElementTree as ET
+from datetime import datetime, timezone
+def utc(stamp):  # the TRX's local time with its offset, as the error log's UTC clock time
+    try: return datetime.fromisoformat(stamp).astimezone(timezone.utc).strftime("%H:%M:%S")
+    except (TypeError, ValueError): return ""
 p = f = s = t = 0
 out = open(sys.argv[1] + "/failures.txt", "w")
+try: errors = open(sys.argv[1] + "/server-errors.log", errors="replace").readlines()
+except OSError: errors = []
 for path in glob.glob(sys.argv[1] + "/**/*.trx", recursive=True):
     for c in ET.parse(path).getroot().iter():
         if c.tag.endswith("Counters"):
@@ -69,9 +76,14 @@ for path in glob.glob(sys.argv[1] + "/**/*.trx", recursive=True):
             message = next((m.text or "" for m in c.iter() if m.tag.endswith("Message")), "")
             trace = next((m.text or "" for m in c.iter() if m.tag.endswith("StackTrace")), "")
             # Triton's own frames say where it failed; the runtime's frames around them rarely do.
-            frames = [l.strip() for l in trace.splitlines() if "Triton." in l][:8]
+            frames = list(dict.fromkeys(l.strip() for l in trace.splitlines() if "Triton." in l))[:8]
             print("FAILED " + c.get("testName", "?") + "\n  " + message.strip().replace("\n", "\n  ")[:2000], file=out)
             for frame in frames: print("    " + frame[:300], file=out)
+            # What the apps logged as errors while it ran (any test's: they run in parallel), first lines only.
+            start, end = (utc(c.get(k)) for k in ("startTime", "endTime"))
+            logged = [l.rstrip() for l in errors if not l.startswith(" ") and start <= l[:8] <= end]
+            if logged: print("  server errors logged meanwhile (%d):" % len(logged), file=out)
+            for line in logged[:8]: print("    " + line[:300], file=out)
 out.close()
 print(p, f, s, t)
 PY

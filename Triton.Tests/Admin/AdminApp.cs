@@ -1,3 +1,4 @@
+using Triton.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -29,6 +30,7 @@ public sealed class AdminApp : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("Triton:DataDirectory", dataDirectory);
+        ServerErrorLog.AddTo(builder);
         builder.UseSetting("Triton:Bootstrap:AdminEmail", AdminEmail);
         builder.UseSetting("Triton:Bootstrap:AdminPassword", AdminPassword);
         builder.UseSetting("urls", "http://127.0.0.1:0");

@@ -1,3 +1,4 @@
+using Triton.Tests.Infrastructure;
 using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using Microsoft.AspNetCore.DataProtection;
@@ -31,6 +32,7 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("Triton:DataDirectory", DataDirectory);
+        ServerErrorLog.AddTo(builder);
         builder.UseSetting("Triton:Bootstrap:ApiKey", Key);
         builder.UseSetting("ConnectionStrings:Triton", "");
         builder.ConfigureTestServices(services =>

@@ -51,6 +51,7 @@ public sealed class TritonAppFactory : WebApplicationFactory<Program>
         // UseSetting reaches the configuration before Program reads it to register services.
         foreach (var (key, value) in _settings)
             builder.UseSetting(key, value);
+        ServerErrorLog.AddTo(builder);
         // Only for parts that cannot run for real in a test; the app's own registrations stay otherwise.
         if (_testServices is not null)
             builder.ConfigureTestServices(_testServices);

@@ -1,3 +1,4 @@
+using Triton.Tests.Infrastructure;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
@@ -63,6 +64,7 @@ public sealed class SecurityApp : WebApplicationFactory<Program>
         prepareDataDirectory?.Invoke(dataDirectory);
         foreach (var (key, value) in settings)
             builder.UseSetting(key, value);
+        ServerErrorLog.AddTo(builder);
         builder.UseSetting(WebHostDefaults.WebRootKey, WebRoot());
         builder.ConfigureTestServices(services => services.AddSingleton<ILoggerProvider>(new CapturingLoggerProvider(Log)));
     }
