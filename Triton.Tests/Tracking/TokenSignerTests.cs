@@ -50,5 +50,24 @@ public sealed class TokenSignerTests
         Assert.Equal(1, await check.SigningKeys.CountAsync());
     }
 
+    [Fact]
+    public async Task Tokens_signed_on_many_threads_at_once_are_each_the_payloads_own_hmac()
+    {
+        var secret = Enumerable.Range(1, 32).Select(i => (byte)i).ToArray();
+        var key = new TokenKey(secret);
+        var payloads = Enumerable.Range(0, 4000).Select(i => $"c:{i % 7}:reader{i}@example.com").ToArray();
+
+        // The kept MACs are shared by every signer: each token must still carry its own payload's MAC.
+        var tokens = await Task.WhenAll(payloads.Chunk(250).Select(chunk => Task.Run(() => chunk.Select(p => key.Sign(p)).ToArray())));
+
+        foreach (var (payload, token) in payloads.Zip(tokens.SelectMany(t => t)))
+        {
+            var bytes = Encoding.UTF8.GetBytes(payload);
+            var expected = bytes.Concat(System.Security.Cryptography.HMACSHA256.HashData(secret, bytes).Take(16)).ToArray();
+            Assert.Equal(System.Buffers.Text.Base64Url.EncodeToString(expected), token);
+            Assert.Equal(payload, key.OpenText(token));
+        }
+    }
+
     private static DataProtectionSecretProtector Protector() => new(new EphemeralDataProtectionProvider());
 }
