@@ -92,6 +92,8 @@ public sealed class PageLatency : IAsyncDisposable
     /// </summary>
     private const string WebSocketClock = """
         (() => {
+            // Whether the document as served (prerendered) already holds the counters, before any script runs.
+            document.addEventListener('DOMContentLoaded', () => window.benchCountersServed = document.querySelector('[data-progress="sent"]') !== null);
             const Native = window.WebSocket;
             window.benchSocket = { messages: [] };
             const Clocked = function (url, protocols) {
@@ -142,6 +144,8 @@ public sealed class PageLatency : IAsyncDisposable
                 firstByte: nav.responseStart,
                 response: nav.responseEnd,
                 domContentLoaded: nav.domContentLoadedEventEnd,
+                firstPaint: performance.getEntriesByType('paint').find(p => p.name === 'first-contentful-paint')?.startTime ?? -1,
+                countersServed: window.benchCountersServed ? 1 : 0,
                 negotiateStart: negotiate ? negotiate.startTime : -1,
                 negotiateEnd: negotiate ? negotiate.responseEnd : -1,
                 interactive: window.benchInteractiveAt,
@@ -165,6 +169,7 @@ public sealed class PageLatency : IAsyncDisposable
         double Median(string key) => Measure.Percentile(Phases.Select(p => p[key]).ToList(), 0.5);
         return $"medians over {Phases.Count} opens, ms since navigation start: document requested {Median("request"):F0}, first byte {Median("firstByte"):F0}, read {Median("response"):F0}, "
             + $"files (styles, scripts) done {Median("filesEnd"):F0} ({Median("files"):F0} files, {Median("fileBytes") / 1024:F0} KB over the network, document {Median("documentBytes") / 1024:F0} KB), "
+            + $"first contentful paint {Median("firstPaint"):F0} (counters in the served document in {Phases.Sum(p => p["countersServed"]):F0} of {Phases.Count}), "
             + $"DOMContentLoaded {Median("domContentLoaded"):F0}, circuit negotiation {Median("negotiateStart"):F0} to {Median("negotiateEnd"):F0}, "
             + $"WebSocket created {Median("socketCreated"):F0}, open {Median("socketOpen"):F0}, "
             + $"last of its {Median("messages"):F0} messages before interactive {Median("lastMessage"):F0}, "
