@@ -20,13 +20,18 @@ public sealed class TokenSigner(IDbContextFactory<TritonDbContext> contexts, ISe
 {
     private const string MasterPurpose = "tokens";
     private readonly SemaphoreSlim _loading = new(1, 1);
+    private readonly ConcurrentDictionary<string, TokenKey> _keys = new(StringComparer.Ordinal);
     private byte[]? _master;
 
-    /// <summary>Loads (or creates) the master key; call once before signing on a hot path.</summary>
+    /// <summary>
+    /// Loads (or creates) the master key; call once before signing on a hot path. One key per purpose, derived once,
+    /// so every run and request of that purpose shares the MACs it keeps.
+    /// </summary>
     public async Task<TokenKey> KeyForAsync(string purpose, CancellationToken cancellationToken)
     {
         var master = _master ?? await LoadMasterAsync(cancellationToken);
-        return new TokenKey(HKDF.DeriveKey(HashAlgorithmName.SHA256, master, 32, salt: [], info: Encoding.UTF8.GetBytes(purpose)));
+        return _keys.GetOrAdd(purpose,
+            static (name, master) => new TokenKey(HKDF.DeriveKey(HashAlgorithmName.SHA256, master, 32, salt: [], info: Encoding.UTF8.GetBytes(name))), master);
     }
 
     private async Task<byte[]> LoadMasterAsync(CancellationToken cancellationToken)
