@@ -43,7 +43,8 @@ public sealed class DeliveryAttempt(IOptions<SendingOptions> options, MessageArc
         OutgoingMessage message;
         try
         {
-            message = session.Composer.Compose(job.Email, job.UserId, job.Fields, subjectIndex, trackingReference: job.Id, envelope: Envelope(session, job));
+            var envelope = MessageEnvelope.ForCampaignDelivery(session.Unsubscribe, session.ReturnPaths, session.CampaignId, job.Id, job.Email);
+            message = session.Composer.Compose(job.Email, job.UserId, job.Fields, subjectIndex, trackingReference: job.Id, envelope: envelope);
         }
         catch (Exception exception)
         {
@@ -115,13 +116,6 @@ public sealed class DeliveryAttempt(IOptions<SendingOptions> options, MessageArc
     /// </summary>
     private bool LeaseLapsed(ClaimedDelivery job) =>
         job.LeaseLost || job.LeaseUntil - time.GetUtcNow().ToUnixTimeMilliseconds() < _options.LeaseMarginMilliseconds;
-
-    /// <summary>The recipient's unsubscribe link and headers and the delivery's VERP return path, signed with the run's keys.</summary>
-    private static MessageEnvelope Envelope(CampaignSession session, ClaimedDelivery job) => new(
-        session.Unsubscribe?.ForCampaign(session.CampaignId, job.Email),
-        session.Unsubscribe?.MailtoFor(job.Id),
-        session.ReturnPaths?.ForDelivery(job.Id),
-        ListUnsubscribeHeaders: true);
 
     private static DeliveryResult Result(CampaignSession session, ClaimedDelivery job, DeliveryStatus status, int attempts, string? reply, int? code,
         long notBefore, int? subjectIndex, bool isError, string? pauseReason = null) =>

@@ -1,3 +1,6 @@
+using Triton.Core.Bounces;
+using Triton.Core.Suppressions;
+
 namespace Triton.Core.Templates;
 
 /// <summary>
@@ -7,6 +10,17 @@ namespace Triton.Core.Templates;
 /// </summary>
 public sealed record MessageEnvelope(string? UnsubscribeUrl, string? UnsubscribeMailto, string? ReturnPath, bool ListUnsubscribeHeaders)
 {
+    /// <summary>
+    /// A campaign delivery's envelope, signed with the run's keys: the recipient's unsubscribe link and headers, the
+    /// delivery's unsubscribe mailto and its VERP return path.
+    /// </summary>
+    public static MessageEnvelope ForCampaignDelivery(UnsubscribeLinks? unsubscribe, ReturnPathSigner? returnPaths, int campaignId,
+        long deliveryId, string email) => new(
+        unsubscribe?.ForCampaign(campaignId, email),
+        unsubscribe?.MailtoFor(deliveryId),
+        returnPaths?.ForDelivery(deliveryId),
+        ListUnsubscribeHeaders: true);
+
     /// <summary>The List-Unsubscribe headers, when there is a link or a mailto to put in them.</summary>
     public IEnumerable<KeyValuePair<string, string>> Headers()
     {

@@ -62,6 +62,7 @@ public static class EngineBench
     {
         await bench.StartAsync();
         if (warmUpCampaignId is { } warmUp) await RunToEndAsync(bench, warmUp);
+        await Measure.SettleCompilationAsync();
         Measure.ResetPeak();
         var compiled = System.Runtime.JitInfo.GetCompiledMethodCount();
         var compiling = System.Runtime.JitInfo.GetCompilationTime();

@@ -1,9 +1,11 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Triton.Core.Bounces;
 using Triton.Core.Domain;
 using Triton.Core.Mail;
 using Triton.Core.Mail.Mime;
+using Triton.Core.Suppressions;
 using Triton.Core.Templates;
 
 namespace Triton.Bench;
@@ -173,7 +175,13 @@ public static class SmtpBench
         var composer = await MessageComposer.CreateAsync(bench.Services.GetRequiredService<TemplateCache>(),
             bench.Services.GetRequiredService<TemplateCompiler>(), db, campaign, null, CancellationToken.None);
         var (email, user, fields) = BenchHost.Row(1);
-        return composer.Compose(email, user, fields, 0);
+        // The envelope the engine adds to each of the campaign's messages (List-Unsubscribe headers, return path), so the
+        // transport alone sends what the campaign sends.
+        var unsubscribe = await bench.Services.GetRequiredService<Unsubscribes>().ForRunAsync(CancellationToken.None);
+        var returnPaths = await bench.Services.GetRequiredService<ReturnPaths>().ForRunAsync(CancellationToken.None);
+        const long deliveryId = 10_000; // as many digits as the measured campaign's deliveries
+        return composer.Compose(email, user, fields, 0, trackingReference: deliveryId,
+            envelope: MessageEnvelope.ForCampaignDelivery(unsubscribe, returnPaths, campaignId, deliveryId, email));
     }
 
     /// <summary>The transport as the engine builds it, fed the same rendered message from 2 x pool concurrent senders.</summary>
@@ -187,7 +195,9 @@ public static class SmtpBench
     private static async Task<Throughput> SendAloneAsync(IMailTransport transport, OutgoingMessage sample, int count, int pool, string label)
     {
         await transport.SendAsync(To(sample, 0), CancellationToken.None); // connect once before timing
+        await Measure.SettleCompilationAsync();
         Measure.ResetPeak();
+        var compiled = System.Runtime.JitInfo.GetCompiledMethodCount();
         var next = -1;
         long failed = 0;
         var mark = PhaseMark.Take();
@@ -206,6 +216,7 @@ public static class SmtpBench
         cpu = Measure.CpuTime() - cpu;
         if (failed > 0) Console.WriteLine($"  {failed} not accepted");
         var phase = Measure.Phase(label, count - failed, watch.Elapsed, cpu);
+        Console.WriteLine($"  methods compiled meanwhile: {System.Runtime.JitInfo.GetCompiledMethodCount() - compiled}");
         mark.Report(count - failed);
         return phase;
     }
@@ -232,7 +243,8 @@ public static class SmtpBench
 
     private static OutgoingMessage To(OutgoingMessage sample, int i) => new()
     {
-        From = sample.From, To = new MailAddress($"user{i}@example.test"), Subject = sample.Subject, Html = sample.Html, Headers = sample.Headers,
+        From = sample.From, To = new MailAddress($"user{i}@example.test"), Subject = sample.Subject, Html = sample.Html, Text = sample.Text,
+        Headers = sample.Headers, ReturnPath = sample.ReturnPath,
     };
 
     /// <summary>nodemailer (bench/peers) with the same HTML and the same text part, pool of the same size.</summary>
@@ -244,10 +256,16 @@ public static class SmtpBench
             var html = Path.Combine(directory, "message.html");
             var text = Path.Combine(directory, "message.txt");
             await File.WriteAllTextAsync(html, sample.Html);
-            await File.WriteAllTextAsync(text, HtmlToText.Convert(sample.Html!));
+            await File.WriteAllTextAsync(text, sample.Text ?? HtmlToText.Convert(sample.Html!));
+            var envelope = Path.Combine(directory, "envelope.json");
+            await File.WriteAllTextAsync(envelope, JsonSerializer.Serialize(new
+            {
+                headers = sample.Headers.Select(h => new { key = h.Key, value = h.Value }),
+                returnPath = sample.ReturnPath,
+            }));
             var script = Path.Combine(RepositoryPaths.Peers, "nodemailer-bench.js");
             var output = await ChildProcess.RunAsync("node", [script, "127.0.0.1", port.ToString(), count.ToString(), pool.ToString(), html, text, sample.Subject,
-                WarmUpMessages(count).ToString()]);
+                WarmUpMessages(count).ToString(), envelope]);
             using var result = JsonDocument.Parse(output.Trim().Split('\n')[^1]);
             var sent = result.RootElement.GetProperty("sent").GetInt64();
             var seconds = result.RootElement.GetProperty("seconds").GetDouble();
