@@ -2,7 +2,9 @@ using System.Globalization;
 using System.Text;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
+using Triton.Core.Data;
 using Triton.Core.Domain;
+using static Triton.Core.Data.SqliteBinding;
 
 namespace Triton.Core.Lists;
 
@@ -107,18 +109,6 @@ internal static class SqliteRecipientInsert
         }
     }
 
-    /// <summary>
-    /// Binds a string as UTF-8 encoded into one reused buffer (SQLite copies it): no array per value, as
-    /// the string overload makes, and no conversion in SQLite, as binding UTF-16 costs.
-    /// </summary>
-    private static void BindText(sqlite3 db, sqlite3_stmt statement, int index, string value, ref byte[] buffer)
-    {
-        var length = Encoding.UTF8.GetMaxByteCount(value.Length);
-        if (length > buffer.Length) buffer = new byte[Math.Max(length, buffer.Length * 2)];
-        var written = Encoding.UTF8.GetBytes(value, buffer);
-        Check(db, raw.sqlite3_bind_text(statement, index, buffer.AsSpan(0, written)));
-    }
-
     private static sqlite3_stmt Prepare(sqlite3 db, int rows)
     {
         // ?1 is the list, shared by every row; each row has five numbered parameters after it.
@@ -143,10 +133,5 @@ internal static class SqliteRecipientInsert
             if (rc != raw.SQLITE_ROW) SqliteException.ThrowExceptionForRC(rc, db);
             return raw.sqlite3_column_int64(statement, 0);
         }
-    }
-
-    private static void Check(sqlite3 db, int rc)
-    {
-        if (rc != raw.SQLITE_OK) SqliteException.ThrowExceptionForRC(rc, db);
     }
 }

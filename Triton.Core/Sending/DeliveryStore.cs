@@ -203,38 +203,12 @@ public sealed class DeliveryStore(StoreExecutor store, SqlDialect dialect, Track
         {
             var deltas = new Dictionary<(int Campaign, int Generation, long Run), CounterDelta>();
             var sent = new List<SentMessage>();
-            await using var update = Command(connection, transaction, """
-                UPDATE deliveries SET status = @status, attempts = @attempts, last_reply = @reply, reply_code = @code,
-                    updated_at = @now, not_before = @notBefore, subject_index = COALESCE(@subject, subject_index),
-                    lease_owner = NULL, lease_until = 0
-                WHERE id = @id AND lease_owner = @owner AND status = 0
-                """);
-            var status = AddParameter(update, "@status", 0);
-            var attempts = AddParameter(update, "@attempts", 0);
-            var reply = AddParameter(update, "@reply", null);
-            var code = AddParameter(update, "@code", null);
-            AddParameter(update, "@now", Now);
-            var notBefore = AddParameter(update, "@notBefore", 0L);
-            var subject = AddParameter(update, "@subject", null);
-            var id = AddParameter(update, "@id", 0L);
-            AddParameter(update, "@owner", owner);
-            // Typed values on the first use let both providers prepare the statement once.
-            subject.DbType = System.Data.DbType.Int32;
-            code.DbType = System.Data.DbType.Int32;
-            reply.DbType = System.Data.DbType.String;
-            await update.PrepareAsync(ct);
+            await using var update = await ResultUpdate.PrepareAsync(connection, transaction, owner, Now, ct);
 
             var bounced = new List<(string Email, SuppressionReason Reason, int Campaign)>();
             foreach (var result in results)
             {
-                status.Value = (int)result.Status;
-                attempts.Value = result.Attempts;
-                reply.Value = Truncate(result.Reply) ?? (object)DBNull.Value;
-                code.Value = result.ReplyCode ?? (object)DBNull.Value;
-                notBefore.Value = result.NotBefore;
-                subject.Value = result.SubjectIndex ?? (object)DBNull.Value;
-                id.Value = result.DeliveryId;
-                if (await update.ExecuteNonQueryAsync(ct) != 1) continue;
+                if (!await update.ApplyAsync(result, ct)) continue;
                 if (result.Status == DeliveryStatus.Sent)
                     sent.Add(new SentMessage(TrackedSource.Campaign, result.CampaignId, result.TrackingCategoryId, result.UserId));
                 if (result.Status == DeliveryStatus.Bounced && result.Email is { } address)
@@ -366,7 +340,6 @@ public sealed class DeliveryStore(StoreExecutor store, SqlDialect dialect, Track
             }
         }, cancellationToken);
 
-    private static string? Truncate(string? reply) => reply is { Length: > 1000 } ? reply[..1000] : reply;
 }
 
 public readonly record struct EnqueueStep(int Inserted, bool Done);
