@@ -142,29 +142,18 @@ public sealed class DeliveryStore(StoreExecutor store, SqlDialect dialect, Track
                 AddParameter(claim, "@n", count);
                 await using var reader = await claim.ExecuteReaderAsync(ct);
                 while (await reader.ReadAsync(ct))
-                    claimed.Add(new ClaimedDelivery
+                {
+                    var job = new ClaimedDelivery
                     {
                         Id = reader.GetInt64(0), RecipientId = reader.GetInt64(1), Email = reader.GetString(2), Attempts = reader.GetInt32(3),
                         LeaseUntil = until,
-                    });
-            }
-            if (claimed.Count == 0) return claimed;
-
-            var byRecipient = new Dictionary<long, ClaimedDelivery>(claimed.Count);
-            foreach (var job in claimed) byRecipient[job.RecipientId] = job;
-            var recipientIds = byRecipient.Keys.ToList();
-            await using (var recipients = connection.CreateCommand())
-            {
-                recipients.Transaction = transaction;
-                recipients.CommandText = "SELECT id, user_id, fields FROM recipients WHERE " + dialect.IdListCondition(recipients, "id", recipientIds);
-                await using var reader = await recipients.ExecuteReaderAsync(ct);
-                while (await reader.ReadAsync(ct))
-                {
-                    var job = byRecipient[reader.GetInt64(0)];
-                    job.UserId = reader.IsDBNull(1) ? null : reader.GetString(1);
-                    job.Fields = reader.GetString(2);
+                        UserId = reader.IsDBNull(4) ? null : reader.GetString(4),
+                    };
+                    if (!reader.IsDBNull(5)) job.Fields = reader.GetString(5);
+                    claimed.Add(job);
                 }
             }
+            if (claimed.Count == 0) return claimed;
 
             // Addresses suppressed since they were enqueued (an unsubscribe mid-run): one look-up per claimed
             // batch, and those jobs are recorded Skipped by the writer without being sent.
@@ -182,6 +171,9 @@ public sealed class DeliveryStore(StoreExecutor store, SqlDialect dialect, Track
 
             if (withPreviousSubject)
             {
+                var byRecipient = new Dictionary<long, ClaimedDelivery>(claimed.Count);
+                foreach (var job in claimed) byRecipient[job.RecipientId] = job;
+                var recipientIds = byRecipient.Keys.ToList();
                 await using var previous = connection.CreateCommand();
                 previous.Transaction = transaction;
                 previous.CommandText = "SELECT recipient_id, subject_index FROM deliveries WHERE campaign_id = @campaign AND subject_index IS NOT NULL AND "

@@ -10,8 +10,10 @@ public sealed class SqlDialect(DatabaseProvider provider)
     public DatabaseProvider Provider { get; } = provider;
 
     /// <summary>
-    /// Leases up to @n due jobs of one campaign generation. PostgreSQL skips rows another instance is
-    /// claiming right now; SQLite has a single writer, so the subquery cannot race.
+    /// Leases up to @n due jobs of one campaign generation and answers them with their recipients' data (NULL for a
+    /// recipient deleted since). PostgreSQL skips rows another instance is claiming right now; SQLite has a single
+    /// writer, so the subquery cannot race. The recipient's columns come from subqueries in RETURNING, one key look-up
+    /// each: a second query for them, by a list of the claimed ids, cost a third of a claim.
     /// </summary>
     public string ClaimSql => $"""
         UPDATE deliveries SET lease_owner = @owner, lease_until = @until
@@ -20,7 +22,9 @@ public sealed class SqlDialect(DatabaseProvider provider)
             WHERE campaign_id = @campaign AND generation = @generation AND status = 0
               AND lease_until < @now AND not_before <= @now
             ORDER BY id LIMIT @n{(Provider == DatabaseProvider.Postgres ? " FOR UPDATE SKIP LOCKED" : "")})
-        RETURNING id, recipient_id, email, attempts
+        RETURNING id, recipient_id, email, attempts,
+            (SELECT user_id FROM recipients WHERE recipients.id = deliveries.recipient_id),
+            (SELECT fields FROM recipients WHERE recipients.id = deliveries.recipient_id)
         """;
 
     /// <summary>

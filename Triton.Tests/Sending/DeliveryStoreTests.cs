@@ -8,17 +8,57 @@ using Triton.Tests.Infrastructure;
 namespace Triton.Tests.Sending;
 
 /// <summary>
-/// The result writer's per-delivery update, on each provider (SQLite writes it through SQLite's own statement API,
-/// PostgreSQL through a prepared command): every column of a result lands, a long reply is cut, a result without a
-/// subject keeps the one recorded before, and a job whose lease another process holds changes nothing and counts nothing.
+/// The engine's claim and result statements on each provider. A claim answers each job with its recipient's data, read
+/// in the same statement. A result (SQLite writes it through SQLite's own statement API, PostgreSQL through a prepared
+/// command) lands whole, a long reply is cut, a result without a subject keeps the one recorded before, and a job whose
+/// lease another process holds changes nothing and counts nothing.
 /// </summary>
-public sealed class ResultRecordingTests
+public sealed class DeliveryStoreTests
 {
+    [Fact]
+    public Task A_claim_brings_each_recipients_data_on_sqlite() => ClaimAsync(DatabaseProvider.Sqlite);
+
+    [PostgresFact]
+    public Task A_claim_brings_each_recipients_data_on_postgres() => ClaimAsync(DatabaseProvider.Postgres);
+
     [Fact]
     public Task Results_land_whole_and_a_lost_lease_changes_nothing_on_sqlite() => RecordAsync(DatabaseProvider.Sqlite);
 
     [PostgresFact]
     public Task Results_land_whole_and_a_lost_lease_changes_nothing_on_postgres() => RecordAsync(DatabaseProvider.Postgres);
+
+    private static async Task ClaimAsync(DatabaseProvider provider)
+    {
+        await using var scenario = await EngineScenario.StartAsync(provider, new() { ["Sending:Workers"] = "0" });
+        var id = await scenario.CreateCampaignAsync(EngineScenario.Addresses(3));
+        await scenario.Commands.RunAsync(id, default);
+        await scenario.Services.GetRequiredService<CampaignEngine>().CoordinateAsync(default);
+        await scenario.WaitForAsync(id, c => c.Progress.Enqueued == 3);
+        await using (var db = scenario.Database.CreateContext())
+        {
+            // Deleted after it was enqueued: its job still goes, with no fields.
+            var last = await db.Deliveries.Where(d => d.CampaignId == id).MaxAsync(d => d.RecipientId);
+            await db.Recipients.Where(r => r.Id == last).ExecuteDeleteAsync();
+        }
+
+        var campaign = await scenario.CampaignAsync(id);
+        var jobs = (await scenario.Services.GetRequiredService<DeliveryStore>().ClaimAsync(id, campaign.Generation,
+            scenario.Services.GetRequiredService<EngineIdentity>().Owner, 10, TimeSpan.FromMinutes(5), true, default)).OrderBy(j => j.Id).ToList();
+
+        Assert.Equal(3, jobs.Count);
+        await using (var db = scenario.Database.CreateContext())
+        {
+            var recipients = await db.Recipients.AsNoTracking().ToDictionaryAsync(r => r.Id);
+            foreach (var job in jobs.Take(2))
+            {
+                var recipient = recipients[job.RecipientId];
+                Assert.Equal((recipient.Email, recipient.UserId, recipient.Fields), (job.Email, job.UserId, job.Fields));
+                Assert.StartsWith("u", job.UserId);
+                Assert.Contains("first_name", job.Fields);
+            }
+        }
+        Assert.Equal(((string?)null, "{}"), (jobs[2].UserId, jobs[2].Fields));
+    }
 
     private static async Task RecordAsync(DatabaseProvider provider)
     {
