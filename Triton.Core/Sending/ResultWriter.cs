@@ -21,6 +21,7 @@ public sealed class ResultWriter(
     EngineIdentity identity,
     StorageReserve reserve,
     CampaignProgressFeed progress,
+    EngineSignal engine,
     IOptions<SendingOptions> options,
     ILogger<ResultWriter> logger)
 {
@@ -111,6 +112,8 @@ public sealed class ResultWriter(
         {
             group.Key.Settled(group.Count());
             progress.MarkChanged(group.Key.CampaignId);
+            // Its last job is recorded: the coordinator finishes the campaign now, not at its next poll.
+            if (group.Key is { EnqueueFinished: true, Outstanding: 0 }) engine.Wake();
         }
         board.RoomFreed();
         return null;

@@ -37,6 +37,20 @@ public abstract class CampaignEngineTests(DatabaseProvider provider)
     }
 
     [Fact]
+    public async Task A_campaign_finishes_when_its_last_result_is_recorded_not_at_the_next_poll()
+    {
+        // The coordinator's own poll would come only after a minute.
+        await using var scenario = await StartAsync(new() { ["Sending:PollMilliseconds"] = "60000" });
+        var id = await scenario.CreateCampaignAsync(EngineScenario.Addresses(30));
+
+        Assert.Equal(CommandStatus.Done, (await scenario.Commands.RunAsync(id, default)).Status);
+        var done = await scenario.WaitForAsync(id, c => c.State == CampaignState.Finished, seconds: 20);
+
+        Assert.Equal(30, done.Progress.Sent);
+        Assert.Equal(RunOutcome.Finished, Assert.Single(await scenario.RunsAsync(id)).Outcome);
+    }
+
+    [Fact]
     public async Task Pause_holds_the_counters_and_run_resumes_without_sending_anyone_twice()
     {
         await using var scenario = await StartAsync();
