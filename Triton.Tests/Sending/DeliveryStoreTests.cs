@@ -29,11 +29,8 @@ public sealed class DeliveryStoreTests
 
     private static async Task ClaimAsync(DatabaseProvider provider)
     {
-        await using var scenario = await EngineScenario.StartAsync(provider, new() { ["Sending:Workers"] = "0" });
-        var id = await scenario.CreateCampaignAsync(EngineScenario.Addresses(3));
-        await scenario.Commands.RunAsync(id, default);
-        await scenario.Services.GetRequiredService<CampaignEngine>().CoordinateAsync(default);
-        await scenario.WaitForAsync(id, c => c.Progress.Enqueued == 3);
+        var (scenario, id) = await EnqueuedAsync(provider, 3);
+        await using var _ = scenario;
         await using (var db = scenario.Database.CreateContext())
         {
             // Deleted after it was enqueued: its job still goes, with no fields.
@@ -62,11 +59,8 @@ public sealed class DeliveryStoreTests
 
     private static async Task RecordAsync(DatabaseProvider provider)
     {
-        await using var scenario = await EngineScenario.StartAsync(provider, new() { ["Sending:Workers"] = "0" });
-        var id = await scenario.CreateCampaignAsync(EngineScenario.Addresses(4));
-        await scenario.Commands.RunAsync(id, default);
-        await scenario.Services.GetRequiredService<CampaignEngine>().CoordinateAsync(default);
-        await scenario.WaitForAsync(id, c => c.Progress.Enqueued == 4);
+        var (scenario, id) = await EnqueuedAsync(provider, 4);
+        await using var _ = scenario;
 
         var store = scenario.Services.GetRequiredService<DeliveryStore>();
         var owner = scenario.Services.GetRequiredService<EngineIdentity>().Owner;
@@ -104,5 +98,16 @@ public sealed class DeliveryStoreTests
         }
         var progress = (await scenario.CampaignAsync(id)).Progress;
         Assert.Equal((1L, 1L), (progress.Sent, progress.Failed));
+    }
+
+    /// <summary>A campaign of <paramref name="recipients"/> running and enqueued, with no workers to send it.</summary>
+    private static async Task<(EngineScenario Scenario, int CampaignId)> EnqueuedAsync(DatabaseProvider provider, int recipients)
+    {
+        var scenario = await EngineScenario.StartAsync(provider, new() { ["Sending:Workers"] = "0" });
+        var id = await scenario.CreateCampaignAsync(EngineScenario.Addresses(recipients));
+        await scenario.Commands.RunAsync(id, default);
+        await scenario.Services.GetRequiredService<CampaignEngine>().CoordinateAsync(default);
+        await scenario.WaitForAsync(id, c => c.Progress.Enqueued == recipients);
+        return (scenario, id);
     }
 }
