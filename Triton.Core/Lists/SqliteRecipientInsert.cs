@@ -64,9 +64,7 @@ internal static class SqliteRecipientInsert
                         BindText(db, statement, first + 3, recipient.Fields, ref utf8);
                         BindText(db, statement, first + 4, created, ref utf8);
                     }
-                    var rc = raw.sqlite3_step(statement);
-                    if (rc != raw.SQLITE_DONE) SqliteException.ThrowExceptionForRC(rc, db);
-                    var landed = raw.sqlite3_changes(db);
+                    var landed = Execute(db, statement);
                     if (landed < count) CollectDuplicates(db, floor, batch, start, count, duplicates);
                     if (landed > 0) floor = raw.sqlite3_last_insert_rowid(db);
                 }
