@@ -138,14 +138,14 @@ public static class SmtpBench
                 $"{r.Transport.Rate:N0}/s | {r.Transport.CpuMsPerMessage:F2} ms | {r.Nodemailer.Rate:N0}/s | {r.Nodemailer.CpuMsPerMessage:F2} ms | " +
                 $"{Ratio(r)} | {AgainstNodemailer(r)} | {r.Transport.Rate / r.Nodemailer.Rate:F2} |");
 
-        static string Ratio(Row r) => r.Ratios.Count == 1 ? r.Ratios[0].ToString("F2")
-            : $"{Measure.Percentile(r.Ratios, 0.5):F2} (median of {r.Ratios.Count} rounds, {r.Ratios.Min():F2} to {r.Ratios.Max():F2})";
+        static string Ratio(Row r) => OverRounds(r.Ratios, "median of");
 
         // One nodemailer run against the median of the campaign's rounds: a first round the machine's other load slowed
         // (0.85 cores busy instead of 1.4) once decided (b) alone.
-        static string AgainstNodemailer(Row r) => r.CampaignRates.Count == 1 ? (r.Campaign.Rate / r.Nodemailer.Rate).ToString("F2")
-            : $"{Measure.Percentile(r.CampaignRates, 0.5) / r.Nodemailer.Rate:F2} (median rate of {r.CampaignRates.Count} rounds; " +
-              $"{r.CampaignRates.Min() / r.Nodemailer.Rate:F2} to {r.CampaignRates.Max() / r.Nodemailer.Rate:F2})";
+        static string AgainstNodemailer(Row r) => OverRounds([.. r.CampaignRates.Select(rate => rate / r.Nodemailer.Rate)], "median rate of");
+
+        static string OverRounds(IReadOnlyList<double> values, string what) => values.Count == 1 ? values[0].ToString("F2")
+            : $"{Measure.Percentile(values, 0.5):F2} ({what} {values.Count} rounds, {values.Min():F2} to {values.Max():F2})";
     }
 
     private static int Rounds() => int.TryParse(Environment.GetEnvironmentVariable("BENCH_ROUNDS"), out var rounds) && rounds > 1 ? rounds : 1;
